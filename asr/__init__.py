@@ -1,0 +1,1 @@
+"""Speech: model location and assembly, recording, transcription, evaluation (Qt-free)."""

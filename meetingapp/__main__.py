@@ -1,0 +1,3 @@
+from meetingapp.cli import main
+
+raise SystemExit(main())

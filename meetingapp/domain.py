@@ -1,0 +1,218 @@
+"""Plain domain types: no I/O, no Qt. Everything the session state machine keeps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class BodyKind(StrEnum):
+    HDND = "hdnd"  # Hội đồng nhân dân — People's Council
+    UBND = "ubnd"  # Ủy ban nhân dân — People's Committee
+
+
+class TotalBasis(StrEnum):
+    """What "the total number of delegates" means for majorities (a per-body setting)."""
+
+    ELECTED = "elected"  # seats elected at the start of the term
+    SERVING = "serving"  # delegates currently serving (on the roster)
+
+
+class SessionState(StrEnum):
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ItemKind(StrEnum):
+    REPORT = "report"  # báo cáo
+    PROPOSAL = "proposal"  # tờ trình
+    RESOLUTION = "resolution"  # nghị quyết
+    QA = "qa"  # chất vấn
+
+
+class ItemState(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    DONE = "done"
+
+
+class AttendanceMethod(StrEnum):
+    FACE = "face"
+    PIN = "pin"
+    QR = "qr"
+    MANUAL = "manual"
+
+
+class FloorState(StrEnum):
+    WAITING = "waiting"
+    WITHDRAWN = "withdrawn"
+    GRANTED = "granted"
+
+
+class BallotForm(StrEnum):
+    SHOW_OF_HANDS = "show_of_hands"  # giơ tay
+    ELECTRONIC = "electronic"  # biểu quyết điện tử
+    SECRET = "secret"  # bỏ phiếu kín
+
+
+class Choice(StrEnum):
+    YES = "yes"  # Tán thành
+    NO = "no"  # Không tán thành
+    ABSTAIN = "abstain"  # Không biểu quyết
+
+
+class MotionState(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class MinutesState(StrEnum):
+    DRAFT = "draft"
+    FINALISED = "finalised"
+    SIGNED_SECRETARY = "signed_secretary"
+    SIGNED_CHAIR = "signed_chair"
+    SEALED = "sealed"
+
+
+@dataclass(frozen=True)
+class Body:
+    """An organisation that meets: one People's Council or People's Committee."""
+
+    id: str
+    kind: BodyKind
+    name: str  # e.g. "Hội đồng nhân dân tỉnh Lâm Đồng"
+    total_seats: int
+    term: str = ""  # e.g. "2021-2026"
+    total_basis: TotalBasis = TotalBasis.ELECTED
+    rules: dict[str, str] = field(default_factory=dict)  # purpose -> rule name, see rules.py
+
+
+@dataclass(frozen=True)
+class Delegate:
+    id: str
+    body_id: str
+    full_name: str
+    title: str = ""  # chức vụ
+    unit: str = ""  # đơn vị / tổ đại biểu
+    seat: str = ""
+    contact: str = ""
+    pin_hash: str = ""
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    id: str
+    order: int
+    title: str
+    presenter: str = ""
+    kind: ItemKind = ItemKind.REPORT
+    state: ItemState = ItemState.PENDING
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    item_id: str
+    title: str
+    doc_type: str = ""  # Tờ trình, Báo cáo, Dự thảo nghị quyết…
+    number_symbol: str = ""  # e.g. "125/TTr-UBND"
+    file_hash: str = ""
+    pages: int = 0
+
+
+@dataclass(frozen=True)
+class Attendance:
+    delegate_id: str
+    present: bool
+    method: AttendanceMethod
+    at: str
+    confidence: float | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class FloorRequest:
+    id: str
+    delegate_id: str
+    item_id: str
+    requested_at: str
+    state: FloorState = FloorState.WAITING
+
+
+@dataclass(frozen=True)
+class Speech:
+    id: str
+    delegate_id: str
+    item_id: str
+    started_at: str
+    ended_at: str = ""
+    audio_ref: str = ""
+    transcript: str = ""
+
+
+@dataclass(frozen=True)
+class Tally:
+    yes: int = 0
+    no: int = 0
+    abstain: int = 0
+
+    @property
+    def cast(self) -> int:
+        return self.yes + self.no + self.abstain
+
+
+@dataclass(frozen=True)
+class MotionResult:
+    tally: Tally
+    total: int  # the denominator of the rule ("total delegates" or "remaining")
+    present: int
+    not_voting: int  # present but cast nothing
+    passed: bool
+    rule: str
+
+
+@dataclass(frozen=True)
+class Motion:
+    id: str
+    item_id: str
+    title: str
+    form: BallotForm
+    rule: str
+    allow_change: bool = True
+    state: MotionState = MotionState.OPEN
+    opened_at: str = ""
+    closed_at: str = ""
+    ballots: dict[str, Choice] = field(default_factory=dict)  # named ballots only
+    participants: frozenset[str] = frozenset()  # who cast a ballot (all forms but hands)
+    hands: Tally | None = None  # counts entered by the secretary for a show of hands
+    result: MotionResult | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    """One sitting (kỳ họp / phiên họp) of a body."""
+
+    id: str
+    body_id: str
+    number: int  # kỳ họp thứ …
+    title: str
+    place: str = ""
+    term: str = ""
+    scheduled_start: str = ""
+    public: bool = True
+    chair_panel: tuple[str, ...] = ()
+    secretaries: tuple[str, ...] = ()
+    guests: tuple[str, ...] = ()
+    state: SessionState = SessionState.SCHEDULED
+    opened_at: str = ""
+    closed_at: str = ""
+
+
+@dataclass(frozen=True)
+class Minutes:
+    session_id: str
+    state: MinutesState = MinutesState.DRAFT
+    number: int | None = None  # assigned once, on finalisation
+    year: int | None = None
+    log_hash: str = ""

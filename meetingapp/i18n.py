@@ -1,0 +1,193 @@
+"""Every user-visible string of the core, Vietnamese first, English available.
+
+Messages are looked up by key and formatted with named placeholders, so the same error can be
+shown in either language at the one boundary that talks to a person (CLI, server, UI).
+"""
+
+from __future__ import annotations
+
+import os
+
+DEFAULT_LANGUAGE = "vi"
+LANGUAGES = ("vi", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # errors: state machine
+    "illegal_transition": {
+        "vi": "Không thể {action}: {reason}",
+        "en": "Cannot {action}: {reason}",
+    },
+    "unknown_entity": {
+        "vi": "Không tìm thấy {kind} “{ident}”.",
+        "en": "No {kind} “{ident}”.",
+    },
+    "invalid_value": {
+        "vi": "Giá trị không hợp lệ cho {field}: {detail}",
+        "en": "Invalid value for {field}: {detail}",
+    },
+    "duplicate_command": {
+        "vi": "Lệnh {command_id} đã được dùng cho một thao tác khác.",
+        "en": "Command id {command_id} was already used for a different action.",
+    },
+    # reasons used with illegal_transition
+    "reason.session_not_open": {
+        "vi": "kỳ họp chưa khai mạc hoặc đã bế mạc",
+        "en": "the session is not open",
+    },
+    "reason.session_already_opened": {
+        "vi": "kỳ họp đã khai mạc",
+        "en": "the session was already opened",
+    },
+    "reason.session_closed": {"vi": "kỳ họp đã bế mạc", "en": "the session is closed"},
+    "reason.roll_call_open": {"vi": "đang điểm danh", "en": "roll call is already open"},
+    "reason.roll_call_not_open": {"vi": "chưa mở điểm danh", "en": "roll call is not open"},
+    "reason.not_on_roster": {
+        "vi": "người này không có trong danh sách đại biểu",
+        "en": "this person is not on the roster",
+    },
+    "reason.already_present": {
+        "vi": "đại biểu đã điểm danh",
+        "en": "the delegate is already checked in",
+    },
+    "reason.not_present": {"vi": "đại biểu chưa điểm danh", "en": "the delegate is not checked in"},
+    "reason.reason_required": {"vi": "cần ghi lý do", "en": "a reason is required"},
+    "reason.item_active": {
+        "vi": "đang có nội dung khác được thảo luận",
+        "en": "another agenda item is in progress",
+    },
+    "reason.item_not_pending": {
+        "vi": "nội dung này đã bắt đầu hoặc đã kết thúc",
+        "en": "this item has already started or ended",
+    },
+    "reason.item_not_active": {
+        "vi": "nội dung này không đang diễn ra",
+        "en": "this item is not in progress",
+    },
+    "reason.no_active_item": {
+        "vi": "chưa có nội dung nào đang diễn ra",
+        "en": "no agenda item is in progress",
+    },
+    "reason.floor_already_requested": {
+        "vi": "đại biểu đã đăng ký phát biểu",
+        "en": "the delegate already asked for the floor",
+    },
+    "reason.floor_request_not_waiting": {
+        "vi": "yêu cầu phát biểu không còn chờ",
+        "en": "the floor request is no longer waiting",
+    },
+    "reason.someone_speaking": {
+        "vi": "đang có người phát biểu",
+        "en": "someone else holds the floor",
+    },
+    "reason.speech_not_running": {
+        "vi": "bài phát biểu không đang diễn ra",
+        "en": "this speech is not running",
+    },
+    "reason.motion_open": {
+        "vi": "đang có một cuộc biểu quyết khác",
+        "en": "another motion is open",
+    },
+    "reason.motion_not_open": {
+        "vi": "cuộc biểu quyết không đang mở",
+        "en": "the motion is not open",
+    },
+    "reason.motion_not_draft": {
+        "vi": "cuộc biểu quyết đã được mở trước đó",
+        "en": "the motion was already opened",
+    },
+    "reason.no_quorum": {
+        "vi": "chưa đủ số đại biểu tối thiểu ({present}/{total})",
+        "en": "no quorum ({present}/{total} present)",
+    },
+    "reason.already_voted": {
+        "vi": "đại biểu đã biểu quyết",
+        "en": "the delegate has already voted",
+    },
+    "reason.change_not_allowed": {
+        "vi": "không được thay đổi biểu quyết",
+        "en": "changing a ballot is not allowed",
+    },
+    "reason.wrong_form": {
+        "vi": "hình thức biểu quyết không phù hợp",
+        "en": "not possible with this form of voting",
+    },
+    "reason.counts_exceed_total": {
+        "vi": "tổng số phiếu ({counted}) vượt quá số đại biểu có mặt ({present})",
+        "en": "the counts ({counted}) exceed the delegates present ({present})",
+    },
+    # roster import
+    "roster.row_error": {
+        "vi": "Dòng {line}, cột “{field}”: {detail}",
+        "en": "Line {line}, column “{field}”: {detail}",
+    },
+    "roster.failed": {
+        "vi": "Không nhập danh sách: {count} lỗi, chưa có dữ liệu nào được ghi.",
+        "en": "Roster not imported: {count} error(s); nothing was written.",
+    },
+    "roster.required": {"vi": "bắt buộc phải có", "en": "is required"},
+    "roster.duplicate": {"vi": "trùng với dòng {other}", "en": "duplicates line {other}"},
+    "roster.exists": {"vi": "đã có trong danh sách", "en": "is already on the roster"},
+    "roster.not_a_number": {"vi": "phải là số", "en": "must be a number"},
+    "roster.pin_format": {"vi": "mã PIN phải gồm 4–8 chữ số", "en": "the PIN must be 4–8 digits"},
+    "roster.missing_columns": {"vi": "thiếu cột: {columns}", "en": "missing column(s): {columns}"},
+    "roster.unreadable": {
+        "vi": "không đọc được tệp: {detail}",
+        "en": "cannot read the file: {detail}",
+    },
+    "roster.unsupported": {
+        "vi": "chỉ nhận tệp .csv hoặc .xlsx",
+        "en": "only .csv or .xlsx files are accepted",
+    },
+    "roster.empty": {"vi": "tệp không có dòng dữ liệu nào", "en": "the file has no data rows"},
+    # event log
+    "log.broken": {
+        "vi": "Nhật ký sự kiện bị sửa đổi: sự kiện #{seq} ({reason}).",
+        "en": "Event log tampered with: event #{seq} ({reason}).",
+    },
+    "log.ok": {
+        "vi": "Nhật ký toàn vẹn: {count} sự kiện, mã băm cuối {head}.",
+        "en": "Event log intact: {count} events, final hash {head}.",
+    },
+    "log.reason.hash": {
+        "vi": "nội dung không khớp mã băm",
+        "en": "content does not match its hash",
+    },
+    "log.reason.prev": {
+        "vi": "không nối với sự kiện trước",
+        "en": "does not link to the previous event",
+    },
+    "log.reason.seq": {"vi": "số thứ tự bị đứt", "en": "sequence number gap"},
+    "log.reason.unreadable": {"vi": "không đọc được nội dung", "en": "content cannot be read"},
+    # store
+    "db.not_found": {
+        "vi": "Không tìm thấy cơ sở dữ liệu: {path}",
+        "en": "Database not found: {path}",
+    },
+    "db.not_sqlite": {
+        "vi": "Tệp không phải là cơ sở dữ liệu của meetingapp: {path}",
+        "en": "Not a meetingapp database: {path}",
+    },
+    # domain labels
+    "choice.yes": {"vi": "Tán thành", "en": "In favour"},
+    "choice.no": {"vi": "Không tán thành", "en": "Against"},
+    "choice.abstain": {"vi": "Không biểu quyết", "en": "Did not vote"},
+    "result.passed": {"vi": "Thông qua", "en": "Passed"},
+    "result.failed": {"vi": "Không thông qua", "en": "Not passed"},
+    "quorum.met": {"vi": "đủ số đại biểu tối thiểu", "en": "quorum met"},
+    "quorum.not_met": {"vi": "chưa đủ số đại biểu tối thiểu", "en": "no quorum"},
+}
+
+
+def current_language() -> str:
+    """The language chosen with MEETINGAPP_LANG (vi or en), Vietnamese by default."""
+    lang = os.environ.get("MEETINGAPP_LANG", DEFAULT_LANGUAGE).lower()[:2]
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def tr(key: str, lang: str | None = None, **params: object) -> str:
+    """Translate ``key`` and fill its named placeholders."""
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang or current_language()) or entry[DEFAULT_LANGUAGE]
+    return text.format(**params) if params else text
