@@ -128,6 +128,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "roster.duplicate": {"vi": "trùng với dòng {other}", "en": "duplicates line {other}"},
     "roster.exists": {"vi": "đã có trong danh sách", "en": "is already on the roster"},
     "roster.not_a_number": {"vi": "phải là số", "en": "must be a number"},
+    "roster.too_long": {"vi": "dài quá {limit} ký tự", "en": "longer than {limit} characters"},
     "roster.pin_format": {"vi": "mã PIN phải gồm 4–8 chữ số", "en": "the PIN must be 4–8 digits"},
     "roster.missing_columns": {"vi": "thiếu cột: {columns}", "en": "missing column(s): {columns}"},
     "roster.unreadable": {

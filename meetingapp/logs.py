@@ -8,6 +8,7 @@ import sys
 import threading
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from types import TracebackType
 
 log = logging.getLogger("meetingapp")
 
@@ -21,15 +22,17 @@ def setup_logging(data_dir: Path, *, verbose: bool = False) -> Path:
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
 
-    def excepthook(exc_type, exc, tb):  # type: ignore[no-untyped-def]
-        log.critical("uncaught exception", exc_info=(exc_type, exc, tb))
+    def excepthook(
+        exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        log.critical("uncaught exception", exc_info=exc)
         sys.__excepthook__(exc_type, exc, tb)
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
         log.critical(
             "uncaught exception in thread %s",
             args.thread,
-            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+            exc_info=args.exc_value,
         )
 
     sys.excepthook = excepthook

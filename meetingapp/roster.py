@@ -83,8 +83,8 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _err(line: int, field: str, key: str, **params: object) -> RowError:
-    return RowError(line, field, key, tuple(params.items()))
+def _err(line: int, column: str, key: str, **params: object) -> RowError:
+    return RowError(line, column, key, tuple(params.items()))
 
 
 def parse_roster(rows: list[list[str]], existing_ids: Iterable[str] = ()) -> list[DelegateSpec]:
@@ -141,9 +141,7 @@ def _parse_row(
             errors.append(_err(line, col(field), "roster.required"))
     for field, value in values.items():
         if len(value) > MAX_FIELD:
-            errors.append(
-                _err(line, col(field), "invalid_value", field=col(field), detail=f"> {MAX_FIELD}")
-            )
+            errors.append(_err(line, col(field), "roster.too_long", limit=MAX_FIELD))
     pin = values["pin"]
     if pin and not PIN_RE.match(pin):
         errors.append(_err(line, col("pin"), "roster.pin_format"))

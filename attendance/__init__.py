@@ -1,0 +1,1 @@
+"""Attendance by face: consent, enrolment, identification, liveness, roll call (Qt-free)."""

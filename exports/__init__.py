@@ -1,0 +1,1 @@
+"""Minutes and other exports: DOCX, PDF, PAdES signing and verification (Qt-free)."""

@@ -1,0 +1,1 @@
+"""The PySide6 application: one window per role, workers, i18n."""
