@@ -73,6 +73,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0 if result.log_ok else 1
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from meetingapp.server.host import serve
+
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    print(f"meetingapp host: https://{args.bind}:{args.port} — {data_dir}", flush=True)
+    serve(data_dir, bind=args.bind, port=args.port, addresses=args.address)
+    return 0
+
+
 def cmd_asr_model(args: argparse.Namespace) -> int:
     from asr.models import ensure_bundled_model
 
@@ -117,6 +127,22 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("verify-log", help="check the event log's hash chain / kiểm tra nhật ký")
     s.add_argument("db", help="SQLite file")
     s.set_defaults(func=cmd_verify_log)
+
+    s = sub.add_parser("serve", help="run the host that tablets connect to / chạy máy chủ")
+    s.add_argument(
+        "--bind",
+        default="127.0.0.1",
+        help="address to listen on (0.0.0.0 for the whole LAN; default 127.0.0.1)",
+    )
+    s.add_argument("--port", type=int, default=8443, help="HTTPS port (0: any free port)")
+    s.add_argument(
+        "--address",
+        action="append",
+        default=[],
+        help="extra LAN address or name for the certificate (repeatable)",
+    )
+    s.add_argument("--data-dir", help="database, files and certificates (default: settings)")
+    s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("asr-model", help="assemble and verify the bundled Whisper base model")
     s.set_defaults(func=cmd_asr_model)

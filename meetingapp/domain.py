@@ -149,6 +149,7 @@ class Speech:
     ended_at: str = ""
     audio_ref: str = ""
     transcript: str = ""
+    time_limit_s: int | None = None  # speaking time granted, for the timer on every screen
 
 
 @dataclass(frozen=True)

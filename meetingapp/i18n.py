@@ -168,6 +168,41 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Tệp không phải là cơ sở dữ liệu của meetingapp: {path}",
         "en": "Not a meetingapp database: {path}",
     },
+    # host
+    "auth.required": {
+        "vi": "Thiết bị chưa được ghép nối hoặc mã truy cập không hợp lệ.",
+        "en": "This device is not paired or its token is invalid.",
+    },
+    "auth.forbidden": {
+        "vi": "Vai trò “{role}” không được phép làm việc này.",
+        "en": "The role “{role}” may not do this.",
+    },
+    "auth.not_yours": {
+        "vi": "Thiết bị này chỉ được thao tác cho đại biểu đã đăng nhập.",
+        "en": "This device may act only for the delegate signed in on it.",
+    },
+    "auth.not_bound": {
+        "vi": "Chưa có đại biểu nào đăng nhập trên thiết bị này.",
+        "en": "No delegate is signed in on this device.",
+    },
+    "auth.bad_code": {
+        "vi": "Mã ghép nối không đúng hoặc đã hết hạn.",
+        "en": "The pairing code is wrong or has expired.",
+    },
+    "auth.bad_pin": {"vi": "Mã PIN không đúng.", "en": "Wrong PIN."},
+    "auth.rate_limited": {
+        "vi": "Thử sai quá nhiều lần. Hãy thử lại sau {seconds} giây.",
+        "en": "Too many failed attempts. Try again in {seconds} seconds.",
+    },
+    "request.invalid": {"vi": "Yêu cầu không hợp lệ: {detail}", "en": "Invalid request: {detail}"},
+    "document.not_pdf": {
+        "vi": "Tệp không phải là PDF hợp lệ: {detail}",
+        "en": "The file is not a valid PDF: {detail}",
+    },
+    "document.too_large": {
+        "vi": "Tệp quá lớn (tối đa {limit_mb} MB).",
+        "en": "The file is too large (at most {limit_mb} MB).",
+    },
     # domain labels
     "choice.yes": {"vi": "Tán thành", "en": "In favour"},
     "choice.no": {"vi": "Không tán thành", "en": "Against"},

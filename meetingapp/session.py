@@ -34,9 +34,10 @@ from meetingapp.domain import (
     TotalBasis,
 )
 from meetingapp.errors import DuplicateCommand, InvalidTransition, InvalidValue, NotFound
+from meetingapp.events import Event, canonical_json
 from meetingapp.rules import MAJORITY, QUORUM, Rule, default_rules, motion_passes, quorum_met
 from meetingapp.state import SessionRecord, World, apply, rule_to
-from meetingapp.store.eventlog import Event, EventLog, canonical_json
+from meetingapp.store.eventlog import EventLog
 
 
 def now_iso() -> str:
@@ -79,6 +80,12 @@ class SessionMachine:
         self.log = EventLog(db)
         self.clock = clock
         self.world = World.replay(self.log.events())
+        self.committed: list[Event] = []  # written since the host last drained them
+
+    def reload(self) -> None:
+        """Rebuild the state from the log (after a transaction the host had to roll back)."""
+        self.world = World.replay(self.log.events())
+        self.committed.clear()
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -110,6 +117,7 @@ class SessionMachine:
                     ch.side_effect(self.db)
         for event in written:
             apply(self.world, event)
+        self.committed.extend(written)
         return written
 
     def _run(
@@ -223,6 +231,18 @@ class SessionMachine:
             )
         self._commit(changes, actor=actor)
         return ids
+
+    def device_paired(
+        self, device_id: str, *, role: str, name: str, delegate_id: str | None, actor: str = ""
+    ) -> Event:
+        payload = {"device_id": device_id, "role": role, "name": name, "delegate_id": delegate_id}
+        return self._commit([Change("device_paired", payload)], actor=actor)[0]
+
+    def device_bound(self, device_id: str, delegate_id: str, *, actor: str = "") -> Event:
+        if delegate_id not in self.world.delegates:
+            raise NotFound(kind="delegate", ident=delegate_id)
+        payload = {"device_id": device_id, "delegate_id": delegate_id}
+        return self._commit([Change("device_bound", payload)], actor=actor)[0]
 
     # --- session set-up -------------------------------------------------------------------
 
@@ -440,13 +460,25 @@ class SessionMachine:
             [Change("floor_withdrawn", {"request_id": request_id}, session_id)], actor=actor
         )[0]
 
-    def grant_floor(self, session_id: str, request_id: str, *, actor: str = "") -> str:
+    def reorder_floor(self, session_id: str, order: Sequence[str], *, actor: str = "") -> Event:
+        """Set the speaking order of the waiting requests (all of them, each once)."""
+        rec = self._open_record(session_id, "reorder_floor")
+        if sorted(order) != sorted(rec.queue) or len(set(order)) != len(order):
+            raise InvalidValue(field="order", detail="must list every waiting request once")
+        payload = {"order": list(order)}
+        return self._commit([Change("floor_reordered", payload, session_id)], actor=actor)[0]
+
+    def grant_floor(
+        self, session_id: str, request_id: str, *, time_limit_s: int | None = None, actor: str = ""
+    ) -> str:
         rec = self._open_record(session_id, "grant_floor")
         self._waiting_request(rec, request_id, "grant_floor")
         if rec.current_speech is not None:
             raise InvalidTransition("grant_floor", "reason.someone_speaking")
+        if time_limit_s is not None and time_limit_s <= 0:
+            raise InvalidValue(field="time_limit_s", detail="> 0")
         speech_id = new_id("sp")
-        payload = {"request_id": request_id, "speech_id": speech_id}
+        payload = {"request_id": request_id, "speech_id": speech_id, "time_limit_s": time_limit_s}
         self._commit([Change("floor_granted", payload, session_id)], actor=actor)
         return speech_id
 
@@ -461,6 +493,19 @@ class SessionMachine:
         if rec.current_speech is None:
             return []
         return [Change("speech_ended", {"speech_id": rec.current_speech}, rec.session.id)]
+
+    def move_presenter(
+        self, session_id: str, document_id: str, page: int, *, actor: str = ""
+    ) -> Event:
+        """Show ``page`` (1-based) of a document; following tablets turn to it."""
+        rec = self._open_record(session_id, "move_presenter")
+        doc = rec.documents.get(document_id)
+        if doc is None:
+            raise NotFound(kind="document", ident=document_id)
+        if page < 1 or (doc.pages and page > doc.pages):
+            raise InvalidValue(field="page", detail=f"1..{doc.pages or '?'}")
+        payload = {"document_id": document_id, "page": page}
+        return self._commit([Change("presenter_moved", payload, session_id)], actor=actor)[0]
 
     # --- motions and ballots -----------------------------------------------------------------
 

@@ -34,8 +34,8 @@ from meetingapp.domain import (
     Tally,
     TotalBasis,
 )
+from meetingapp.events import GENESIS, Event
 from meetingapp.rules import Basis, Headcount, Rule
-from meetingapp.store.eventlog import GENESIS, Event
 
 
 @dataclass
@@ -51,13 +51,31 @@ class SessionRecord:
     current_speech: str | None = None
     motions: dict[str, Motion] = field(default_factory=dict)
     open_motion: str | None = None
+    queue: list[str] = field(default_factory=list)  # waiting floor requests, in speaking order
+    presenter: Presenter | None = None
     head_hash: str = GENESIS  # hash of this session's latest event
 
     def present_ids(self) -> set[str]:
         return {d for d, a in self.attendance.items() if a.present}
 
     def floor_queue(self) -> list[FloorRequest]:
-        return [r for r in self.floor.values() if r.state is FloorState.WAITING]
+        return [self.floor[r] for r in self.queue]
+
+
+@dataclass(frozen=True)
+class Presenter:
+    """The document and page the presenter shows; following tablets turn to it."""
+
+    document_id: str
+    page: int
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    device_id: str
+    role: str
+    name: str
+    delegate_id: str | None = None
 
 
 @dataclass
@@ -66,6 +84,7 @@ class World:
     rules: dict[str, dict[str, Rule]] = field(default_factory=dict)  # body id -> name -> rule
     delegates: dict[str, Delegate] = field(default_factory=dict)
     sessions: dict[str, SessionRecord] = field(default_factory=dict)
+    devices: dict[str, DeviceInfo] = field(default_factory=dict)  # paired devices, for audit
     last_seq: int = 0
     head_hash: str = GENESIS
 
@@ -166,8 +185,18 @@ def _delegate_added(w: World, p: dict[str, Any], e: Event) -> None:
         p["unit"],
         p["seat"],
         p["contact"],
-        p["pin_hash"],
+        p.get("pin_hash", ""),
     )
+
+
+@on("device_paired")
+def _device_paired(w: World, p: dict[str, Any], e: Event) -> None:
+    w.devices[p["device_id"]] = DeviceInfo(p["device_id"], p["role"], p["name"], p["delegate_id"])
+
+
+@on("device_bound")
+def _device_bound(w: World, p: dict[str, Any], e: Event) -> None:
+    w.devices[p["device_id"]] = replace(w.devices[p["device_id"]], delegate_id=p["delegate_id"])
 
 
 # --- session set-up ---------------------------------------------------------------------
@@ -269,13 +298,21 @@ def _item_ended(w: World, p: dict[str, Any], e: Event) -> None:
 
 @on("floor_requested")
 def _floor_requested(w: World, p: dict[str, Any], e: Event) -> None:
-    _rec(w, e).floor[p["id"]] = FloorRequest(p["id"], p["delegate_id"], p["item_id"], e.ts)
+    rec = _rec(w, e)
+    rec.floor[p["id"]] = FloorRequest(p["id"], p["delegate_id"], p["item_id"], e.ts)
+    rec.queue.append(p["id"])
 
 
 @on("floor_withdrawn")
 def _floor_withdrawn(w: World, p: dict[str, Any], e: Event) -> None:
     rec = _rec(w, e)
     rec.floor[p["request_id"]] = replace(rec.floor[p["request_id"]], state=FloorState.WITHDRAWN)
+    rec.queue.remove(p["request_id"])
+
+
+@on("floor_reordered")
+def _floor_reordered(w: World, p: dict[str, Any], e: Event) -> None:
+    _rec(w, e).queue = list(p["order"])
 
 
 @on("floor_granted")
@@ -283,7 +320,10 @@ def _floor_granted(w: World, p: dict[str, Any], e: Event) -> None:
     rec = _rec(w, e)
     req = replace(rec.floor[p["request_id"]], state=FloorState.GRANTED)
     rec.floor[req.id] = req
-    rec.speeches[p["speech_id"]] = Speech(p["speech_id"], req.delegate_id, req.item_id, e.ts)
+    rec.queue.remove(req.id)
+    rec.speeches[p["speech_id"]] = Speech(
+        p["speech_id"], req.delegate_id, req.item_id, e.ts, time_limit_s=p.get("time_limit_s")
+    )
     rec.current_speech = p["speech_id"]
 
 
@@ -292,6 +332,11 @@ def _speech_ended(w: World, p: dict[str, Any], e: Event) -> None:
     rec = _rec(w, e)
     rec.speeches[p["speech_id"]] = replace(rec.speeches[p["speech_id"]], ended_at=e.ts)
     rec.current_speech = None
+
+
+@on("presenter_moved")
+def _presenter_moved(w: World, p: dict[str, Any], e: Event) -> None:
+    _rec(w, e).presenter = Presenter(p["document_id"], p["page"])
 
 
 @on("motion_opened")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.hostproc import HostProcess
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,3 +28,13 @@ def shared_data() -> Path:
     if not data.is_dir():
         pytest.skip(f"development data not found at {data}")
     return data
+
+
+@pytest.fixture
+def host(tmp_path: Path) -> Iterator[HostProcess]:
+    """The real host process on 127.0.0.1, with its own data directory."""
+    proc = HostProcess(tmp_path / "host").start()
+    try:
+        yield proc
+    finally:
+        proc.stop()

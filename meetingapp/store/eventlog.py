@@ -15,11 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-GENESIS = "0" * 64
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+from meetingapp.events import GENESIS, Event, canonical_json
 
 
 def event_hash(
@@ -33,19 +29,6 @@ def event_hash(
 ) -> str:
     body = canonical_json([seq, ts, session_id, kind, actor, payload_json, prev_hash])
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class Event:
-    seq: int
-    ts: str
-    session_id: str | None
-    kind: str
-    actor: str
-    payload: dict[str, Any]
-    prev_hash: str
-    hash: str
-    command_id: str | None = None
 
 
 @dataclass(frozen=True)

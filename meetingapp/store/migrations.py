@@ -83,3 +83,22 @@ def _views(db: Database) -> None:
         )
         + " FROM events WHERE kind = 'motion_closed'"
     )
+
+
+@migrations()
+def m002_devices(db: Database) -> None:
+    # Paired devices. Only a hash of each token is kept; pairing and binding are also
+    # written to the event log for the audit trail.
+    db.execute(
+        """
+        CREATE TABLE devices (
+            device_id TEXT PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL,
+            delegate_id TEXT,
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            revoked INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )

@@ -1,0 +1,476 @@
+"""The client library for the host (Qt-free): pairing, commands, and the live event stream
+with automatic reconnect and resync. Used by the UI, the demo, the tests and the benchmark.
+
+Trust: the host's CA is fetched once and accepted only if its SHA-256 fingerprint equals the one
+shown in the pairing QR code; after that every connection is verified against that CA.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import ssl
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import websockets
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, ItemKind
+from meetingapp.errors import MeetingAppError
+from meetingapp.events import Event
+from meetingapp.state import World, apply
+from meetingapp.wire import message_event, world_from_snapshot
+
+log = logging.getLogger(__name__)
+RETRIES = 5
+
+
+class HostError(MeetingAppError):
+    """The host refused a request; ``detail`` is already in the requested language."""
+
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        self.status, self.code, self.detail = status, code, detail
+        super().__init__(code)
+
+    def message(self, lang: str | None = None) -> str:
+        return self.detail
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.code}: {self.detail}"
+
+
+class TrustError(MeetingAppError):
+    key = "auth.required"
+
+
+def pinned_context(url: str, fingerprint: str, *, timeout: float = 10) -> ssl.SSLContext:
+    """An SSL context trusting the host's CA, after checking it against the pinned value."""
+    insecure = ssl.create_default_context()
+    insecure.check_hostname = False
+    insecure.verify_mode = ssl.CERT_NONE
+    pem = httpx.get(f"{url}/api/ca.pem", verify=insecure, timeout=timeout).content
+    return context_for_ca(pem, fingerprint)
+
+
+def context_for_ca(pem: bytes, fingerprint: str | None = None) -> ssl.SSLContext:
+    cert = x509.load_pem_x509_certificate(pem)
+    actual = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+    if fingerprint is not None and actual != fingerprint.lower():
+        raise TrustError("auth.required")
+    ctx = ssl.create_default_context(cadata=pem.decode())
+    ctx.check_hostname = False  # the CA is private and pinned; LAN addresses change
+    return ctx
+
+
+class HostClient:
+    """One device's connection to the host."""
+
+    def __init__(
+        self,
+        url: str,
+        ssl_context: ssl.SSLContext,
+        *,
+        token: str | None = None,
+        lang: str = "vi",
+        timeout: float = 30,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.ssl = ssl_context
+        self.token = token
+        self.lang = lang
+        self.http = httpx.AsyncClient(
+            base_url=self.url,
+            verify=ssl_context,
+            timeout=timeout,
+            limits=httpx.Limits(max_connections=4),
+        )
+
+    @classmethod
+    def from_host_json(cls, data_dir: Path, *, console: bool = True, **kw: Any) -> HostClient:
+        """A client on the host machine itself, trusting the CA file and (for the local
+        console) using the token file the host wrote."""
+        info = json.loads((data_dir / "host.json").read_text())
+        ctx = context_for_ca(Path(info["ca_cert"]).read_bytes(), info["ca_fingerprint"])
+        token = Path(info["console_token_file"]).read_text().strip() if console else None
+        return cls(info["url"], ctx, token=token, **kw)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+    async def __aenter__(self) -> HostClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # --- transport -----------------------------------------------------------------------
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Accept-Language": self.lang}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        content: bytes | None = None,
+        params: dict[str, Any] | None = None,
+        content_type: str | None = None,
+        retry: bool = False,
+    ) -> Any:
+        """Send one request. With ``retry`` (only for idempotent commands: those carrying a
+        command id), a dropped connection is retried with the same body."""
+        headers = self._headers()
+        if content_type:
+            headers["Content-Type"] = content_type
+        for attempt in range(RETRIES if retry else 1):
+            try:
+                resp = await self.http.request(
+                    method, path, json=json_body, content=content, params=params, headers=headers
+                )
+                break
+            except httpx.TransportError:
+                if attempt == (RETRIES if retry else 1) - 1:
+                    raise
+                await asyncio.sleep(0.05 * 2**attempt)
+        if resp.status_code >= 400:
+            try:
+                body = resp.json()
+            except ValueError:
+                body = {"code": "http", "detail": resp.text[:200]}
+            raise HostError(resp.status_code, body.get("code", "http"), body.get("detail", ""))
+        return resp.json() if resp.content else None
+
+    async def post(self, path: str, body: Any = None, *, retry: bool = False) -> Any:
+        return await self.request(
+            "POST", path, json_body=body if body is not None else {}, retry=retry
+        )
+
+    async def get(self, path: str) -> Any:
+        return await self.request("GET", path)
+
+    # --- pairing --------------------------------------------------------------------------
+
+    async def pairing_code(self, role: str, delegate_id: str | None = None) -> dict[str, Any]:
+        return await self.post("/api/pairing-codes", {"role": role, "delegate_id": delegate_id})
+
+    async def pair(self, code: str, device_name: str) -> dict[str, Any]:
+        result = await self.post("/api/pair", {"code": code, "device_name": device_name})
+        self.token = result["token"]
+        return result
+
+    async def login(self, delegate_id: str, pin: str) -> dict[str, Any]:
+        return await self.post("/api/login", {"delegate_id": delegate_id, "pin": pin})
+
+    # --- set-up -----------------------------------------------------------------------------
+
+    async def create_body(self, kind: BodyKind, name: str, total_seats: int, term: str = "") -> str:
+        body = {"kind": kind.value, "name": name, "total_seats": total_seats, "term": term}
+        return (await self.post("/api/bodies", body))["id"]
+
+    async def add_delegates(self, body_id: str, delegates: list[dict[str, Any]]) -> list[str]:
+        return (await self.post(f"/api/bodies/{body_id}/delegates", {"delegates": delegates}))[
+            "ids"
+        ]
+
+    async def create_session(self, **fields: Any) -> str:
+        return (await self.post("/api/sessions", fields))["id"]
+
+    async def add_item(
+        self, session_id: str, title: str, presenter: str = "", kind: ItemKind = ItemKind.REPORT
+    ) -> str:
+        body = {"title": title, "presenter": presenter, "kind": kind.value}
+        return (await self.post(f"/api/sessions/{session_id}/agenda", body))["id"]
+
+    async def upload_document(
+        self,
+        session_id: str,
+        item_id: str,
+        title: str,
+        pdf: bytes,
+        doc_type: str = "",
+        number_symbol: str = "",
+    ) -> dict[str, Any]:
+        params = {
+            "item_id": item_id,
+            "title": title,
+            "doc_type": doc_type,
+            "number_symbol": number_symbol,
+        }
+        return await self.request(
+            "POST",
+            f"/api/sessions/{session_id}/documents",
+            content=pdf,
+            params=params,
+            content_type="application/pdf",
+        )
+
+    async def download_document(self, file_hash: str, cache_dir: Path) -> Path:
+        """The document's PDF, from the tablet's cache when it is already there."""
+        path = cache_dir / f"{file_hash}.pdf"
+        if path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == file_hash:
+            return path
+        resp = await self.http.get(f"/api/documents/{file_hash}", headers=self._headers())
+        if resp.status_code >= 400:
+            body = resp.json()
+            raise HostError(resp.status_code, body.get("code", "http"), body.get("detail", ""))
+        if hashlib.sha256(resp.content).hexdigest() != file_hash:
+            raise HostError(502, "document.corrupt", "downloaded file does not match its hash")
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        tmp.write_bytes(resp.content)
+        tmp.replace(path)
+        return path
+
+    # --- running the session -----------------------------------------------------------------
+
+    def _s(self, session_id: str, tail: str) -> str:
+        return f"/api/sessions/{session_id}{tail}"
+
+    async def open_session(self, sid: str) -> Any:
+        return await self.post(self._s(sid, "/open"))
+
+    async def close_session(self, sid: str) -> Any:
+        return await self.post(self._s(sid, "/close"))
+
+    async def start_roll_call(self, sid: str) -> Any:
+        return await self.post(self._s(sid, "/roll-call/start"))
+
+    async def close_roll_call(self, sid: str) -> Any:
+        return await self.post(self._s(sid, "/roll-call/close"))
+
+    async def check_in(
+        self,
+        sid: str,
+        delegate_id: str | None = None,
+        *,
+        method: AttendanceMethod = AttendanceMethod.PIN,
+        reason: str = "",
+        pin: str | None = None,
+    ) -> Any:
+        body = {
+            "delegate_id": delegate_id,
+            "method": method.value,
+            "reason": reason,
+            "pin": pin,
+            "command_id": _command_id(),
+        }
+        return await self.post(self._s(sid, "/check-in"), body, retry=True)
+
+    async def check_out(self, sid: str, delegate_id: str, reason: str) -> Any:
+        return await self.post(
+            self._s(sid, "/check-out"), {"delegate_id": delegate_id, "reason": reason}
+        )
+
+    async def start_item(self, sid: str, item_id: str) -> Any:
+        return await self.post(self._s(sid, f"/items/{item_id}/start"))
+
+    async def end_item(self, sid: str, item_id: str) -> Any:
+        return await self.post(self._s(sid, f"/items/{item_id}/end"))
+
+    async def move_presenter(self, sid: str, document_id: str, page: int) -> Any:
+        return await self.post(
+            self._s(sid, "/presenter"), {"document_id": document_id, "page": page}
+        )
+
+    async def request_floor(self, sid: str, delegate_id: str | None = None) -> str:
+        body = {"delegate_id": delegate_id, "command_id": _command_id()}
+        return (await self.post(self._s(sid, "/floor"), body, retry=True))["request_id"]
+
+    async def withdraw_floor(self, sid: str, request_id: str) -> Any:
+        return await self.post(self._s(sid, f"/floor/{request_id}/withdraw"))
+
+    async def reorder_floor(self, sid: str, order: list[str]) -> Any:
+        return await self.post(self._s(sid, "/floor/reorder"), {"order": order})
+
+    async def grant_floor(self, sid: str, request_id: str, time_limit_s: int | None = None) -> str:
+        body = {"time_limit_s": time_limit_s}
+        return (await self.post(self._s(sid, f"/floor/{request_id}/grant"), body))["speech_id"]
+
+    async def end_speech(self, sid: str, speech_id: str) -> Any:
+        return await self.post(self._s(sid, f"/speeches/{speech_id}/end"))
+
+    async def open_motion(
+        self,
+        sid: str,
+        title: str,
+        form: BallotForm,
+        *,
+        rule: str = "majority_of_total",
+        allow_change: bool = True,
+    ) -> str:
+        body = {"title": title, "form": form.value, "rule": rule, "allow_change": allow_change}
+        return (await self.post(self._s(sid, "/motions"), body))["id"]
+
+    async def cast_ballot(
+        self, sid: str, motion_id: str, choice: Choice, command_id: str | None = None
+    ) -> dict[str, Any]:
+        """Vote; returns the receipt. Safe to call again with the same ``command_id``."""
+        body = {"choice": Choice(choice).value, "command_id": command_id or _command_id()}
+        return await self.post(self._s(sid, f"/motions/{motion_id}/ballots"), body, retry=True)
+
+    async def record_hands(self, sid: str, motion_id: str, yes: int, no: int, abstain: int) -> Any:
+        return await self.post(
+            self._s(sid, f"/motions/{motion_id}/hands"), {"yes": yes, "no": no, "abstain": abstain}
+        )
+
+    async def close_motion(self, sid: str, motion_id: str) -> dict[str, Any]:
+        return (await self.post(self._s(sid, f"/motions/{motion_id}/close")))["result"]
+
+    async def state(self, sid: str) -> dict[str, Any]:
+        return await self.get(self._s(sid, "/state"))
+
+    def live(self, session_id: str) -> LiveSession:
+        return LiveSession(self, session_id)
+
+
+def _command_id() -> str:
+    return uuid.uuid4().hex
+
+
+class LiveSession:
+    """The session's state on this device, kept current from the host's event stream.
+
+    Reconnects by itself; after a drop it resumes from the last event it saw, or takes a fresh
+    snapshot when the host no longer has those events.
+    """
+
+    def __init__(self, client: HostClient, session_id: str) -> None:
+        self.client = client
+        self.session_id = session_id
+        self.world: World | None = None
+        self.last_seq = -1
+        self.progress: dict[str, int] = {}  # motion -> ballots received
+        self.connected = asyncio.Event()
+        self.reconnects = 0
+        self._changed = asyncio.Condition()
+        self._task: asyncio.Task[None] | None = None
+        self._ws: Any = None
+        self.listeners: list[Callable[[dict[str, Any]], None]] = []
+
+    def start(self) -> LiveSession:
+        self._task = asyncio.create_task(self._run())
+        return self
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def drop_connection(self) -> None:
+        """Close the socket as a network failure would (for tests and the benchmark)."""
+        if self._ws is not None:
+            await self._ws.close()
+
+    def _uri(self) -> str:
+        base = self.client.url.replace("https://", "wss://", 1)
+        query = {
+            "session_id": self.session_id,
+            "token": self.client.token or "",
+            "after": self.last_seq if self.world is not None else -1,
+        }
+        return f"{base}/api/ws?{urlencode(query)}"
+
+    async def _run(self) -> None:
+        delay = 0.05
+        while True:
+            try:
+                headers = {"Accept-Language": self.client.lang}
+                async with websockets.connect(
+                    self._uri(),
+                    ssl=self.client.ssl,
+                    max_size=1 << 24,
+                    additional_headers=headers,
+                    open_timeout=30,
+                ) as ws:
+                    self._ws = ws
+                    self.connected.set()
+                    delay = 0.05
+                    async for raw in ws:
+                        await self._handle(json.loads(raw))
+            except asyncio.CancelledError:
+                raise
+            except (OSError, websockets.WebSocketException) as exc:
+                log.info("event stream dropped: %s", exc)
+            self._ws = None
+            self.connected.clear()
+            self.reconnects += 1
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+    async def _handle(self, msg: dict[str, Any]) -> None:
+        kind = msg.get("type")
+        if kind == "snapshot":
+            self.world = world_from_snapshot(msg)
+            self.last_seq = msg["seq"]
+        elif kind == "event" and self.world is not None and msg["seq"] > self.last_seq:
+            event = message_event(msg)
+            if self._concerns(event):
+                apply(self.world, event)
+            self.last_seq = msg["seq"]
+        elif kind == "progress":
+            self.progress[msg["motion_id"]] = msg["ballots"]
+        for listener in self.listeners:
+            listener(msg)
+        async with self._changed:
+            self._changed.notify_all()
+
+    def _concerns(self, event: Event) -> bool:
+        if event.kind not in _SESSION_KINDS or self.world is None:
+            return False
+        if event.session_id is None:  # organisation-wide: only this session's body
+            return event.payload.get("body_id") in self.world.bodies
+        return event.session_id == self.session_id
+
+    async def wait_for(self, predicate: Callable[[LiveSession], bool], timeout: float = 10) -> None:
+        async def wait() -> None:
+            async with self._changed:
+                await self._changed.wait_for(lambda: self.world is not None and predicate(self))
+
+        await asyncio.wait_for(wait(), timeout)
+
+
+# Events that change a session's state as a client sees it (device audit events and other
+# sessions' set-up are not part of it).
+_SESSION_KINDS = frozenset(
+    {
+        "delegate_added",
+        "agenda_item_added",
+        "document_added",
+        "session_opened",
+        "roll_call_started",
+        "roll_call_closed",
+        "checked_in",
+        "checked_out",
+        "item_started",
+        "item_ended",
+        "floor_requested",
+        "floor_withdrawn",
+        "floor_reordered",
+        "floor_granted",
+        "speech_ended",
+        "presenter_moved",
+        "motion_opened",
+        "ballot_cast",
+        "ballot_changed",
+        "secret_ballot_cast",
+        "show_of_hands_recorded",
+        "motion_closed",
+        "session_closed",
+        "rule_defined",
+    }
+)

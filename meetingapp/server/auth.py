@@ -1,0 +1,154 @@
+"""Devices, pairing codes, tokens and rate limits.
+
+A device pairs once with a short one-time code shown on the secretary's console and receives a
+bearer token; the host keeps only the token's SHA-256. A delegate device is bound to one
+delegate, either by the code itself or by the delegate's PIN.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from meetingapp.wire import Role
+
+CODE_TTL_S = 600
+
+
+@dataclass(frozen=True)
+class Device:
+    device_id: str
+    role: Role
+    name: str
+    delegate_id: str | None = None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PairingCode:
+    code: str
+    role: Role
+    delegate_id: str | None
+    expires: float
+
+
+class PairingCodes:
+    """One-time codes, kept in memory only (a restart invalidates them, which is safe)."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, PairingCode] = {}
+        self._lock = threading.Lock()
+
+    def issue(self, role: Role, delegate_id: str | None, ttl_s: int = CODE_TTL_S) -> PairingCode:
+        with self._lock:
+            self._expire()
+            while True:
+                code = f"{secrets.randbelow(10**6):06d}"
+                if code not in self._codes:
+                    break
+            issued = PairingCode(code, role, delegate_id, time.monotonic() + ttl_s)
+            self._codes[code] = issued
+            return issued
+
+    def redeem(self, code: str) -> PairingCode | None:
+        with self._lock:
+            self._expire()
+            return self._codes.pop(code, None)
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for code in [c for c, p in self._codes.items() if p.expires < now]:
+            del self._codes[code]
+
+
+@dataclass
+class RateLimiter:
+    """At most ``limit`` failures per ``window_s`` for one key (an address, a delegate)."""
+
+    limit: int
+    window_s: float
+    _fails: dict[str, deque[float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def blocked(self, key: str) -> float:
+        """Seconds until ``key`` may try again (0 when it may try now)."""
+        with self._lock:
+            fails = self._recent(key)
+            if len(fails) < self.limit:
+                return 0.0
+            return max(0.0, fails[0] + self.window_s - time.monotonic())
+
+    def fail(self, key: str) -> None:
+        with self._lock:
+            self._recent(key).append(time.monotonic())
+
+    def reset(self, key: str) -> None:
+        with self._lock:
+            self._fails.pop(key, None)
+
+    def _recent(self, key: str) -> deque[float]:
+        fails = self._fails.setdefault(key, deque())
+        cutoff = time.monotonic() - self.window_s
+        while fails and fails[0] < cutoff:
+            fails.popleft()
+        return fails
+
+
+class DeviceStore:
+    """Devices in the database (written by the host's writer thread only) plus an in-memory
+    index by token hash that request handlers read."""
+
+    def __init__(self) -> None:
+        self._by_hash: dict[str, Device] = {}
+
+    def load(self, db: Database) -> None:
+        rows = db.execute(
+            "SELECT device_id, token_hash, role, delegate_id, name FROM devices WHERE revoked = 0"
+        ).fetchall()
+        self._by_hash = {r[1]: Device(r[0], Role(r[2]), r[4], r[3]) for r in rows}
+
+    def lookup(self, token: str) -> Device | None:
+        return self._by_hash.get(token_hash(token))
+
+    def add(self, db: Database, device: Device, now: str) -> str:
+        token = secrets.token_urlsafe(32)
+        digest = token_hash(token)
+        db.execute(
+            "INSERT INTO devices (device_id, token_hash, role, delegate_id, name, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [device.device_id, digest, device.role.value, device.delegate_id, device.name, now],
+        )
+        self._by_hash[digest] = device
+        return token
+
+    def bind(self, db: Database, device: Device, delegate_id: str) -> Device:
+        db.execute(
+            "UPDATE devices SET delegate_id = ? WHERE device_id = ?",
+            [delegate_id, device.device_id],
+        )
+        bound = Device(device.device_id, device.role, device.name, delegate_id)
+        for digest, dev in list(self._by_hash.items()):
+            if dev.device_id == device.device_id:
+                self._by_hash[digest] = bound
+        return bound
+
+    def ensure_local_console(self, db: Database, token: str, now: str) -> None:
+        """The secretary console on the host machine itself uses a token from a 0600 file."""
+        digest = token_hash(token)
+        if db.execute("SELECT 1 FROM devices WHERE token_hash = ?", [digest]).fetchone():
+            return
+        db.execute(
+            "INSERT OR REPLACE INTO devices (device_id, token_hash, role, delegate_id, "
+            "name, created_at) VALUES (?, ?, ?, NULL, ?, ?)",
+            ["console-local", digest, Role.SECRETARY.value, "local console", now],
+        )
+        self._by_hash[digest] = Device("console-local", Role.SECRETARY, "local console")

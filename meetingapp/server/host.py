@@ -1,0 +1,161 @@
+"""The host process: database writer, event hub, TLS, pairing, and the uvicorn server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import re
+import secrets
+import socket
+from pathlib import Path
+from typing import Any
+
+from meetingapp.errors import NotFound
+from meetingapp.events import Event
+from meetingapp.server.auth import Device, DeviceStore, PairingCodes, RateLimiter
+from meetingapp.server.documents import count_pages
+from meetingapp.server.hub import Hub
+from meetingapp.server.tls import TlsFiles, ensure_tls
+from meetingapp.server.writer import Writer
+from meetingapp.store.files import FileStore, atomic_write
+from meetingapp.wire import BALLOT_EVENTS, snapshot
+
+log = logging.getLogger(__name__)
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class Host:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        bind: str = "127.0.0.1",
+        port: int = 8443,
+        addresses: list[str] | None = None,
+        max_upload_mb: int = 50,
+    ) -> None:
+        self.data_dir = data_dir
+        self.bind, self.port = bind, port
+        self.tls: TlsFiles = ensure_tls(data_dir / "tls", [bind, *(addresses or [])])
+        self.devices = DeviceStore()
+        self.codes = PairingCodes()
+        self.pair_limiter = RateLimiter(limit=10, window_s=60)
+        self.pin_limiter = RateLimiter(limit=5, window_s=300)
+        self.files = FileStore(data_dir / "files")
+        self.max_upload_bytes = max_upload_mb * 2**20
+        self.writer = Writer(data_dir / "meetingapp.db", self.devices)
+        self.hub = Hub()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.console_token_path = data_dir / "console.token"
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.writer.on_events = self._on_events
+        self.writer.start()
+        token = self._console_token()
+        self.writer.submit(
+            lambda w: w.devices.ensure_local_console(w.db, token, w.machine.clock())
+        ).result()
+
+    def _console_token(self) -> str:
+        if self.console_token_path.exists():
+            return self.console_token_path.read_text().strip()
+        token = secrets.token_urlsafe(32)
+        atomic_write(self.console_token_path, token.encode())
+        os.chmod(self.console_token_path, 0o600)
+        return token
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Called when the server is ready: events may now be pushed; host.json says where."""
+        self.loop = loop
+        info = {
+            "url": self.url,
+            "port": self.port,
+            "ca_fingerprint": self.tls.fingerprint,
+            "ca_cert": str(self.tls.ca_cert),
+            "console_token_file": str(self.console_token_path),
+            "pid": os.getpid(),
+        }
+        atomic_write(self.data_dir / "host.json", json.dumps(info, indent=2).encode())
+
+    def stop(self) -> None:
+        self.writer.stop()
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.bind}]" if ":" in self.bind else self.bind
+        return f"https://{host}:{self.port}"
+
+    def pairing_uri(self, code: str) -> str:
+        return f"meetingapp://pair?url={self.url}&fp={self.tls.fingerprint}&code={code}"
+
+    # --- called from the writer thread -------------------------------------------------------
+
+    def _on_events(self, events: list[Event]) -> None:
+        world = self.writer.machine.world
+        counts = {}
+        for e in events:
+            if e.kind in BALLOT_EVENTS and e.session_id:
+                motion = world.sessions[e.session_id].motions[e.payload["motion_id"]]
+                counts[(e.session_id, motion.id)] = len(motion.participants)
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.hub.publish, events, counts)
+
+    # --- helpers for the API -----------------------------------------------------------------
+
+    async def snapshot(self, session_id: str, device: Device) -> dict[str, Any]:
+        def build(w: Writer) -> dict[str, Any]:
+            if session_id not in w.machine.world.sessions:
+                raise NotFound(kind="session", ident=session_id)
+            return snapshot(w.machine.world, session_id, device.role, device.delegate_id)
+
+        return await self.writer.call(build)
+
+    def store_pdf(self, data: bytes) -> tuple[str, int]:
+        pages = count_pages(data)
+        digest, _ = self.files.put(data, kind="documents", suffix=".pdf")
+        return digest, pages
+
+    def document_path(self, file_hash: str) -> Path | None:
+        if not HEX64.match(file_hash):
+            return None
+        path = self.files.path_for(file_hash, kind="documents", suffix=".pdf")
+        return path if path.exists() else None
+
+
+def listen_socket(bind: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((bind, port))
+    sock.listen(2048)
+    return sock
+
+
+def serve(
+    data_dir: Path, *, bind: str = "127.0.0.1", port: int = 8443, addresses: list[str] | None = None
+) -> None:
+    """Run the host until interrupted. ``port=0`` picks a free port (see host.json)."""
+    import uvicorn
+
+    from meetingapp.server.app import create_app
+
+    sock = listen_socket(bind, port)
+    host = Host(data_dir, bind=bind, port=sock.getsockname()[1], addresses=addresses)
+    host.start()
+    config = uvicorn.Config(
+        create_app(host),
+        ssl_certfile=str(host.tls.cert),
+        ssl_keyfile=str(host.tls.key),
+        log_level="warning",
+        ws_max_size=1 << 20,
+        timeout_keep_alive=120,
+        backlog=2048,
+    )
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        host.stop()

@@ -1,0 +1,122 @@
+"""Request bodies of the host's API. pydantic validates each one before any handler runs."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, ItemKind, TotalBasis
+from meetingapp.wire import Role
+
+Text = Field(min_length=1, max_length=300)
+Id = Field(min_length=1, max_length=64)
+CommandId = Field(min_length=8, max_length=100, description="client-generated; a retry reuses it")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PairingCodeIn(Strict):
+    role: Role
+    delegate_id: str | None = Field(None, max_length=64)
+
+
+class PairIn(Strict):
+    code: str = Field(pattern=r"^\d{6}$")
+    device_name: str = Field(min_length=1, max_length=100)
+
+
+class LoginIn(Strict):
+    delegate_id: str = Id
+    pin: str = Field(pattern=r"^\d{4,8}$")
+
+
+class BodyIn(Strict):
+    kind: BodyKind
+    name: str = Text
+    total_seats: int = Field(ge=1, le=10_000)
+    term: str = Field("", max_length=50)
+    total_basis: TotalBasis = TotalBasis.ELECTED
+
+
+class DelegateIn(Strict):
+    full_name: str = Text
+    title: str = Field("", max_length=200)
+    unit: str = Field("", max_length=200)
+    seat: str = Field("", max_length=20)
+    contact: str = Field("", max_length=200)
+    pin: str | None = Field(None, pattern=r"^\d{4,8}$")
+    id: str = Field("", max_length=64)
+
+
+class DelegatesIn(Strict):
+    delegates: list[DelegateIn] = Field(min_length=1, max_length=2000)
+
+
+class SessionIn(Strict):
+    body_id: str = Id
+    number: int = Field(ge=1, le=1000)
+    title: str = Text
+    place: str = Field("", max_length=300)
+    term: str = Field("", max_length=50)
+    scheduled_start: str = Field("", max_length=40)
+    public: bool = True
+    chair_panel: list[str] = Field(default_factory=list, max_length=20)
+    secretaries: list[str] = Field(default_factory=list, max_length=20)
+    guests: list[str] = Field(default_factory=list, max_length=200)
+
+
+class ItemIn(Strict):
+    title: str = Text
+    presenter: str = Field("", max_length=300)
+    kind: ItemKind = ItemKind.REPORT
+
+
+class CheckInIn(Strict):
+    delegate_id: str | None = Field(None, max_length=64)
+    method: AttendanceMethod
+    reason: str = Field("", max_length=300)
+    pin: str | None = Field(None, pattern=r"^\d{4,8}$")
+    command_id: str | None = Field(None, min_length=8, max_length=100)
+
+
+class CheckOutIn(Strict):
+    delegate_id: str = Id
+    reason: str = Text
+
+
+class FloorIn(Strict):
+    delegate_id: str | None = Field(None, max_length=64)
+    command_id: str | None = Field(None, min_length=8, max_length=100)
+
+
+class ReorderIn(Strict):
+    order: list[str] = Field(max_length=1000)
+
+
+class GrantIn(Strict):
+    time_limit_s: int | None = Field(None, ge=1, le=36_000)
+
+
+class PresenterIn(Strict):
+    document_id: str = Id
+    page: int = Field(ge=1, le=100_000)
+
+
+class MotionIn(Strict):
+    title: str = Text
+    form: BallotForm
+    rule: str = Field("majority_of_total", min_length=1, max_length=64)
+    item_id: str | None = Field(None, max_length=64)
+    allow_change: bool = True
+
+
+class BallotIn(Strict):
+    choice: Choice
+    command_id: str = CommandId
+
+
+class HandsIn(Strict):
+    yes: int = Field(ge=0, le=10_000)
+    no: int = Field(ge=0, le=10_000)
+    abstain: int = Field(ge=0, le=10_000)
