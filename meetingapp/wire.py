@@ -4,6 +4,7 @@ what each role may see. Pure functions, shared by the server and the client libr
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import replace
@@ -53,7 +54,7 @@ def from_jsonable(tp: Any, data: Any) -> Any:
             return None
         return from_jsonable(next(a for a in args if a is not type(None)), data)
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        hints = typing.get_type_hints(tp)
+        hints = _hints(tp)
         return tp(**{k: from_jsonable(hints[k], v) for k, v in data.items() if k in hints})
     if isinstance(tp, type) and issubclass(tp, Enum):
         return tp(data)
@@ -63,6 +64,11 @@ def from_jsonable(tp: Any, data: Any) -> Any:
         items = [from_jsonable(args[0], v) for v in data]
         return origin(items)
     return data
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
 
 
 def public_payload(event: Event) -> dict[str, Any]:

@@ -326,7 +326,9 @@ def add_setup_routes(app: FastAPI, host: Host) -> None:
         openapi_extra={
             "requestBody": {
                 "required": True,
-                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
             }
         },
     )
@@ -395,8 +397,9 @@ def add_session_routes(app: FastAPI, host: Host) -> None:
     simple("/roll-call/close", lambda w, s, c: w.machine.close_roll_call(s, actor=c.actor))
 
     @app.get("/api/sessions/{session_id}/state")
-    async def state(session_id: str, caller: Anyone) -> dict[str, Any]:
-        return await host.snapshot(session_id, caller.device)
+    async def state(session_id: str, caller: Anyone) -> Response:
+        _, text = await host.snapshot(session_id, caller.device)
+        return Response(text, media_type="application/json")
 
     @app.post("/api/sessions/{session_id}/check-in")
     async def check_in(session_id: str, body: m.CheckInIn, caller: Anyone) -> dict[str, Any]:
@@ -640,10 +643,10 @@ async def _catch_up(
                 await ws.send_json(event_message(event))
         return missed[-1].seq if missed else after
     try:
-        snap = await host.snapshot(sub.session_id, device)
+        seq, text = await host.snapshot(sub.session_id, device)
     except NotFound as exc:
         await ws.send_json({"type": "error", "code": exc.key, "detail": exc.message(language(ws))})
         await ws.close(code=4404)
         return None
-    await ws.send_json(snap)
-    return int(snap["seq"])
+    await ws.send_text(text)
+    return seq

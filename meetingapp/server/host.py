@@ -49,6 +49,7 @@ class Host:
         self.hub = Hub()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.console_token_path = data_dir / "console.token"
+        self._snapshots: dict[Any, Any] = {}  # writer thread only
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -106,11 +107,32 @@ class Host:
 
     # --- helpers for the API -----------------------------------------------------------------
 
-    async def snapshot(self, session_id: str, device: Device) -> dict[str, Any]:
-        def build(w: Writer) -> dict[str, Any]:
-            if session_id not in w.machine.world.sessions:
+    async def snapshot(self, session_id: str, device: Device) -> tuple[int, str]:
+        """The session's state as this device may see it: (sequence number, JSON text).
+
+        Built on the writer thread (so it is consistent) and cached per sequence number:
+        most devices see the same public view, so 500 tablets connecting cost one build.
+        """
+
+        def build(w: Writer) -> tuple[int, str]:
+            world = w.machine.world
+            rec = world.sessions.get(session_id)
+            if rec is None:
                 raise NotFound(kind="session", ident=session_id)
-            return snapshot(w.machine.world, session_id, device.role, device.delegate_id)
+            who = device.delegate_id
+            if device.role.sees_ballots:
+                view = "full"
+            elif who and any(who in m.ballots for m in rec.motions.values()):
+                view = "own:" + who  # the only view that differs per delegate
+            else:
+                view, who = "public", None
+            key = (session_id, world.last_seq, view)
+            if self._snapshots.get("seq") != world.last_seq:
+                self._snapshots = {"seq": world.last_seq}
+            if key not in self._snapshots:
+                snap = snapshot(world, session_id, device.role, who)
+                self._snapshots[key] = json.dumps(snap, ensure_ascii=False)
+            return world.last_seq, self._snapshots[key]
 
         return await self.writer.call(build)
 
