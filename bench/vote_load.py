@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import random
@@ -121,6 +122,8 @@ async def scenario(args: argparse.Namespace, host: HostProcess) -> dict[str, obj
         *(live.wait_for(lambda s: s.world is not None, timeout=300) for live in lives)
     )
     setup_s = time.perf_counter() - t0
+    gc.collect()
+    gc.freeze()  # the load generator's own GC pauses would show up as host latency
 
     motion = await console.open_motion(
         sid, "Biểu quyết thử tải", BallotForm.ELECTRONIC, allow_change=False

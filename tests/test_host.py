@@ -123,7 +123,9 @@ def test_votes_reach_every_screen_and_named_choices_stay_private_while_open(
             lambda s: len(s.world.sessions[sid].motions[motion].ballots) == 3
         )
         d0, d1 = list(mt.tablets)[:2]
-        await lives[d0].wait_for(lambda s: s.progress.get(motion) == 3)
+        await console_live.wait_for(lambda s: s.progress.get(motion) == 3)
+        await lives[d0].wait_for(lambda s: d0 in s.world.sessions[sid].motions[motion].ballots)
+        assert motion not in lives[d0].progress  # seat tablets get no running count
         own = lives[d0].world.sessions[sid].motions[motion].ballots
         assert own == {d0: Choice.YES}  # not d1's or d2's choice
         for did in mt.delegates[3:10]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -60,6 +61,10 @@ class Host:
         self.writer.submit(
             lambda w: w.devices.ensure_local_console(w.db, token, w.machine.clock())
         ).result()
+        # The state loaded from the log lives as long as the host: keep it out of the cyclic
+        # garbage collector's full passes, which otherwise pause request handling.
+        gc.collect()
+        gc.freeze()
 
     def _console_token(self) -> str:
         if self.console_token_path.exists():

@@ -1,7 +1,7 @@
 """Pushes events to connected clients over their WebSockets (runs on the event loop).
 
 Each event is serialised once and queued to every client allowed to see it. Ballots of others
-are not sent to delegates or displays; instead they get a throttled count of ballots received.
+are not sent to delegates or displays; displays and consoles get a throttled count instead.
 A client too slow to keep up is disconnected; it reconnects and resumes or resyncs.
 """
 
@@ -93,7 +93,9 @@ class Hub:
             }
             text = json.dumps(msg)
             for sub in self.subscribers:
-                if sub.session_id == session_id:
+                # Seat tablets do not need the running count; 500 of them would each get
+                # five messages a second.
+                if sub.session_id == session_id and sub.role is not Role.DELEGATE:
                     sub.push(0, text)
 
 
