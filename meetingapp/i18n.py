@@ -111,6 +111,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "hình thức biểu quyết không phù hợp",
         "en": "not possible with this form of voting",
     },
+    "reason.minutes_final": {
+        "vi": "biên bản đã được hoàn tất, không thay đổi được nữa",
+        "en": "the minutes are final and cannot change",
+    },
+    "reason.session_not_closed": {
+        "vi": "kỳ họp chưa bế mạc",
+        "en": "the session has not been closed",
+    },
     "reason.counts_exceed_total": {
         "vi": "tổng số phiếu ({counted}) vượt quá số đại biểu có mặt ({present})",
         "en": "the counts ({counted}) exceed the delegates present ({present})",
@@ -202,6 +210,64 @@ MESSAGES: dict[str, dict[str, str]] = {
     "document.too_large": {
         "vi": "Tệp quá lớn (tối đa {limit_mb} MB).",
         "en": "The file is too large (at most {limit_mb} MB).",
+    },
+    # exports
+    "export.no_libreoffice": {
+        "vi": "Không tìm thấy LibreOffice (soffice). Cài đặt: apt-get install libreoffice-writer-nogui",
+        "en": "LibreOffice (soffice) not found. Install it: apt-get install libreoffice-writer-nogui",
+    },
+    "export.convert_failed": {
+        "vi": "Không chuyển được sang PDF: {detail}",
+        "en": "Conversion to PDF failed: {detail}",
+    },
+    "sign.failed": {"vi": "Ký số không thành công: {detail}", "en": "Signing failed: {detail}"},
+    "sign.no_label": {
+        "vi": "Không tìm thấy khối chữ ký “{label}” trong bản PDF.",
+        "en": "The signature block “{label}” was not found in the PDF.",
+    },
+    "sign.no_key_file": {
+        "vi": "Không đọc được tệp khóa {path}.",
+        "en": "Cannot read the key file {path}.",
+    },
+    "sign.bad_password": {
+        "vi": "Sai mật khẩu của tệp chứng thư {path}. Tệp biên bản không bị thay đổi.",
+        "en": "Wrong password for the certificate file {path}. The minutes file was not changed.",
+    },
+    "sign.token": {
+        "vi": "Lỗi thiết bị ký số (token): {detail}. Không thử lại mã PIN tự động.",
+        "en": "Signing token error: {detail}. The PIN is never retried automatically.",
+    },
+    "sign.cert_expired": {
+        "vi": "Chứng thư số của {subject} không còn hiệu lực (hết hạn {until}).",
+        "en": "The certificate of {subject} is not valid now (valid until {until}).",
+    },
+    "sign.cert_unsuitable": {
+        "vi": "Chứng thư số của {subject} không dùng để ký văn bản.",
+        "en": "The certificate of {subject} is not for signing documents.",
+    },
+    "sign.not_pdf": {
+        "vi": "Tệp không phải là PDF hợp lệ: {detail}",
+        "en": "Not a valid PDF: {detail}",
+    },
+    "sign.bad_role": {
+        "vi": "Vai trò ký không hợp lệ: {role} (secretary, chair, seal).",
+        "en": "Unknown signing role: {role} (secretary, chair, seal).",
+    },
+    "sign.no_field": {
+        "vi": "Biên bản chưa có ô chữ ký {field}; hãy hoàn tất (finalise) biên bản trước.",
+        "en": "The minutes have no signature field {field}; finalise them first.",
+    },
+    "sign.already_signed": {
+        "vi": "Ô chữ ký {field} đã được ký.",
+        "en": "The field {field} is already signed.",
+    },
+    "sign.order": {
+        "vi": "Sai thứ tự ký: trước {field} phải có chữ ký {needed} (hiện có: {signed}).",
+        "en": "Wrong signing order: {field} needs {needed} first (signed so far: {signed}).",
+    },
+    "sign.earlier_invalid": {
+        "vi": "Chữ ký {field} trước đó không còn hợp lệ; không ký tiếp.",
+        "en": "The earlier signature {field} no longer validates; not signing.",
     },
     # domain labels
     "choice.yes": {"vi": "Tán thành", "en": "In favour"},

@@ -16,9 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from meetingapp import settings
 from meetingapp.domain import (
     AttendanceMethod,
     BallotForm,
@@ -41,8 +43,9 @@ from meetingapp.store.eventlog import EventLog
 
 
 def now_iso() -> str:
-    """Local time with its UTC offset (+07:00 in Vietnam), to the second."""
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+    """The time in the configured zone with its offset (+07:00 in Vietnam), to the second."""
+    zone = ZoneInfo(settings.get("timezone"))
+    return datetime.now(zone).isoformat(timespec="seconds")
 
 
 def new_id(prefix: str) -> str:
@@ -393,6 +396,17 @@ class SessionMachine:
         payload = {"delegate_id": delegate_id, "reason": reason.strip()}
         return self._commit([Change("checked_out", payload, session_id)], actor=actor)[0]
 
+    def note_absence(
+        self, session_id: str, delegate_id: str, *, reason: str, actor: str = ""
+    ) -> Event:
+        """Record why a delegate is absent (vắng có lý do), for the minutes."""
+        rec = self.record(session_id)
+        self._delegate_on_roster(rec, delegate_id, "note_absence")
+        if not reason.strip():
+            raise InvalidTransition("note_absence", "reason.reason_required")
+        payload = {"delegate_id": delegate_id, "reason": reason.strip()}
+        return self._commit([Change("absence_noted", payload, session_id)], actor=actor)[0]
+
     def close_roll_call(self, session_id: str, *, actor: str = "") -> Event:
         rec = self._open_record(session_id, "close_roll_call")
         if not rec.roll_call_open:
@@ -670,6 +684,41 @@ class SessionMachine:
             "rule": rule.name,
         }
         return self._commit([Change("motion_closed", payload, session_id)], actor=actor)[0]
+
+    # --- minutes ---------------------------------------------------------------------------
+
+    def next_minutes_number(self, body_id: str, year: int) -> int:
+        """Minutes are numbered per body and calendar year from 01."""
+        taken = [
+            r.minutes.number
+            for r in self.world.sessions.values()
+            if r.session.body_id == body_id
+            and r.minutes is not None
+            and r.minutes.year == year
+            and r.minutes.number is not None
+        ]
+        return max(taken, default=0) + 1
+
+    def minutes_finalised(
+        self,
+        session_id: str,
+        *,
+        number: int,
+        year: int,
+        docx_sha256: str,
+        pdf_sha256: str,
+        actor: str = "",
+    ) -> Event:
+        rec = self.record(session_id)
+        if rec.minutes is not None:
+            raise InvalidTransition("finalise_minutes", "reason.minutes_final")
+        payload = {
+            "number": number,
+            "year": year,
+            "docx_sha256": docx_sha256,
+            "pdf_sha256": pdf_sha256,
+        }
+        return self._commit([Change("minutes_finalised", payload, session_id)], actor=actor)[0]
 
     # --- closing -------------------------------------------------------------------------------
 

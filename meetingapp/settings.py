@@ -33,6 +33,12 @@ SETTINGS = (
         "(default: the platform's user data directory).",
     ),
     Setting(
+        "timezone",
+        "MEETINGAPP_TZ",
+        "Asia/Ho_Chi_Minh",
+        "Time zone of the times recorded and printed in minutes (IANA name).",
+    ),
+    Setting(
         "model_dir",
         "MEETINGAPP_MODEL_DIR",
         "",

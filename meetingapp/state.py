@@ -25,6 +25,8 @@ from meetingapp.domain import (
     FloorState,
     ItemKind,
     ItemState,
+    Minutes,
+    MinutesState,
     Motion,
     MotionResult,
     MotionState,
@@ -53,6 +55,8 @@ class SessionRecord:
     open_motion: str | None = None
     queue: list[str] = field(default_factory=list)  # waiting floor requests, in speaking order
     presenter: Presenter | None = None
+    absences: dict[str, str] = field(default_factory=dict)  # delegate -> reason given
+    minutes: Minutes | None = None  # set once, when the minutes are finalised
     head_hash: str = GENESIS  # hash of this session's latest event
 
     def present_ids(self) -> set[str]:
@@ -282,6 +286,11 @@ def _checked_out(w: World, p: dict[str, Any], e: Event) -> None:
     )
 
 
+@on("absence_noted")
+def _absence_noted(w: World, p: dict[str, Any], e: Event) -> None:
+    _rec(w, e).absences[p["delegate_id"]] = p["reason"]
+
+
 @on("item_started")
 def _item_started(w: World, p: dict[str, Any], e: Event) -> None:
     rec = _rec(w, e)
@@ -389,6 +398,13 @@ def _motion_closed(w: World, p: dict[str, Any], e: Event) -> None:
     result = MotionResult(tally, p["total"], p["present"], p["not_voting"], p["passed"], p["rule"])
     rec.motions[m.id] = replace(m, state=MotionState.CLOSED, closed_at=e.ts, result=result)
     rec.open_motion = None
+
+
+@on("minutes_finalised")
+def _minutes_finalised(w: World, p: dict[str, Any], e: Event) -> None:
+    _rec(w, e).minutes = Minutes(
+        e.session_id or "", MinutesState.FINALISED, p["number"], p["year"], p["pdf_sha256"]
+    )
 
 
 @on("session_closed")

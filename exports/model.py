@@ -1,0 +1,102 @@
+"""The minutes as plain data: everything the DOCX needs, nothing about where it came from.
+Built from the session's state by ``meetingapp.minutes``; rendered by ``exports.docx_minutes``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from meetingapp.domain import BallotForm, BodyKind, Choice, ItemKind
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    title: str = ""
+    unit: str = ""
+    honorific: str = "Ông/Bà"  # the roster has no gender; the clerk may edit the DOCX
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    title: str
+    doc_type: str = ""
+    number_symbol: str = ""
+
+
+@dataclass(frozen=True)
+class ItemEntry:
+    order: int
+    title: str
+    presenter: str
+    kind: ItemKind
+    documents: tuple[DocumentRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class SpeechEntry:
+    speaker: Person
+    item_title: str
+    started_at: str
+    ended_at: str
+    text: str  # verbatim, with the clerk's corrections applied
+    edited: bool = False  # the clerk changed the machine transcript
+
+
+@dataclass(frozen=True)
+class SecretCounts:
+    issued: int
+    returned: int
+    valid: int
+    invalid: int
+
+
+@dataclass(frozen=True)
+class MotionEntry:
+    title: str
+    form: BallotForm
+    yes: int
+    no: int
+    abstain: int
+    not_voting: int
+    total: int
+    passed: bool
+    rule_label: str
+    named: dict[Choice, tuple[str, ...]] | None = None  # names per choice (open ballots)
+    secret: SecretCounts | None = None
+
+
+@dataclass(frozen=True)
+class AttendanceEntry:
+    person: Person
+    present: bool
+    method: str = ""
+    at: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class MinutesModel:
+    body_kind: BodyKind
+    body_name: str  # "Hội đồng nhân dân xã Tân Phú"
+    issuer_lines: tuple[str, ...]  # ("HỘI ĐỒNG NHÂN DÂN", "XÃ TÂN PHÚ")
+    summary: str  # "Kỳ họp thứ Năm Hội đồng nhân dân xã Tân Phú, nhiệm kỳ 2021-2026"
+    started_at: str  # ISO 8601
+    ended_at: str
+    place: str
+    present: int
+    total: int
+    absent_with_reason: tuple[tuple[str, str], ...]
+    absent_without_reason: tuple[str, ...]
+    quorum_met: bool
+    guests: tuple[str, ...]
+    chairs: tuple[Person, ...]
+    secretary: Person | None
+    items: tuple[ItemEntry, ...]
+    speeches: tuple[SpeechEntry, ...]
+    motions: tuple[MotionEntry, ...]
+    attendance: tuple[AttendanceEntry, ...]
+    log_hash: str
+    number: int | None = None  # assigned on finalisation
+    year: int | None = None
+    place_date: str = ""  # "Tân Phú, ngày 05 tháng 01 năm 2026" when the body wants it
+    recipients: tuple[str, ...] = ()

@@ -1,0 +1,58 @@
+"""DOCX → PDF through LibreOffice headless, with a private profile so runs never collide."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from meetingapp.errors import MeetingAppError
+
+TIMEOUT_S = 180
+
+
+class ConversionError(MeetingAppError):
+    key = "export.convert_failed"
+
+
+def soffice() -> str:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ConversionError("export.no_libreoffice")
+
+
+def docx_to_pdf(docx: Path, out_dir: Path, *, timeout: float = TIMEOUT_S) -> Path:
+    """Convert ``docx`` into ``out_dir/<stem>.pdf`` and return that path."""
+    exe = soffice()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        cmd = [
+            exe,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(out_dir),
+            str(docx),
+        ]
+        try:
+            done = subprocess.run(
+                cmd,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env={**os.environ, "HOME": profile},
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise ConversionError("export.convert_failed", detail=f"timeout {timeout}s") from exc
+    pdf = out_dir / (docx.stem + ".pdf")
+    if done.returncode != 0 or not pdf.exists():
+        detail = (done.stderr or done.stdout or "").strip()[-300:]
+        raise ConversionError("export.convert_failed", detail=detail or f"exit {done.returncode}")
+    return pdf

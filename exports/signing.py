@@ -1,0 +1,347 @@
+"""Signature fields, PAdES signing in the legal order, and verification (pyHanko).
+
+Order (specs/minutes.md §5): THƯ KÝ (field ``ThuKy``) → CHỦ TỌA (``ChuToa``) → optional
+organisation seal (``DauCoQuan``). Any other order is refused; every earlier signature is
+re-validated before the next one is added; each signature is an incremental update, so the
+finalised content never changes. A failed signing leaves the file exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfReadError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+
+from meetingapp.errors import MeetingAppError
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+ORDER = ("ThuKy", "ChuToa", "DauCoQuan")
+ROLE_FIELD = {"secretary": "ThuKy", "chair": "ChuToa", "seal": "DauCoQuan"}
+ROLE_TITLE = {"secretary": "THƯ KÝ", "chair": "CHỦ TỌA", "seal": "ĐÓNG DẤU"}
+LABELS = {"ThuKy": "THƯ KÝ", "ChuToa": "CHỦ TỌA"}
+STAMP_FONT = Path("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf")  # 1000 units/em
+MM = 72 / 25.4
+ACCEPTED = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
+
+
+class SigningError(MeetingAppError):
+    key = "sign.failed"
+
+
+# --- fields ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Box:
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def as_tuple(self) -> tuple[int, int, int, int]:
+        return (round(self.x0), round(self.y0), round(self.x1), round(self.y1))
+
+
+def find_label(pdf: bytes, label: str) -> Box:
+    """Where the last occurrence of ``label`` (exact case) is drawn in the rendered PDF."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    found: Box | None = None
+    try:
+        for index in range(len(doc)):
+            text = doc[index].get_textpage()
+            search = text.search(label, match_case=True, match_whole_word=True)
+            while (hit := search.get_next()) is not None:
+                first, count = hit
+                x0, y0, _, y1 = text.get_charbox(first)
+                _, _, x1, y1b = text.get_charbox(first + count - 1)
+                found = Box(index, x0, y0, x1, max(y1, y1b))
+    finally:
+        doc.close()
+    if found is None:
+        raise SigningError("sign.no_label", label=label)
+    return found
+
+
+def field_boxes(pdf: bytes, *, seal: bool) -> dict[str, Box]:
+    """Signature boxes (~45×20 mm) under THƯ KÝ and CHỦ TỌA, and the seal over the left third
+    of the chair's box."""
+    boxes = {}
+    for name, label in LABELS.items():
+        lab = find_label(pdf, label)
+        centre, top = (lab.x0 + lab.x1) / 2, lab.y0 - 3
+        w, h = 45 * MM, 20 * MM
+        boxes[name] = Box(lab.page, centre - w / 2, top - h, centre + w / 2, top)
+    if seal:
+        chair = boxes["ChuToa"]
+        size = 34 * MM
+        cx, cy = chair.x0 + (chair.x1 - chair.x0) / 6, (chair.y0 + chair.y1) / 2
+        boxes["DauCoQuan"] = Box(
+            chair.page, cx - size / 2, cy - size / 2, cx + size / 2, cy + size / 2
+        )
+    return boxes
+
+
+def add_signature_fields(pdf_in: Path, pdf_out: Path, *, seal: bool = False) -> dict[str, Box]:
+    """Create the empty fields once, at finalisation, before anybody signs."""
+    data = pdf_in.read_bytes()
+    boxes = field_boxes(data, seal=seal)
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    for name in ORDER:
+        if name in boxes:
+            spec = fields.SigFieldSpec(name, on_page=boxes[name].page, box=boxes[name].as_tuple())
+            fields.append_signature_field(writer, spec)
+    out = io.BytesIO()
+    writer.write(out)
+    _atomic(pdf_out, out.getvalue())
+    return boxes
+
+
+# --- keys -----------------------------------------------------------------------------------
+
+
+def load_pkcs12(path: Path, password: str) -> signers.Signer:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SigningError("sign.no_key_file", path=str(path)) from exc
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    try:  # check the password ourselves: pyHanko only logs a wrong one
+        pkcs12.load_key_and_certificates(data, password.encode())
+    except ValueError as exc:
+        raise SigningError("sign.bad_password", path=path.name) from exc
+    signer = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode())
+    if signer is None:
+        raise SigningError("sign.bad_password", path=path.name)
+    return signer
+
+
+def load_pkcs11(
+    library: str, *, token_label: str, key_label: str, pin: str, cert_label: str | None = None
+) -> signers.Signer:
+    """A key on a PKCS#11 token (USB token, SoftHSM2). The PIN is tried exactly once."""
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign import pkcs11 as p11
+
+    try:
+        session = p11.open_pkcs11_session(
+            library, token_criteria=TokenCriteria(label=token_label), user_pin=pin
+        )
+    except Exception as exc:  # noqa: BLE001 - python-pkcs11 raises many types
+        raise SigningError("sign.token", detail=f"{type(exc).__name__}: {exc}") from exc
+    return p11.PKCS11Signer(session, key_label=key_label, cert_label=cert_label or key_label)
+
+
+def _check_certificate(cert: asn1_x509.Certificate, now: dt.datetime) -> None:
+    validity = cert["tbs_certificate"]["validity"]
+    not_before, not_after = validity["not_before"].native, validity["not_after"].native
+    if not not_before <= now <= not_after:
+        raise SigningError(
+            "sign.cert_expired",
+            subject=cert.subject.human_friendly,
+            until=not_after.astimezone(VN_TZ).isoformat(timespec="seconds"),
+        )
+    usage = cert.key_usage_value
+    if usage is not None and not ({"digital_signature", "non_repudiation"} & set(usage.native)):
+        raise SigningError("sign.cert_unsuitable", subject=cert.subject.human_friendly)
+
+
+# --- signing --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    field: str
+    signer: str
+    signed_at: str
+    intact: bool
+    valid: bool
+    trusted: bool
+    modification: str
+    ok: bool
+
+
+def signature_reports(data: bytes, trust: list[bytes] | None = None) -> list[SignatureReport]:
+    """Validate every signature in the PDF (integrity, signature, trust, later changes)."""
+    try:
+        reader = PdfFileReader(io.BytesIO(data))
+        embedded = reader.embedded_signatures
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise SigningError("sign.not_pdf", detail=str(exc)) from exc
+    roots = [asn1_x509.Certificate.load(_der(pem)) for pem in trust or []]
+    reports = []
+    quiet = logging.getLogger("pyhanko")
+    old_level = quiet.level
+    if not roots:  # without trust roots pyHanko logs every untrusted path as an error
+        quiet.setLevel(logging.CRITICAL)
+    try:
+        statuses = [
+            (
+                sig,
+                validate_pdf_signature(
+                    sig,
+                    ValidationContext(trust_roots=roots, allow_fetching=False) if roots else None,
+                ),
+            )
+            for sig in embedded
+        ]
+    finally:
+        quiet.setLevel(old_level)
+    for sig, status in statuses:
+        level = status.modification_level
+        ok = bool(
+            status.intact
+            and status.valid
+            and (status.trusted or not roots)
+            and level in ACCEPTED
+            and status.docmdp_ok is not False
+        )
+        when = status.signer_reported_dt
+        reports.append(
+            SignatureReport(
+                sig.field_name,
+                status.signing_cert.subject.native.get("common_name", "?"),
+                when.astimezone(VN_TZ).isoformat(timespec="seconds") if when else "",
+                bool(status.intact),
+                bool(status.valid),
+                bool(status.trusted),
+                level.name if level is not None else "UNKNOWN",
+                ok,
+            )
+        )
+    return reports
+
+
+def _der(pem: bytes) -> bytes:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return x509.load_pem_x509_certificate(pem).public_bytes(Encoding.DER)
+
+
+def sign_minutes(
+    pdf: Path,
+    role: str,
+    signer: signers.Signer,
+    *,
+    out: Path | None = None,
+    timestamp_url: str | None = None,
+    location: str = "",
+) -> SignatureReport:
+    """Sign the field of ``role`` after checking the order and every earlier signature."""
+    field = ROLE_FIELD.get(role)
+    if field is None:
+        raise SigningError("sign.bad_role", role=role)
+    data = pdf.read_bytes()
+    _check_order(data, field)
+    now = dt.datetime.now(VN_TZ)
+    cert = signer.signing_cert
+    if cert is None:
+        raise SigningError("sign.token", detail="no certificate")
+    _check_certificate(cert, now)
+    who = cert.subject.native.get("common_name", "?")
+    colour = (0.8, 0.0, 0.0) if role == "seal" else (0.0, 0.0, 0.55)  # red seal, blue ink
+    stamp = TextStampStyle(
+        stamp_text="%(role)s\nKý bởi: %(who)s\nThời gian: %(when)s",
+        text_box_style=TextBoxStyle(
+            font=GlyphAccumulatorFactory(str(STAMP_FONT)), font_size=8, text_color=colour
+        ),
+        border_width=1,
+        border_color=colour,
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name=field,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        location=location or None,
+        reason=f"{ROLE_TITLE[role]} ký biên bản",
+    )
+    timestamper = HTTPTimeStamper(timestamp_url) if timestamp_url else None
+    pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=stamp, timestamper=timestamper)
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    buffer = io.BytesIO()
+    try:
+        pdf_signer.sign_pdf(
+            writer,
+            existing_fields_only=True,
+            output=buffer,
+            appearance_text_params={
+                "role": ROLE_TITLE[role],
+                "who": who,
+                "when": now.isoformat(timespec="seconds"),
+            },
+        )
+    except SigningError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - token and network errors surface here
+        raise SigningError("sign.failed", detail=f"{type(exc).__name__}: {exc}") from exc
+    _atomic(out or pdf, buffer.getvalue())
+    reports = signature_reports(buffer.getvalue())
+    return next(r for r in reports if r.field == field)
+
+
+def signed_name(pdf: Path) -> Path:
+    """``BB-05-2026-01-05.pdf`` → ``BB-05-2026-01-05.signed.pdf``; a signed file stays as is."""
+    if pdf.name.endswith(".signed.pdf"):
+        return pdf
+    return pdf.with_name(pdf.name[: -len(".pdf")] + ".signed.pdf")
+
+
+def _check_order(data: bytes, field: str) -> None:
+    try:
+        reader = PdfFileReader(io.BytesIO(data))
+        present = {name for name, _, _ in fields.enumerate_sig_fields(reader)}
+        signed = [s.field_name for s in reader.embedded_signatures]
+    except (PdfReadError, ValueError, KeyError) as exc:
+        raise SigningError("sign.not_pdf", detail=str(exc)) from exc
+    if field not in present:
+        raise SigningError("sign.no_field", field=field)
+    if field in signed:
+        raise SigningError("sign.already_signed", field=field)
+    needed = [f for f in ORDER[: ORDER.index(field)] if f in present or f != "DauCoQuan"]
+    if signed != needed:
+        raise SigningError(
+            "sign.order",
+            field=field,
+            needed=", ".join(needed) or "-",
+            signed=", ".join(signed) or "-",
+        )
+    for report in signature_reports(data):
+        if not (
+            report.intact and report.valid and report.modification in {m.name for m in ACCEPTED}
+        ):
+            raise SigningError("sign.earlier_invalid", field=report.field)
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
