@@ -56,12 +56,17 @@ def number_text(number: int | None) -> str:
 
 
 def _set_fonts(rpr_parent: Any) -> None:
-    """Set Times New Roman for every script and drop theme fonts, which override it."""
+    """Set Times New Roman for every script of a run or style."""
     rpr = rpr_parent.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
+    _fix_fonts(fonts)
+
+
+def _fix_fonts(fonts: Any) -> None:
+    """Drop theme fonts (they override names) and name Times New Roman for every script."""
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attr), None)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
@@ -74,9 +79,15 @@ def _prepare(doc: DocxDocument) -> None:
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     section.left_margin, section.right_margin = Mm(30), Mm(20)
     section.header_distance = Mm(10)
-    for style in doc.styles:
-        if style.type == 1 and style.element.rPr is not None or style.name == "Normal":
-            _set_fonts(style.element)
+    # Theme fonts in the template's defaults and styles override font names: replace them all.
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):
+        _fix_fonts(fonts)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if rpr is not None and rpr.find(qn("w:rFonts")) is None:
+            rpr.insert(0, OxmlElement("w:rFonts"))
+            _fix_fonts(rpr.find(qn("w:rFonts")))
     normal = doc.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(BODY_PT)

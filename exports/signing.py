@@ -195,13 +195,13 @@ def signature_reports(data: bytes, trust: list[bytes] | None = None) -> list[Sig
     old_level = quiet.level
     if not roots:  # without trust roots pyHanko logs every untrusted path as an error
         quiet.setLevel(logging.CRITICAL)
-    try:
+    try:  # only the given roots are trusted, never the operating system's list; offline
         statuses = [
             (
                 sig,
                 validate_pdf_signature(
                     sig,
-                    ValidationContext(trust_roots=roots, allow_fetching=False) if roots else None,
+                    ValidationContext(trust_roots=roots, allow_fetching=False),
                 ),
             )
             for sig in embedded

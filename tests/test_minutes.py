@@ -1,0 +1,299 @@
+"""Minutes: the Decree 30 DOCX, the PDF through real LibreOffice, signatures with real pyHanko
+checked against poppler's pdfsig, and the exports."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.shared import Pt
+from openpyxl import load_workbook
+
+from exports.certs import make_demo_certs
+from exports.docx_minutes import render_docx, summarise
+from exports.signing import SigningError, load_pkcs12, sign_minutes, signature_reports
+from meetingapp.errors import InvalidTransition
+from meetingapp.server.minutes import (
+    build_minutes,
+    draft_minutes,
+    export_session,
+    finalise_minutes,
+)
+from tests.minutes_helpers import closed_meeting, nss_db, pdfsig
+
+
+def pdftext(pdf: Path, *pages: int) -> str:
+    args = ["pdftotext", "-layout"]
+    if pages:
+        args += ["-f", str(pages[0]), "-l", str(pages[-1])]
+    return subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_draft_docx_follows_the_layout(tmp_path: Path) -> None:
+    mt, _ = closed_meeting(tmp_path)
+    model = build_minutes(mt.machine.world, mt.session)
+    path = render_docx(model, tmp_path / "draft.docx")
+    doc = Document(str(path))
+    sec = doc.sections[0]
+    assert (round(sec.page_width.mm), round(sec.page_height.mm)) == (210, 297)
+    assert [
+        round(x.mm) for x in (sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin)
+    ] == [20, 20, 30, 20]
+    assert sec.different_first_page_header_footer
+    assert doc.styles["Normal"].font.size == Pt(14)
+    xml = doc.element.xml + doc.styles.element.xml
+    assert "asciiTheme" not in xml and "hAnsiTheme" not in xml
+    header = [c.text for c in doc.tables[0].rows[0].cells]
+    assert "HỘI ĐỒNG NHÂN DÂN\nXÃ THỬ NGHIỆM" in header[0]
+    assert "Số: …/BB-HĐND" in header[0]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header[1]
+    assert round(doc.tables[0].columns[0].width.mm) == 62  # twips round the EMUs
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert (
+        "Đại biểu Hội đồng nhân dân có mặt: 10/12; vắng mặt: 2 (có lý do: Đại biểu Số 11 "
+        "(Đi công tác); không có lý do: Đại biểu Số 12)." in text
+    )
+    assert "Tán thành: 8/12 đại biểu, chiếm 66,67% tổng số đại biểu." in text
+    assert "Tán thành: 6/12 đại biểu, chiếm 50,00% tổng số đại biểu." in text
+    assert "Kết quả: Không thông qua" in text
+    assert "Số phiếu phát ra: 10; số phiếu thu vào: 10; phiếu hợp lệ: 10" in text
+    for head in ("I. KHAI MẠC KỲ HỌP", "IV. THẢO LUẬN, CHẤT VẤN VÀ TRẢ LỜI CHẤT VẤN", "VI. BẾ MẠC"):
+        assert head in text
+    assert "Đại biểu Đại biểu Số 4 (Tổ 1):" in text
+    sig = [c.text for c in doc.tables[1].rows[0].cells]
+    assert sig[0].startswith("THƯ KÝ") and sig[1].startswith("CHỦ TỌA")
+    assert "Nơi nhận:" in text and "- Lưu: VT, HĐND." in text
+    assert "PHỤ LỤC III. KẾT QUẢ BIỂU QUYẾT CHI TIẾT" in text
+    assert mt.machine.world.sessions[mt.session].head_hash in text
+    assert "Tán thành (8): " in text  # named ballot lists names
+    assert "Bỏ phiếu kín: chỉ công bố tổng số." in text  # secret ballot: totals only
+
+
+def test_summary_keeps_whole_sentences() -> None:
+    text = "Câu thứ nhất rất dài về ngân sách. " * 30
+    short = summarise(text, limit=120)
+    assert short.endswith("ngân sách. …") and len(short) < 130
+    assert summarise("") == "(chưa có bản ghi lời phát biểu)"
+
+
+@pytest.mark.slow
+def test_pdf_embeds_fonts_and_keeps_vietnamese_text(tmp_path: Path) -> None:
+    mt, _ = closed_meeting(tmp_path)
+    files = draft_minutes(mt.machine, mt.session, tmp_path / "out")
+    fonts = subprocess.run(
+        ["pdffonts", str(files.pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert fonts and all(" yes " in line for line in fonts)  # every font embedded
+    assert all("Liberation" in line for line in fonts), fonts  # Times New Roman's metric twin
+    page1 = pdftext(files.pdf, 1)
+    for phrase in (
+        "HỘI ĐỒNG NHÂN DÂN",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "BIÊN BẢN",
+        "Thành phần tham dự",
+    ):
+        assert phrase in page1
+    assert not page1.strip().startswith("1")  # no page number on page 1
+    everything = pdftext(files.pdf)
+    assert "chiếm 66,67% tổng số đại biểu" in everything
+    info = subprocess.run(["pdfinfo", str(files.pdf)], capture_output=True, text=True).stdout
+    pages = int(next(x for x in info.splitlines() if x.startswith("Pages:")).split()[1])
+    assert pages >= 2
+    assert pdftext(files.pdf, 2).strip().startswith("2")  # page number on top of page 2
+
+
+@pytest.mark.slow
+def test_finalise_sign_in_order_and_verify_with_pyhanko_and_pdfsig(tmp_path: Path) -> None:
+    mt, _ = closed_meeting(tmp_path)
+    certs = make_demo_certs(tmp_path / "certs")
+    final = finalise_minutes(mt.machine, mt.session, tmp_path / "out", seal=True)
+    assert final.number == 1 and final.pdf.name.startswith("BB-01-")
+    assert "Số: 01/BB-HĐND" in pdftext(final.pdf, 1)
+    with pytest.raises(InvalidTransition):
+        finalise_minutes(mt.machine, mt.session, tmp_path / "again")
+    signed = final.pdf.with_name(final.pdf.stem + ".signed.pdf")
+    shutil.copyfile(final.pdf, signed)
+    key = {role: load_pkcs12(path, "demo") for role, path in certs.p12.items()}
+
+    before = signed.read_bytes()
+    with pytest.raises(SigningError) as err:
+        sign_minutes(signed, "chair", key["chair"])
+    assert err.value.key == "sign.order"
+    assert "Sai thứ tự ký" in err.value.message("vi")
+    with pytest.raises(SigningError) as err:
+        load_pkcs12(certs.p12["secretary"], "sai-mat-khau")
+    assert err.value.key == "sign.bad_password"
+    assert signed.read_bytes() == before
+
+    sign_minutes(signed, "secretary", key["secretary"])
+    with pytest.raises(SigningError) as err:
+        sign_minutes(signed, "seal", key["seal"])
+    assert err.value.key == "sign.order"
+    with pytest.raises(SigningError) as err:
+        sign_minutes(signed, "secretary", key["secretary"])
+    assert err.value.key == "sign.already_signed"
+    sign_minutes(signed, "chair", key["chair"])
+    sign_minutes(signed, "seal", key["seal"])
+
+    reports = signature_reports(signed.read_bytes(), [certs.ca.read_bytes()])
+    assert [r.field for r in reports] == ["ThuKy", "ChuToa", "DauCoQuan"]
+    assert [r.signer for r in reports] == [
+        "Lê Hoàng Dũng",
+        "Nguyễn Văn An",
+        "Hội đồng nhân dân xã Tân Phú",
+    ]
+    assert all(r.ok and r.trusted for r in reports)
+    assert all(r.signed_at.endswith("+07:00") for r in reports)
+
+    nss = nss_db(tmp_path / "nss", certs.ca)
+    poppler = pdfsig(signed, nss)
+    assert len(poppler) == 3
+    for sig in poppler:
+        assert sig["Signature Validation"] == "Signature is Valid."
+        assert sig["Certificate Validation"] == "Certificate is Trusted."
+        assert sig["Signature Type"] == "ETSI.CAdES.detached"
+    assert "Lê Hoàng Dũng" in pdftext(signed)  # the stamp, drawn in a Vietnamese font
+
+    cli = subprocess.run(
+        [sys.executable, "-m", "meetingapp", "verify", str(signed), "--trust", str(certs.ca)],
+        capture_output=True,
+        text=True,
+    )
+    assert cli.returncode == 0 and "Kết luận: HỢP LỆ" in cli.stdout
+
+
+@pytest.mark.slow
+def test_one_changed_byte_in_either_revision_is_found_by_pyhanko_and_pdfsig(
+    tmp_path: Path,
+) -> None:
+    mt, _ = closed_meeting(tmp_path)
+    certs = make_demo_certs(tmp_path / "certs")
+    final = finalise_minutes(mt.machine, mt.session, tmp_path / "out")
+    signed = tmp_path / "BB.signed.pdf"
+    sign_minutes(final.pdf, "secretary", load_pkcs12(certs.p12["secretary"], "demo"), out=signed)
+    after_secretary = len(signed.read_bytes())
+    sign_minutes(signed, "chair", load_pkcs12(certs.p12["chair"], "demo"))
+    data = signed.read_bytes()
+    nss = nss_db(tmp_path / "nss", certs.ca)
+    # a byte of the page content (covered by both signatures), and a byte of the signature
+    # dictionary in the chair's own update (covered by the chair's signature only; most of
+    # that update is the /Contents placeholder, which no signature covers)
+    reason = data.rindex(b"/Reason")
+    assert reason > after_secretary
+    cases = {
+        "first": (data.index(b"stream", 2000) + 20, {"ThuKy", "ChuToa"}),
+        "last": (reason + 12, {"ChuToa"}),
+    }
+    for name, (at, broken) in cases.items():
+        tampered = bytearray(data)
+        tampered[at] ^= 0x01
+        path = tmp_path / f"tampered-{name}.pdf"
+        path.write_bytes(bytes(tampered))
+        reports = {r.field: r for r in signature_reports(bytes(tampered), [certs.ca.read_bytes()])}
+        assert {f for f, r in reports.items() if not r.intact} == broken, name
+        poppler = {s["Signature Field Name"]: s["Signature Validation"] for s in pdfsig(path, nss)}
+        assert {f for f, v in poppler.items() if v != "Signature is Valid."} == broken, poppler
+        assert all(poppler[f] == "Digest Mismatch." for f in broken)
+        cli = subprocess.run(
+            [sys.executable, "-m", "meetingapp", "verify", str(path)],
+            capture_output=True,
+            text=True,
+        )
+        assert cli.returncode == 1 and "KHÔNG HỢP LỆ" in cli.stdout
+
+
+@pytest.mark.slow
+def test_expired_or_unsuitable_certificates_are_refused(tmp_path: Path) -> None:
+    import datetime as dt
+
+    mt, _ = closed_meeting(tmp_path)
+    final = finalise_minutes(mt.machine, mt.session, tmp_path / "out")
+    old = make_demo_certs(
+        tmp_path / "old", not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC), valid_days=365
+    )
+    odd = make_demo_certs(tmp_path / "odd", usage_sign=False)
+    before = final.pdf.read_bytes()
+    with pytest.raises(SigningError) as err:
+        sign_minutes(final.pdf, "secretary", load_pkcs12(old.p12["secretary"], "demo"))
+    assert err.value.key == "sign.cert_expired"
+    with pytest.raises(SigningError) as err:
+        sign_minutes(final.pdf, "secretary", load_pkcs12(odd.p12["secretary"], "demo"))
+    assert err.value.key == "sign.cert_unsuitable"
+    assert final.pdf.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_a_reviewed_docx_is_numbered_and_used(tmp_path: Path) -> None:
+    mt, _ = closed_meeting(tmp_path)
+    draft = draft_minutes(mt.machine, mt.session, tmp_path / "draft")
+    doc = Document(str(draft.docx))
+    doc.add_paragraph("Thư ký bổ sung: đại biểu đề nghị làm rõ nguồn vốn đối ứng.")
+    reviewed = tmp_path / "reviewed.docx"
+    doc.save(str(reviewed))
+    final = finalise_minutes(mt.machine, mt.session, tmp_path / "out", edited_docx=reviewed)
+    text = pdftext(final.pdf)
+    assert "Số: 01/BB-HĐND" in text and "nguồn vốn đối ứng" in text
+
+
+def test_a_session_still_open_cannot_be_finalised(tmp_path: Path) -> None:
+    from tests.helpers import make_meeting
+
+    mt = make_meeting(tmp_path)
+    with pytest.raises(InvalidTransition):
+        finalise_minutes(mt.machine, mt.session, tmp_path / "out")
+
+
+def test_numbers_run_per_year_per_body(tmp_path: Path) -> None:
+    mt, _ = closed_meeting(tmp_path)
+    m = mt.machine
+    assert m.next_minutes_number(mt.body, 2026) == 1
+    m.minutes_finalised(mt.session, number=1, year=2026, docx_sha256="a", pdf_sha256="b")
+    assert m.next_minutes_number(mt.body, 2026) == 2
+    assert m.next_minutes_number(mt.body, 2027) == 1
+
+
+def test_exports_and_record_package(tmp_path: Path) -> None:
+    mt, _ = closed_meeting(tmp_path)
+    package = export_session(mt.machine, mt.session, tmp_path / "exp")
+    with zipfile.ZipFile(package) as zf:
+        names = set(zf.namelist())
+        manifest = json.loads(zf.read("manifest.json"))
+        log = [json.loads(line) for line in zf.read("event-log.jsonl").decode().splitlines()]
+    assert {
+        "ban-ghi.docx",
+        "ban-ghi.txt",
+        "bieu-quyet.csv",
+        "diem-danh.csv",
+        "ket-qua.xlsx",
+        "phat-bieu-001.srt",
+        "phat-bieu-001.vtt",
+        "event-log.jsonl",
+    } <= names
+    import hashlib
+
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((tmp_path / "exp" / name).read_bytes()).hexdigest() == digest
+    assert log[-1]["hash"] == manifest["event_log_hash"]
+    assert all("pin_hash" not in e["payload"] for e in log)
+    with (tmp_path / "exp" / "bieu-quyet.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[1][1:5] == [
+        "Nghị quyết về dự toán ngân sách năm 2027",
+        "biểu quyết điện tử",
+        "8",
+        "2",
+    ]
+    assert rows[1][7:] == ["66,67%", "Thông qua"]
+    wb = load_workbook(tmp_path / "exp" / "ket-qua.xlsx")
+    assert wb.sheetnames == ["Biểu quyết", "Điểm danh"]
+    assert wb["Điểm danh"]["B2"].value == "Đại biểu Số 1"
+    srt = (tmp_path / "exp" / "phat-bieu-001.srt").read_text()
+    assert srt.startswith("1\n00:00:00,000 --> ")
