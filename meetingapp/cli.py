@@ -143,7 +143,7 @@ def _secret(env: str | None, prompt: str) -> str:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
-    from exports.signing import load_pkcs11, load_pkcs12, sign_minutes
+    from exports.signing import load_pkcs11, load_pkcs12, sign_minutes, signed_name
 
     if args.p12:
         signer = load_pkcs12(Path(args.p12), _secret(args.password_env, "Mật khẩu / password: "))
@@ -152,14 +152,9 @@ def cmd_sign(args: argparse.Namespace) -> int:
         signer = load_pkcs11(
             args.pkcs11_lib, token_label=args.token_label, key_label=args.key_label, pin=pin
         )
-    report = sign_minutes(
-        Path(args.pdf),
-        args.role,
-        signer,
-        out=Path(args.out) if args.out else None,
-        timestamp_url=args.tsa,
-    )
-    print(f"{report.field}: {report.signer} — {report.signed_at}")
+    out = Path(args.out) if args.out else signed_name(Path(args.pdf))
+    report = sign_minutes(Path(args.pdf), args.role, signer, out=out, timestamp_url=args.tsa)
+    print(f"{report.field}: {report.signer} — {report.signed_at} → {out}")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -297,3 +298,127 @@ def test_exports_and_record_package(tmp_path: Path) -> None:
     assert wb["Điểm danh"]["B2"].value == "Đại biểu Số 1"
     srt = (tmp_path / "exp" / "phat-bieu-001.srt").read_text()
     assert srt.startswith("1\n00:00:00,000 --> ")
+
+
+SOFTHSM = Path("/usr/lib/softhsm/libsofthsm2.so")
+
+
+def softhsm_token(tmp_path: Path, p12: Path, label: str) -> dict[str, str]:
+    """A SoftHSM2 token holding the key and certificate of ``p12`` (PIN 1234)."""
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+        pkcs12,
+    )
+
+    (tmp_path / "tokens").mkdir(parents=True)
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\n")
+    env = {**os.environ, "SOFTHSM2_CONF": str(conf)}
+    subprocess.run(
+        [
+            "softhsm2-util",
+            "--init-token",
+            "--free",
+            "--label",
+            "meetingapp",
+            "--pin",
+            "1234",
+            "--so-pin",
+            "5678",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    key, cert, _ = pkcs12.load_key_and_certificates(p12.read_bytes(), b"demo")
+    assert key is not None and cert is not None
+    (tmp_path / "key.der").write_bytes(
+        key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+    )  # type: ignore[union-attr]
+    (tmp_path / "cert.der").write_bytes(cert.public_bytes(Encoding.DER))
+    for kind, path in (("privkey", "key.der"), ("cert", "cert.der")):
+        subprocess.run(
+            [
+                "pkcs11-tool",
+                "--module",
+                str(SOFTHSM),
+                "--token-label",
+                "meetingapp",
+                "--login",
+                "--pin",
+                "1234",
+                "--write-object",
+                str(tmp_path / path),
+                "--type",
+                kind,
+                "--id",
+                "01",
+                "--label",
+                label,
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    return env
+
+
+@pytest.mark.slow
+def test_signing_with_a_pkcs11_token(tmp_path: Path) -> None:
+    mt, _ = closed_meeting(tmp_path)
+    certs = make_demo_certs(tmp_path / "certs")
+    final = finalise_minutes(mt.machine, mt.session, tmp_path / "out")
+    env = softhsm_token(tmp_path / "hsm", certs.p12["chair"], "chu-toa")
+    run = [sys.executable, "-m", "meetingapp"]
+    signed = final.pdf.with_name(final.pdf.stem + ".signed.pdf")
+    first = subprocess.run(
+        [
+            *run,
+            "sign",
+            str(final.pdf),
+            "--role",
+            "secretary",
+            "--p12",
+            str(certs.p12["secretary"]),
+            "--password-env",
+            "P12_PASSWORD",
+        ],
+        env={**env, "P12_PASSWORD": "demo"},
+        capture_output=True,
+        text=True,
+    )
+    assert first.returncode == 0, first.stderr
+    before = signed.read_bytes()
+    token = [
+        "--pkcs11-lib",
+        str(SOFTHSM),
+        "--token-label",
+        "meetingapp",
+        "--key-label",
+        "chu-toa",
+        "--pin-env",
+        "TOKEN_PIN",
+    ]
+    wrong = subprocess.run(
+        [*run, "sign", str(signed), "--role", "chair", *token],
+        env={**env, "TOKEN_PIN": "9999"},
+        capture_output=True,
+        text=True,
+    )
+    assert wrong.returncode == 2 and "Lỗi thiết bị ký số" in wrong.stderr
+    assert "PinIncorrect" in wrong.stderr
+    assert signed.read_bytes() == before
+    right = subprocess.run(
+        [*run, "sign", str(signed), "--role", "chair", *token],
+        env={**env, "TOKEN_PIN": "1234"},
+        capture_output=True,
+        text=True,
+    )
+    assert right.returncode == 0, right.stderr
+    reports = signature_reports(signed.read_bytes(), [certs.ca.read_bytes()])
+    assert [(r.field, r.signer, r.ok) for r in reports] == [
+        ("ThuKy", "Lê Hoàng Dũng", True),
+        ("ChuToa", "Nguyễn Văn An", True),
+    ]
