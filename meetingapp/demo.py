@@ -47,6 +47,9 @@ class DemoResult:
     total: int
     log_head: str
     log_ok: bool
+    signed_pdf: Path
+    record_package: Path
+    signatures_ok: bool
 
 
 def write_roster_csv(path: Path) -> None:
@@ -117,7 +120,7 @@ def run_demo(
     )
     m.open_session(sid, actor="secretary")
     step(
-        "Khai mạc kỳ họp thứ Năm, HĐND xã Tân Phú khóa 2021-2026",
+        "Khai mạc kỳ họp thứ Năm, HĐND xã Tân Phú, nhiệm kỳ 2021-2026",
         "Session 5 of the Tân Phú commune People's Council opened",
     )
 
@@ -202,8 +205,69 @@ def run_demo(
             reason=tr(report.reason_key, "en"),
         ),
     )
+    signed, package, signatures_ok = _minutes(m, sid, out_dir, step)
     db.close()
-    return DemoResult(db_path, sid, results, passed, present, total, report.head, report.ok)
+    return DemoResult(
+        db_path,
+        sid,
+        results,
+        passed,
+        present,
+        total,
+        report.head,
+        report.ok,
+        signed,
+        package,
+        signatures_ok,
+    )
+
+
+def _minutes(
+    m: SessionMachine, sid: str, out_dir: Path, step: Callable[[str, str], None]
+) -> tuple[Path, Path, bool]:
+    """Draft, finalise, sign (secretary → chair → seal with demo certificates), verify, export."""
+    from exports.certs import make_demo_certs
+    from exports.signing import load_pkcs12, sign_minutes, signature_reports, signed_name
+    from meetingapp.server.minutes import draft_minutes, export_session, finalise_minutes
+
+    minutes_dir = out_dir / "bien-ban"
+    for stale in minutes_dir.glob("BB-*"):
+        stale.unlink()
+    draft = draft_minutes(m, sid, minutes_dir)
+    step(
+        f"Dự thảo biên bản: {draft.docx.name}, {draft.pdf.name}",
+        f"Draft minutes: {draft.docx.name}, {draft.pdf.name}",
+    )
+    final = finalise_minutes(m, sid, minutes_dir, seal=True)
+    step(
+        f"Hoàn tất biên bản số {final.number:02d}: {final.pdf.name}",
+        f"Minutes no. {final.number:02d} finalised: {final.pdf.name}",
+    )
+    certs = make_demo_certs(out_dir / "chung-thu-demo")
+    signed = signed_name(final.pdf)
+    source = final.pdf
+    for role, vi, en in (
+        ("secretary", "Thư ký", "Secretary"),
+        ("chair", "Chủ tọa", "Chair"),
+        ("seal", "Văn thư (đóng dấu)", "Seal"),
+    ):
+        report = sign_minutes(
+            source, role, load_pkcs12(certs.p12[role], certs.password), out=signed
+        )
+        source = signed
+        step(
+            f"{vi} đã ký số: {report.signer}, {report.signed_at}",
+            f"{en} signed: {report.signer}, {report.signed_at}",
+        )
+    reports = signature_reports(signed.read_bytes(), [certs.ca.read_bytes()])
+    ok = bool(reports) and all(r.ok and r.trusted for r in reports)
+    step(
+        f"Kiểm tra chữ ký: {len(reports)} chữ ký, " + ("HỢP LỆ" if ok else "KHÔNG HỢP LỆ"),
+        f"Signature check: {len(reports)} signatures, " + ("VALID" if ok else "NOT VALID"),
+    )
+    package = export_session(m, sid, out_dir / "ho-so", signed_pdf=signed)
+    step(f"Hồ sơ lưu trữ: {package}", f"Record package: {package}")
+    return signed, package, ok
 
 
 def _tally(p: dict[str, object]) -> Tally:
