@@ -269,6 +269,48 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Chữ ký {field} trước đó không còn hợp lệ; không ký tiếp.",
         "en": "The earlier signature {field} no longer validates; not signing.",
     },
+    # faces
+    "face.format": {
+        "vi": "Ảnh phải là JPEG, PNG hoặc WebP.",
+        "en": "The photo must be a JPEG, PNG or WebP image.",
+    },
+    "face.unreadable": {
+        "vi": "Không đọc được ảnh: {detail}",
+        "en": "The image cannot be read: {detail}",
+    },
+    "face.none": {"vi": "Không thấy khuôn mặt nào trong ảnh.", "en": "No face found in the photo."},
+    "face.many": {
+        "vi": "Ảnh có {count} khuôn mặt; cần ảnh chỉ có một người.",
+        "en": "The photo shows {count} faces; it must show one person only.",
+    },
+    "face.small": {
+        "vi": "Khuôn mặt quá nhỏ ({pixels} điểm ảnh, cần ít nhất {minimum}); hãy chụp gần hơn.",
+        "en": "The face is too small ({pixels} px, at least {minimum} needed); move closer.",
+    },
+    "face.blurry": {
+        "vi": "Ảnh bị mờ; hãy giữ máy ổn định và chụp lại.",
+        "en": "The photo is blurred; hold still and take it again.",
+    },
+    "face.not_frontal": {
+        "vi": "Hãy nhìn thẳng vào máy ảnh.",
+        "en": "Please look straight at the camera.",
+    },
+    "face.no_consent": {
+        "vi": "Đại biểu chưa đồng ý sử dụng dữ liệu khuôn mặt; chỉ dùng PIN/QR.",
+        "en": "The delegate has not consented to face data; use PIN/QR only.",
+    },
+    "face.not_enrolled": {
+        "vi": "Chưa có mẫu khuôn mặt nào được đăng ký.",
+        "en": "No face templates are enrolled.",
+    },
+    "face.too_few": {
+        "vi": "Cần {minimum}–{maximum} ảnh đạt yêu cầu (hiện có {count}).",
+        "en": "{minimum}–{maximum} good photos are needed ({count} given).",
+    },
+    "face.key": {
+        "vi": "Không đọc được khóa mã hóa mẫu khuôn mặt: {detail}",
+        "en": "The face template key cannot be read: {detail}",
+    },
     # domain labels
     "choice.yes": {"vi": "Tán thành", "en": "In favour"},
     "choice.no": {"vi": "Không tán thành", "en": "Against"},
