@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from attendance.errors import FaceError
 
@@ -27,6 +27,9 @@ def load_rgb(data: bytes, *, max_side: int = MAX_SIDE) -> np.ndarray:
     """Decode a JPEG, PNG or WebP, apply its EXIF orientation, convert to RGB, and shrink it
     (keeping the aspect ratio: stretching distorts face encodings) to at most ``max_side``."""
     fmt = sniff(data)
+    # face_recognition switches on Pillow's "load truncated images" when imported; a damaged
+    # upload must be refused, not turned into grey pixels.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(io.BytesIO(data), formats=[fmt]) as opened:
             img = ImageOps.exif_transpose(opened).convert("RGB")

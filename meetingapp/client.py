@@ -8,6 +8,7 @@ shown in the pairing QR code; after that every connection is verified against th
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import hashlib
 import json
@@ -332,6 +333,31 @@ class HostClient:
 
     async def state(self, sid: str) -> dict[str, Any]:
         return await self.get(self._s(sid, "/state"))
+
+    # --- face check-in ---------------------------------------------------------------------
+
+    async def record_consent(self, delegate_id: str, *, given: bool, text_version: str) -> Any:
+        return await self.post(
+            f"/api/delegates/{delegate_id}/consent", {"given": given, "text_version": text_version}
+        )
+
+    async def enrol_face(self, delegate_id: str, photos: list[bytes]) -> dict[str, Any]:
+        body = {"photos": [base64.b64encode(p).decode() for p in photos]}
+        return await self.post(f"/api/delegates/{delegate_id}/face", body)
+
+    async def withdraw_face(self, delegate_id: str) -> Any:
+        return await self.request("DELETE", f"/api/delegates/{delegate_id}/face")
+
+    async def start_face_checkin(self, sid: str, delegate_id: str | None = None) -> dict[str, Any]:
+        return await self.post(self._s(sid, "/face-checkins"), {"delegate_id": delegate_id})
+
+    async def send_frame(self, sid: str, checkin_id: str, jpeg: bytes) -> dict[str, Any]:
+        return await self.request(
+            "POST",
+            self._s(sid, f"/face-checkins/{checkin_id}/frames"),
+            content=jpeg,
+            content_type="application/octet-stream",
+        )
 
     def live(self, session_id: str) -> LiveSession:
         return LiveSession(self, session_id)

@@ -111,6 +111,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "hình thức biểu quyết không phù hợp",
         "en": "not possible with this form of voting",
     },
+    "reason.no_consent": {
+        "vi": "đại biểu chưa đồng ý cho sử dụng dữ liệu khuôn mặt",
+        "en": "the delegate has not consented to face data",
+    },
     "reason.minutes_final": {
         "vi": "biên bản đã được hoàn tất, không thay đổi được nữa",
         "en": "the minutes are final and cannot change",
@@ -270,6 +274,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The earlier signature {field} no longer validates; not signing.",
     },
     # faces
+    "face.enrol_refused": {
+        "vi": "Không đăng ký khuôn mặt: có ảnh không đạt yêu cầu.",
+        "en": "Face enrolment refused: some photos do not qualify.",
+    },
     "face.format": {
         "vi": "Ảnh phải là JPEG, PNG hoặc WebP.",
         "en": "The photo must be a JPEG, PNG or WebP image.",

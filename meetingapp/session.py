@@ -247,6 +247,51 @@ class SessionMachine:
         payload = {"device_id": device_id, "delegate_id": delegate_id}
         return self._commit([Change("device_bound", payload)], actor=actor)[0]
 
+    # --- face data (consent first; templates themselves live outside the log) -------------
+
+    def record_consent(
+        self, delegate_id: str, *, given: bool, text_version: str, actor: str = ""
+    ) -> Event:
+        if delegate_id not in self.world.delegates:
+            raise NotFound(kind="delegate", ident=delegate_id)
+        _require_text("text_version", text_version)
+        payload = {"delegate_id": delegate_id, "given": given, "text_version": text_version}
+        return self._commit([Change("face_consent", payload)], actor=actor)[0]
+
+    def face_enrolled(
+        self,
+        delegate_id: str,
+        templates: int,
+        *,
+        store: Callable[[Database], None],
+        actor: str = "",
+    ) -> Event:
+        """Record an enrolment; ``store`` writes the sealed templates in the same transaction."""
+        consent = self.world.consents.get(delegate_id)
+        if consent is None or not consent.given:
+            raise InvalidTransition("enrol_face", "reason.no_consent")
+        payload = {"delegate_id": delegate_id, "templates": templates}
+        return self._commit([Change("face_enrolled", payload, side_effect=store)], actor=actor)[0]
+
+    def face_deleted(self, delegate_id: str, *, reason: str, actor: str = "") -> Event:
+        def delete(db: Database) -> None:
+            db.execute("DELETE FROM face_templates WHERE delegate_id = ?", [delegate_id])
+
+        payload = {"delegate_id": delegate_id, "reason": reason}
+        return self._commit([Change("face_deleted", payload, side_effect=delete)], actor=actor)[0]
+
+    def face_match(
+        self,
+        session_id: str,
+        *,
+        delegate_id: str | None,
+        distance: float | None,
+        outcome: str,
+        actor: str = "",
+    ) -> Event:
+        payload = {"delegate_id": delegate_id, "distance": distance, "outcome": outcome}
+        return self._commit([Change("face_match", payload, session_id)], actor=actor)[0]
+
     # --- session set-up -------------------------------------------------------------------
 
     def create_session(

@@ -82,6 +82,13 @@ class DeviceInfo:
     delegate_id: str | None = None
 
 
+@dataclass(frozen=True)
+class Consent:
+    given: bool
+    text_version: str
+    at: str
+
+
 @dataclass
 class World:
     bodies: dict[str, Body] = field(default_factory=dict)
@@ -89,6 +96,8 @@ class World:
     delegates: dict[str, Delegate] = field(default_factory=dict)
     sessions: dict[str, SessionRecord] = field(default_factory=dict)
     devices: dict[str, DeviceInfo] = field(default_factory=dict)  # paired devices, for audit
+    consents: dict[str, Consent] = field(default_factory=dict)  # delegate -> face consent
+    enrolled: dict[str, int] = field(default_factory=dict)  # delegate -> face templates
     last_seq: int = 0
     head_hash: str = GENESIS
 
@@ -201,6 +210,26 @@ def _device_paired(w: World, p: dict[str, Any], e: Event) -> None:
 @on("device_bound")
 def _device_bound(w: World, p: dict[str, Any], e: Event) -> None:
     w.devices[p["device_id"]] = replace(w.devices[p["device_id"]], delegate_id=p["delegate_id"])
+
+
+@on("face_consent")
+def _face_consent(w: World, p: dict[str, Any], e: Event) -> None:
+    w.consents[p["delegate_id"]] = Consent(p["given"], p["text_version"], e.ts)
+
+
+@on("face_enrolled")
+def _face_enrolled(w: World, p: dict[str, Any], e: Event) -> None:
+    w.enrolled[p["delegate_id"]] = p["templates"]
+
+
+@on("face_deleted")
+def _face_deleted(w: World, p: dict[str, Any], e: Event) -> None:
+    w.enrolled.pop(p["delegate_id"], None)
+
+
+@on("face_match")
+def _face_match(w: World, p: dict[str, Any], e: Event) -> None:
+    """Audit only: who was matched, how closely, with which outcome."""
 
 
 # --- session set-up ---------------------------------------------------------------------

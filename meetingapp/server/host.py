@@ -17,6 +17,7 @@ from meetingapp.errors import NotFound
 from meetingapp.events import Event
 from meetingapp.server.auth import Device, DeviceStore, PairingCodes, RateLimiter
 from meetingapp.server.documents import count_pages
+from meetingapp.server.faces import CheckinAttempt, vault_for
 from meetingapp.server.hub import Hub
 from meetingapp.server.tls import TlsFiles, ensure_tls
 from meetingapp.server.writer import Writer
@@ -51,6 +52,8 @@ class Host:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.console_token_path = data_dir / "console.token"
         self._snapshots: dict[Any, Any] = {}  # writer thread only
+        self.vault = vault_for(data_dir)
+        self.checkins: dict[str, CheckinAttempt] = {}  # face check-ins in progress
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -107,6 +110,9 @@ class Host:
             if e.kind in BALLOT_EVENTS and e.session_id:
                 motion = world.sessions[e.session_id].motions[e.payload["motion_id"]]
                 counts[(e.session_id, motion.id)] = len(motion.participants)
+        closed = {e.session_id for e in events if e.kind == "session_closed"}
+        for cid in [c for c, a in self.checkins.items() if a.session_id in closed]:
+            del self.checkins[cid]  # check-in thumbnails are kept only while the session runs
         if self.loop is not None:
             self.loop.call_soon_threadsafe(self.hub.publish, events, counts)
 

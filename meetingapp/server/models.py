@@ -120,3 +120,16 @@ class HandsIn(Strict):
     yes: int = Field(ge=0, le=10_000)
     no: int = Field(ge=0, le=10_000)
     abstain: int = Field(ge=0, le=10_000)
+
+
+class ConsentIn(Strict):
+    given: bool
+    text_version: str = Field(min_length=1, max_length=50)
+
+
+class EnrolIn(Strict):
+    photos: list[str] = Field(min_length=1, max_length=5, description="base64 JPEG/PNG/WebP")
+
+
+class FaceCheckinIn(Strict):
+    delegate_id: str | None = Field(None, max_length=64, description="1:1 at a seat tablet")

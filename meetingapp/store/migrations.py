@@ -102,3 +102,20 @@ def m002_devices(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m003_face_templates(db: Database) -> None:
+    # Encrypted face templates (Fernet; the key is a file outside the database). Consent,
+    # enrolment and deletion are events in the log; the templates themselves never are.
+    db.execute(
+        """
+        CREATE TABLE face_templates (
+            template_id TEXT PRIMARY KEY,
+            delegate_id TEXT NOT NULL,
+            sealed BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX face_templates_delegate ON face_templates(delegate_id)")
