@@ -273,6 +273,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Chữ ký {field} trước đó không còn hợp lệ; không ký tiếp.",
         "en": "The earlier signature {field} no longer validates; not signing.",
     },
+    # audio
+    "audio.unreadable": {
+        "vi": "Không đọc được tệp âm thanh {name}: {detail}",
+        "en": "Cannot read the audio file {name}: {detail}",
+    },
+    "audio.no_stream": {
+        "vi": "Tệp {name} không có âm thanh.",
+        "en": "The file {name} has no audio.",
+    },
     # faces
     "face.enrol_refused": {
         "vi": "Không đăng ký khuôn mặt: có ảnh không đạt yêu cầu.",

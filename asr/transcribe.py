@@ -1,0 +1,189 @@
+"""Transcription with faster-whisper: Vietnamese, VAD on, beam search, council hotwords, and
+filters for Whisper's known hallucinations. Segments stream out with progress."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from asr.normalize import normalize
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DecodeSettings:
+    """The shipped defaults; every run records the settings it used."""
+
+    language: str = "vi"
+    beam_size: int = 5
+    vad_filter: bool = True
+    temperature: tuple[float, ...] = (0.0,)  # no sampling fallback: faster, no wild retries
+    condition_on_previous_text: bool = False  # one bad segment must not poison the next
+    no_speech_threshold: float = 0.6
+    log_prob_threshold: float = -1.0
+    compression_ratio_threshold: float = 2.4
+    hotwords: str | None = None
+    cpu_threads: int = 0  # 0: let CTranslate2 decide
+
+    def options(self) -> dict[str, Any]:
+        opts = asdict(self)
+        opts.pop("cpu_threads")
+        opts["temperature"] = list(self.temperature)
+        return opts
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    text: str
+    avg_logprob: float = 0.0
+    no_speech_prob: float = 0.0
+
+
+@dataclass
+class Progress:
+    seconds_done: float = 0.0
+    seconds_total: float = 0.0
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.seconds_done / self.seconds_total if self.seconds_total else 0.0
+
+
+OUTROS = [
+    re.compile(p)
+    for p in (
+        r"subscribe",
+        r"đăng ký kênh",
+        r"không bỏ lỡ những video",
+        r"like và share",
+        r"cảm ơn các bạn đã (theo dõi|xem)",
+        r"hẹn gặp lại các bạn",
+        r"ghiền mì gõ",
+    )
+]
+
+
+def is_hallucination(seg: Segment) -> bool:
+    """Video outros, text over silence, and loops of the same words."""
+    text = normalize(seg.text)
+    if not text:
+        return True
+    if any(p.search(text) for p in OUTROS):
+        return True
+    if seg.no_speech_prob > 0.8 and seg.avg_logprob < -0.8:
+        return True
+    words = text.split()
+    return len(words) >= 12 and len(set(words)) <= len(words) // 6
+
+
+def collapse_repeats(text: str, max_repeats: int = 2) -> str:
+    """Cut a phrase repeated over and over (a decoding loop) down to ``max_repeats`` times."""
+    words = text.split()
+    for size in range(1, 8):
+        i = 0
+        out: list[str] = []
+        while i < len(words):
+            chunk = words[i : i + size]
+            reps = 1
+            while words[i + reps * size : i + (reps + 1) * size] == chunk:
+                reps += 1
+            out += chunk * min(reps, max_repeats) if reps > max_repeats else chunk * reps
+            i += size * reps
+        words = out
+    return " ".join(words)
+
+
+def hotwords_for(names: Sequence[str], titles: Sequence[str]) -> str:
+    """Council vocabulary from the roster and the agenda (helps at no speed cost)."""
+    base = [
+        "Hội đồng nhân dân",
+        "Ủy ban nhân dân",
+        "chủ tọa",
+        "nghị quyết",
+        "tờ trình",
+        "đại biểu",
+        "biểu quyết",
+        "thư ký",
+        "kỳ họp",
+    ]
+    words = list(dict.fromkeys([*base, *names, *titles]))
+    return ", ".join(words)[:800]
+
+
+def pick_device() -> tuple[str, str]:
+    """("cuda", "float16") when a GPU is usable, else ("cpu", "int8")."""
+    try:
+        import ctranslate2
+
+        if ctranslate2.get_cuda_device_count() > 0:
+            return "cuda", "float16"
+    except (ImportError, RuntimeError):
+        pass
+    return "cpu", "int8"
+
+
+@dataclass
+class Transcriber:
+    """One loaded model; use one per worker (it is not shared between threads)."""
+
+    model_dir: Path
+    settings: DecodeSettings = field(default_factory=DecodeSettings)
+    device: str = "auto"
+
+    def __post_init__(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from faster_whisper import WhisperModel
+
+        device, compute = (
+            pick_device()
+            if self.device == "auto"
+            else (self.device, "float16" if self.device == "cuda" else "int8")
+        )
+        self.device, self.compute_type = device, compute
+        self.model = WhisperModel(
+            str(self.model_dir),
+            device=device,
+            compute_type=compute,
+            cpu_threads=self.settings.cpu_threads,
+        )
+
+    def segments(
+        self,
+        audio: str | Path | Any,
+        *,
+        progress: Callable[[Progress], None] | None = None,
+        hotwords: str | None = None,
+    ) -> Iterator[Segment]:
+        """Transcribe; yields kept segments as they are decoded (stop iterating to cancel)."""
+        opts = self.settings.options()
+        if hotwords:
+            opts["hotwords"] = hotwords
+        raw, info = self.model.transcribe(
+            audio if not isinstance(audio, Path) else str(audio), **opts
+        )
+        state = Progress(0.0, float(info.duration))
+        for s in raw:
+            seg = Segment(
+                s.start, s.end, collapse_repeats(s.text.strip()), s.avg_logprob, s.no_speech_prob
+            )
+            state.seconds_done = min(seg.end, state.seconds_total)
+            if progress:
+                progress(state)
+            if is_hallucination(seg):
+                log.info("dropped hallucinated segment %.1f–%.1f: %r", seg.start, seg.end, seg.text)
+                continue
+            yield seg
+        if progress:
+            state.seconds_done = state.seconds_total
+            progress(state)
+
+    def text(self, audio: str | Path | Any, **kw: Any) -> str:
+        return " ".join(s.text for s in self.segments(audio, **kw)).strip()
