@@ -46,7 +46,7 @@ def test_normalize() -> None:
 
 
 def test_error_rates() -> None:
-    assert edit_distance("a b c".split(), "a x c d".split()) == 2
+    assert edit_distance(["a", "b", "c"], ["a", "x", "c", "d"]) == 2
     pairs = [("xin chào các bạn", "xin chào bạn"), ("một hai", "một hai")]
     assert corpus_error(pairs) == pytest.approx(1 / 6)
     assert corpus_error([("ab", "ac")], unit="char") == pytest.approx(0.5)
