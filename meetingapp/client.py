@@ -359,6 +359,35 @@ class HostClient:
             content_type="application/octet-stream",
         )
 
+    # --- speech ----------------------------------------------------------------------------
+
+    async def send_audio_chunk(self, sid: str, speech_id: str, index: int, pcm: bytes) -> Any:
+        """One ≤ 1 s chunk of 16 kHz mono PCM16; retried with the same index if the link drops."""
+        return await self.request(
+            "POST",
+            self._s(sid, f"/speeches/{speech_id}/audio"),
+            content=pcm,
+            params={"index": index},
+            content_type="application/octet-stream",
+            retry=True,
+        )
+
+    async def import_audio(self, sid: str, speech_id: str, data: bytes) -> Any:
+        return await self.request(
+            "POST",
+            self._s(sid, f"/speeches/{speech_id}/audio-file"),
+            content=data,
+            content_type="application/octet-stream",
+        )
+
+    async def transcribe(self, sid: str, speech_id: str) -> Any:
+        return await self.post(self._s(sid, f"/speeches/{speech_id}/transcribe"))
+
+    async def edit_segment(self, sid: str, speech_id: str, index: int, text: str) -> Any:
+        return await self.post(
+            self._s(sid, f"/speeches/{speech_id}/segments/{index}"), {"text": text}
+        )
+
     def live(self, session_id: str) -> LiveSession:
         return LiveSession(self, session_id)
 
@@ -489,6 +518,9 @@ _SESSION_KINDS = frozenset(
         "floor_reordered",
         "floor_granted",
         "speech_ended",
+        "speech_audio",
+        "transcript_ready",
+        "transcript_edited",
         "presenter_moved",
         "motion_opened",
         "ballot_cast",

@@ -141,15 +141,39 @@ class FloorRequest:
 
 
 @dataclass(frozen=True)
+class TranscriptSegment:
+    start: float
+    end: float
+    text: str  # as recognised; never overwritten
+    edited: str | None = None  # the clerk's correction, kept beside the original
+    edited_by: str = ""
+    edited_at: str = ""
+
+    @property
+    def final(self) -> str:
+        return self.text if self.edited is None else self.edited
+
+
+@dataclass(frozen=True)
 class Speech:
     id: str
     delegate_id: str
     item_id: str
     started_at: str
     ended_at: str = ""
-    audio_ref: str = ""
-    transcript: str = ""
+    audio_ref: str = ""  # sha256 of the joined recording (WAV) in the file store
+    audio_seconds: float = 0.0
     time_limit_s: int | None = None  # speaking time granted, for the timer on every screen
+    segments: tuple[TranscriptSegment, ...] = ()
+    asr: str = ""  # model and settings that produced the segments
+
+    @property
+    def transcript(self) -> str:
+        return " ".join(s.final for s in self.segments).strip()
+
+    @property
+    def edited(self) -> bool:
+        return any(s.edited is not None for s in self.segments)
 
 
 @dataclass(frozen=True)

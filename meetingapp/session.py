@@ -566,6 +566,46 @@ class SessionMachine:
         payload = {"document_id": document_id, "page": page}
         return self._commit([Change("presenter_moved", payload, session_id)], actor=actor)[0]
 
+    # --- speech audio and transcripts --------------------------------------------------------
+
+    def _speech(self, session_id: str, speech_id: str) -> SessionRecord:
+        rec = self.record(session_id)
+        if speech_id not in rec.speeches:
+            raise NotFound(kind="speech", ident=speech_id)
+        return rec
+
+    def speech_audio(
+        self, session_id: str, speech_id: str, *, sha256: str, seconds: float, actor: str = ""
+    ) -> Event:
+        self._speech(session_id, speech_id)
+        payload = {"speech_id": speech_id, "sha256": sha256, "seconds": round(seconds, 3)}
+        return self._commit([Change("speech_audio", payload, session_id)], actor=actor)[0]
+
+    def transcript_ready(
+        self,
+        session_id: str,
+        speech_id: str,
+        *,
+        segments: Sequence[dict[str, Any]],
+        asr: str,
+        actor: str = "",
+    ) -> Event:
+        self._speech(session_id, speech_id)
+        payload = {"speech_id": speech_id, "segments": list(segments), "asr": asr}
+        return self._commit([Change("transcript_ready", payload, session_id)], actor=actor)[0]
+
+    def edit_transcript(
+        self, session_id: str, speech_id: str, index: int, text: str, *, actor: str = ""
+    ) -> Event:
+        """The clerk's correction of one segment; the recognised text stays beside it."""
+        rec = self._speech(session_id, speech_id)
+        if rec.minutes is not None:
+            raise InvalidTransition("edit_transcript", "reason.minutes_final")
+        if not 0 <= index < len(rec.speeches[speech_id].segments):
+            raise NotFound(kind="segment", ident=str(index))
+        payload = {"speech_id": speech_id, "index": index, "text": text.strip()}
+        return self._commit([Change("transcript_edited", payload, session_id)], actor=actor)[0]
+
     # --- motions and ballots -----------------------------------------------------------------
 
     def open_motion(

@@ -35,6 +35,7 @@ from meetingapp.domain import (
     Speech,
     Tally,
     TotalBasis,
+    TranscriptSegment,
 )
 from meetingapp.events import GENESIS, Event
 from meetingapp.rules import Basis, Headcount, Rule
@@ -375,6 +376,32 @@ def _speech_ended(w: World, p: dict[str, Any], e: Event) -> None:
 @on("presenter_moved")
 def _presenter_moved(w: World, p: dict[str, Any], e: Event) -> None:
     _rec(w, e).presenter = Presenter(p["document_id"], p["page"])
+
+
+@on("speech_audio")
+def _speech_audio(w: World, p: dict[str, Any], e: Event) -> None:
+    rec = _rec(w, e)
+    sp = rec.speeches[p["speech_id"]]
+    rec.speeches[sp.id] = replace(sp, audio_ref=p["sha256"], audio_seconds=p["seconds"])
+
+
+@on("transcript_ready")
+def _transcript_ready(w: World, p: dict[str, Any], e: Event) -> None:
+    rec = _rec(w, e)
+    sp = rec.speeches[p["speech_id"]]
+    segments = tuple(TranscriptSegment(s["start"], s["end"], s["text"]) for s in p["segments"])
+    rec.speeches[sp.id] = replace(sp, segments=segments, asr=p["asr"])
+
+
+@on("transcript_edited")
+def _transcript_edited(w: World, p: dict[str, Any], e: Event) -> None:
+    rec = _rec(w, e)
+    sp = rec.speeches[p["speech_id"]]
+    segments = list(sp.segments)
+    segments[p["index"]] = replace(
+        segments[p["index"]], edited=p["text"], edited_by=e.actor, edited_at=e.ts
+    )
+    rec.speeches[sp.id] = replace(sp, segments=tuple(segments))
 
 
 @on("motion_opened")

@@ -10,15 +10,19 @@ import os
 import re
 import secrets
 import socket
+import threading
 from pathlib import Path
 from typing import Any
 
+from asr.models import ensure_bundled_model
+from asr.transcribe import Progress
 from meetingapp.errors import NotFound
 from meetingapp.events import Event
 from meetingapp.server.auth import Device, DeviceStore, PairingCodes, RateLimiter
 from meetingapp.server.documents import count_pages
 from meetingapp.server.faces import CheckinAttempt, vault_for
 from meetingapp.server.hub import Hub
+from meetingapp.server.speech import Job, TranscriptionQueue, hotwords_from, join_recording
 from meetingapp.server.tls import TlsFiles, ensure_tls
 from meetingapp.server.writer import Writer
 from meetingapp.store.files import FileStore, atomic_write
@@ -52,6 +56,13 @@ class Host:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.console_token_path = data_dir / "console.token"
         self._snapshots: dict[Any, Any] = {}  # writer thread only
+        self.audio_dir = data_dir / "audio"
+        self.transcriber = TranscriptionQueue(
+            ensure_bundled_model,
+            on_progress=self._transcription_progress,
+            on_done=self._transcription_done,
+            on_error=self._transcription_error,
+        )
         self.vault = vault_for(data_dir)
         self.checkins: dict[str, CheckinAttempt] = {}  # face check-ins in progress
 
@@ -68,6 +79,9 @@ class Host:
         # garbage collector's full passes, which otherwise pause request handling.
         gc.collect()
         gc.freeze()
+        self.transcriber.start()
+        for job in self.writer.submit(self._unfinished_transcriptions).result():
+            self.transcriber.submit(job)
 
     def _console_token(self) -> str:
         if self.console_token_path.exists():
@@ -90,7 +104,18 @@ class Host:
         }
         atomic_write(self.data_dir / "host.json", json.dumps(info, indent=2).encode())
 
+    def _finish_quietly(self, session_id: str, speech_id: str) -> None:
+        try:
+            self.finish_recording(session_id, speech_id)
+        except Exception as exc:  # noqa: BLE001 - reported to the consoles
+            log.exception("could not finish the recording of %s", speech_id)
+            self.broadcast(
+                session_id,
+                {"type": "transcription_error", "speech_id": speech_id, "detail": str(exc)},
+            )
+
     def stop(self) -> None:
+        self.transcriber.stop()
         self.writer.stop()
 
     @property
@@ -101,6 +126,59 @@ class Host:
     def pairing_uri(self, code: str) -> str:
         return f"meetingapp://pair?url={self.url}&fp={self.tls.fingerprint}&code={code}"
 
+    # --- transcription --------------------------------------------------------------------
+
+    def _unfinished_transcriptions(self, w: Writer) -> list[Job]:
+        """Speeches recorded but not transcribed (e.g. the host crashed meanwhile)."""
+        jobs = []
+        for sid, rec in w.machine.world.sessions.items():
+            for sp in rec.speeches.values():
+                if sp.audio_ref and not sp.segments:
+                    jobs.append(self._job(w, sid, sp.id, sp.audio_ref))
+        return jobs
+
+    def _job(self, w: Writer, session_id: str, speech_id: str, sha256: str) -> Job:
+        return Job(
+            session_id,
+            speech_id,
+            self.files.path_for(sha256, kind="audio", suffix=".wav"),
+            hotwords_from(w.machine.world, session_id),
+        )
+
+    def finish_recording(self, session_id: str, speech_id: str) -> bool:
+        """Join the speech's chunks, record the audio, queue it for transcription (any
+        thread but the writer's and the event loop's)."""
+        sha256, seconds = join_recording(self.audio_dir, self.files, speech_id)
+
+        def record(w: Writer) -> Job:
+            w.machine.speech_audio(session_id, speech_id, sha256=sha256, seconds=seconds)
+            return self._job(w, session_id, speech_id, sha256)
+
+        return self.transcriber.submit(self.writer.submit(record).result())
+
+    def broadcast(self, session_id: str, message: dict[str, Any]) -> None:
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.hub.broadcast, session_id, message)
+
+    def _transcription_progress(self, job: Job, p: Progress) -> None:
+        self.broadcast(
+            job.session_id,
+            {"type": "transcription", "speech_id": job.speech_id, "percent": round(p.percent, 1)},
+        )
+
+    def _transcription_done(self, job: Job, segments: list[dict[str, Any]], asr: str) -> None:
+        self.writer.submit(
+            lambda w: w.machine.transcript_ready(
+                job.session_id, job.speech_id, segments=segments, asr=asr, actor="asr"
+            )
+        ).result()
+
+    def _transcription_error(self, job: Job, exc: Exception) -> None:
+        self.broadcast(
+            job.session_id,
+            {"type": "transcription_error", "speech_id": job.speech_id, "detail": str(exc)},
+        )
+
     # --- called from the writer thread -------------------------------------------------------
 
     def _on_events(self, events: list[Event]) -> None:
@@ -110,6 +188,13 @@ class Host:
             if e.kind in BALLOT_EVENTS and e.session_id:
                 motion = world.sessions[e.session_id].motions[e.payload["motion_id"]]
                 counts[(e.session_id, motion.id)] = len(motion.participants)
+        for e in events:  # a speech that ends with a recording goes to transcription
+            if e.kind == "speech_ended" and (self.audio_dir / e.payload["speech_id"]).is_dir():
+                threading.Thread(
+                    target=self._finish_quietly,
+                    args=(e.session_id, e.payload["speech_id"]),
+                    daemon=True,
+                ).start()
         closed = {e.session_id for e in events if e.kind == "session_closed"}
         for cid in [c for c, a in self.checkins.items() if a.session_id in closed]:
             del self.checkins[cid]  # check-in thumbnails are kept only while the session runs

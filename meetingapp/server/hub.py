@@ -81,6 +81,13 @@ class Hub:
                 loop = asyncio.get_running_loop()
                 self._progress_task = loop.call_later(PROGRESS_INTERVAL_S, self._flush_progress)
 
+    def broadcast(self, session_id: str, message: dict[str, Any]) -> None:
+        """An unnumbered message (progress of long work) to everyone in the session."""
+        text = json.dumps(message, ensure_ascii=False)
+        for sub in self.subscribers:
+            if sub.session_id == session_id:
+                sub.push(0, text)
+
     def _flush_progress(self) -> None:
         self._progress_task = None
         pending, self._progress = self._progress, {}

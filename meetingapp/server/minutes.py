@@ -119,6 +119,7 @@ def _speeches(rec: SessionRecord, delegates: dict[str, Delegate]) -> tuple[Speec
             sp.started_at,
             sp.ended_at,
             sp.transcript,
+            sp.edited,
         )
         for sp in sorted(rec.speeches.values(), key=lambda s: s.started_at)
     )

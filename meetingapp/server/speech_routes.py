@@ -1,0 +1,122 @@
+"""The host's speech endpoints: recording chunks, audio import, transcription, clerk edits."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import FileResponse, Response
+from pydantic import Field
+
+from asr.recording import RATE, SAMPLE_BYTES, decode_to_pcm
+from meetingapp.errors import NotFound
+from meetingapp.server.deps import Anyone, ApiError, Caller, Operator, Runner
+from meetingapp.server.documents import TooLarge
+from meetingapp.server.host import HEX64, Host
+from meetingapp.server.models import Strict
+from meetingapp.server.speech import store_chunk
+from meetingapp.server.writer import Writer
+from meetingapp.wire import Role
+
+MAX_IMPORT = 500 * 2**20
+BINARY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+class EditIn(Strict):
+    text: str = Field(max_length=5000)
+
+
+def _may_record(w: Writer, caller: Caller, session_id: str, speech_id: str) -> None:
+    """Consoles record any speech; a delegate's tablet only the speech it is giving."""
+    rec = w.machine.record(session_id)
+    sp = rec.speeches.get(speech_id)
+    if sp is None:
+        raise NotFound(kind="speech", ident=speech_id)
+    if caller.device.role is Role.DELEGATE and caller.device.delegate_id != sp.delegate_id:
+        raise ApiError(403, "auth.not_yours")
+
+
+def add_speech_routes(app: FastAPI, host: Host) -> None:
+    base = "/api/sessions/{session_id}/speeches/{speech_id}"
+
+    @app.post(base + "/audio", openapi_extra=BINARY)
+    async def chunk(
+        session_id: str,
+        speech_id: str,
+        request: Request,
+        caller: Operator,
+        index: int = Query(ge=0, lt=100_000),
+    ) -> dict[str, Any]:
+        """One chunk (≤ 1 s of 16-bit mono PCM at 16 kHz) as it is captured; a retry of the
+        same index replaces it, so nothing is doubled."""
+        await host.writer.call(lambda w: _may_record(w, caller, session_id, speech_id))
+        data = await request.body()
+        await asyncio.to_thread(store_chunk, host.audio_dir, speech_id, index, data)
+        return {"index": index, "bytes": len(data)}
+
+    @app.post(base + "/audio-file", openapi_extra=BINARY)
+    async def import_file(
+        session_id: str, speech_id: str, request: Request, caller: Runner
+    ) -> dict[str, Any]:
+        """A recording made elsewhere (any format PyAV decodes) becomes the speech's audio."""
+        await host.writer.call(lambda w: _may_record(w, caller, session_id, speech_id))
+        data = await request.body()
+        if len(data) > MAX_IMPORT:
+            raise TooLarge(limit_mb=MAX_IMPORT // 2**20)
+        seconds = await asyncio.to_thread(_import, host, speech_id, data)
+        return {"seconds": round(seconds, 3)}
+
+    @app.post(base + "/transcribe")
+    async def transcribe(session_id: str, speech_id: str, caller: Runner) -> dict[str, Any]:
+        await host.writer.call(lambda w: _may_record(w, caller, session_id, speech_id))
+        queued = await asyncio.to_thread(host.finish_recording, session_id, speech_id)
+        return {"queued": queued}
+
+    @app.post(base + "/transcribe/cancel")
+    async def cancel(session_id: str, speech_id: str, caller: Runner) -> dict[str, Any]:
+        return {"cancelled": host.transcriber.cancel(speech_id)}
+
+    @app.post(base + "/segments/{index}")
+    async def edit(
+        session_id: str, speech_id: str, index: int, body: EditIn, caller: Anyone
+    ) -> dict[str, Any]:
+        if caller.device.role not in (Role.CLERK, Role.SECRETARY):
+            raise ApiError(403, "auth.forbidden", role=caller.device.role.value)
+        event = await host.writer.call(
+            lambda w: w.machine.edit_transcript(
+                session_id, speech_id, index, body.text, actor=caller.actor
+            )
+        )
+        return {"seq": event.seq}
+
+    @app.get("/api/audio/{sha256}")
+    async def audio(sha256: str, caller: Anyone) -> Response:
+        if caller.device.role not in (Role.CLERK, Role.SECRETARY, Role.CHAIR):
+            raise ApiError(403, "auth.forbidden", role=caller.device.role.value)
+        if not HEX64.match(sha256):
+            raise NotFound(kind="recording", ident=sha256[:64])
+        path = host.files.path_for(sha256, kind="audio", suffix=".wav")
+        if not path.exists():
+            raise NotFound(kind="recording", ident=sha256[:64])
+        return FileResponse(path, media_type="audio/wav")
+
+
+def _import(host: Host, speech_id: str, data: bytes) -> float:
+    with tempfile.NamedTemporaryFile(suffix=".audio") as tmp:
+        Path(tmp.name).write_bytes(data)
+        pcm = decode_to_pcm(Path(tmp.name))
+    folder = host.audio_dir / speech_id
+    for old in folder.glob("chunk-*.pcm"):
+        old.unlink()
+    step = RATE * SAMPLE_BYTES
+    for i in range(0, len(pcm), step):
+        store_chunk(host.audio_dir, speech_id, i // step, pcm[i : i + step])
+    return len(pcm) / SAMPLE_BYTES / RATE
