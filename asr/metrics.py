@@ -19,8 +19,9 @@ def corpus_error(pairs: Sequence[tuple[str, str]], *, unit: str = "word") -> flo
     """Total edits over total reference units (normalised text in, ``word`` or ``char``)."""
     edits = total = 0
     for ref, hyp in pairs:
-        r = ref.split() if unit == "word" else list(ref.replace(" ", ""))
-        h = hyp.split() if unit == "word" else list(hyp.replace(" ", ""))
+        # characters include the single spaces between words, as jiwer and most papers count
+        r = ref.split() if unit == "word" else list(" ".join(ref.split()))
+        h = hyp.split() if unit == "word" else list(" ".join(hyp.split()))
         edits += edit_distance(r, h)
         total += len(r)
     return edits / total if total else 0.0

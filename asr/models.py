@@ -85,3 +85,25 @@ def ensure_bundled_model(target_root: Path | None = None) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def validate_model_dir(folder: Path) -> Path:
+    """A CTranslate2 Whisper folder copied by hand (offline sites use USB): it must hold the
+    model, its config, the tokenizer and the vocabulary, or faster-whisper would go online."""
+    missing = [
+        name
+        for name in ("model.bin", "config.json", "tokenizer.json")
+        if not (folder / name).is_file()
+    ]
+    if not any(folder.glob("vocabulary.*")):
+        missing.append("vocabulary.*")
+    if missing:
+        raise ModelError(f"{folder}: missing {', '.join(missing)}")
+    import json
+
+    try:
+        json.loads((folder / "config.json").read_text())
+        json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{folder}: unreadable config or tokenizer ({exc})") from exc
+    return folder

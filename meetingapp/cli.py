@@ -272,6 +272,33 @@ def cmd_faces(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_asr_eval(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+
+    from asr.evaluate import evaluate
+    from asr.models import ensure_bundled_model, validate_model_dir
+    from asr.transcribe import DecodeSettings
+
+    model = validate_model_dir(Path(args.model)) if args.model else ensure_bundled_model()
+    settings = DecodeSettings()
+    if args.beam is not None:
+        settings = dataclasses.replace(settings, beam_size=args.beam)
+    if args.no_vad:
+        settings = dataclasses.replace(settings, vad_filter=False)
+    result = evaluate(
+        Path(args.manifest),
+        model,
+        settings,
+        hyp_out=Path(args.hyp_out) if args.hyp_out else None,
+        limit=args.limit,
+        progress=lambda i, n: print(f"\r{i}/{n}", end="", file=sys.stderr),
+    )
+    print(file=sys.stderr)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
 def cmd_asr_model(args: argparse.Namespace) -> int:
     from asr.models import ensure_bundled_model
 
@@ -406,6 +433,15 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("db")
     f.add_argument("--data-dir", help="where the template key lives (default: settings)")
     s.set_defaults(func=cmd_faces)
+
+    s = sub.add_parser("asr-eval", help="WER/CER, real-time factor and memory on a manifest")
+    s.add_argument("manifest", help="TSV with the columns audio (relative path) and text")
+    s.add_argument("--model", help="a CTranslate2 Whisper folder (default: the bundled base)")
+    s.add_argument("--beam", type=int, help="beam size (default: the shipped 5)")
+    s.add_argument("--no-vad", action="store_true", help="switch voice-activity detection off")
+    s.add_argument("--hyp-out", help="also write audio, reference, hypothesis, seconds per clip")
+    s.add_argument("--limit", type=int, help="only the first N clips")
+    s.set_defaults(func=cmd_asr_eval)
 
     s = sub.add_parser("asr-model", help="assemble and verify the bundled Whisper base model")
     s.set_defaults(func=cmd_asr_model)

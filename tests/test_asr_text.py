@@ -50,6 +50,7 @@ def test_error_rates() -> None:
     pairs = [("xin chào các bạn", "xin chào bạn"), ("một hai", "một hai")]
     assert corpus_error(pairs) == pytest.approx(1 / 6)
     assert corpus_error([("ab", "ac")], unit="char") == pytest.approx(0.5)
+    assert corpus_error([("ab cd", "ab  cx")], unit="char") == pytest.approx(1 / 5)
 
 
 def test_hallucinations_are_filtered() -> None:
