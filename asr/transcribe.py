@@ -25,16 +25,22 @@ class DecodeSettings:
     vad_filter: bool = True
     temperature: tuple[float, ...] = (0.0,)  # no sampling fallback: faster, no wild retries
     condition_on_previous_text: bool = False  # one bad segment must not poison the next
-    no_speech_threshold: float = 0.6
+    no_speech_threshold: float | None = 0.6
     log_prob_threshold: float = -1.0
     compression_ratio_threshold: float = 2.4
     hotwords: str | None = None
+    vad_threshold: float = 0.5
+    vad_speech_pad_ms: int = 400
     cpu_threads: int = 0  # 0: let CTranslate2 decide
 
     def options(self) -> dict[str, Any]:
         opts = asdict(self)
         opts.pop("cpu_threads")
         opts["temperature"] = list(self.temperature)
+        opts["vad_parameters"] = {
+            "threshold": opts.pop("vad_threshold"),
+            "speech_pad_ms": opts.pop("vad_speech_pad_ms"),
+        }
         return opts
 
 

@@ -19,6 +19,12 @@ SETTINGS = {
     # what faster-whisper does by default with beam 5 and VAD: the measured baseline
     "baseline": {"temperature": [0.0, 0.2, 0.4, 0.6, 0.8, 1.0], "condition_on_previous_text": True},
     "shipped": {},  # DecodeSettings() as shipped
+    "keep_quiet": {"no_speech_threshold": None},  # never skip a window as "silence"
+    "vad_soft": {"vad_threshold": 0.35, "vad_speech_pad_ms": 600},
+    "soft_quiet": {"vad_threshold": 0.35, "vad_speech_pad_ms": 600, "no_speech_threshold": None},
+    "softer_quiet": {"vad_threshold": 0.25, "vad_speech_pad_ms": 800,
+                     "no_speech_threshold": None},
+    "fallback2": {"temperature": [0.0, 0.4]},
     "beam1": {"beam_size": 1},
     "beam8": {"beam_size": 8},
     "no_vad": {"vad_filter": False},
