@@ -6,11 +6,11 @@ can be imported into the same form."""
 from __future__ import annotations
 
 import math
-import os
 import wave
 from array import array
 from pathlib import Path
 
+from meetingapp.atomic import atomic_write
 from meetingapp.errors import MeetingAppError
 
 RATE = 16_000
@@ -21,25 +21,10 @@ class AudioError(MeetingAppError):
     key = "audio.unreadable"
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_chunk(folder: Path, index: int, pcm: bytes) -> Path:
     """Store chunk ``index`` durably (temp file, fsync, rename, fsync of the folder)."""
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"chunk-{index:06d}.pcm"
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as fh:
-        fh.write(pcm)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(folder)
+    atomic_write(path, pcm)
     return path
 
 

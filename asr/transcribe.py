@@ -25,11 +25,13 @@ class DecodeSettings:
     vad_filter: bool = True
     temperature: tuple[float, ...] = (0.0,)  # no sampling fallback: faster, no wild retries
     condition_on_previous_text: bool = False  # one bad segment must not poison the next
-    no_speech_threshold: float | None = 0.6
+    # never drop a window as "no speech": VAD already removed silence, and noisy rooms made the
+    # model call real speech silent (measured on FOSD, see docs/asr.md)
+    no_speech_threshold: float | None = None
     log_prob_threshold: float = -1.0
     compression_ratio_threshold: float = 2.4
     hotwords: str | None = None
-    vad_threshold: float = 0.5
+    vad_threshold: float = 0.35  # softer than Silero's 0.5: noisy speech was being cut
     vad_speech_pad_ms: int = 400
     cpu_threads: int = 0  # 0: let CTranslate2 decide
 

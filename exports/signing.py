@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,6 +28,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
+from meetingapp.atomic import atomic_write
 from meetingapp.errors import MeetingAppError
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -113,7 +112,7 @@ def add_signature_fields(pdf_in: Path, pdf_out: Path, *, seal: bool = False) -> 
             fields.append_signature_field(writer, spec)
     out = io.BytesIO()
     writer.write(out)
-    _atomic(pdf_out, out.getvalue())
+    atomic_write(pdf_out, out.getvalue())
     return boxes
 
 
@@ -296,7 +295,7 @@ def sign_minutes(
         raise
     except Exception as exc:  # noqa: BLE001 - token and network errors surface here
         raise SigningError("sign.failed", detail=f"{type(exc).__name__}: {exc}") from exc
-    _atomic(out or pdf, buffer.getvalue())
+    atomic_write(out or pdf, buffer.getvalue())
     reports = signature_reports(buffer.getvalue())
     return next(r for r in reports if r.field == field)
 
@@ -332,16 +331,3 @@ def _check_order(data: bytes, field: str) -> None:
             report.intact and report.valid and report.modification in {m.name for m in ACCEPTED}
         ):
             raise SigningError("sign.earlier_invalid", field=report.field)
-
-
-def _atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
