@@ -66,6 +66,7 @@ def test_a_speech_is_streamed_transcribed_and_edited(host: HostProcess, shared_d
         await live.wait_for(lambda s: s.world.sessions[sid].speeches[speech].edited)
         seg = live.world.sessions[sid].speeches[speech].segments[0]
         assert (seg.text, seg.edited) == (original, REFERENCE)  # the original is kept
+        assert await console.transcribe(sid, speech) == {"queued": False}  # edits are kept
         wav = await clerk.http.get(f"/api/audio/{sp.audio_ref}", headers=clerk._headers())
         assert wav.status_code == 200 and wav.content[:4] == b"RIFF"
         with pytest.raises(HostError) as info:

@@ -150,11 +150,19 @@ class Host:
         thread but the writer's and the event loop's)."""
         sha256, seconds = join_recording(self.audio_dir, self.files, speech_id)
 
-        def record(w: Writer) -> Job:
+        def record(w: Writer) -> Job | None:
+            sp = w.machine.record(session_id).speeches.get(speech_id)
+            if (
+                sp is not None
+                and sp.audio_ref == sha256
+                and (sp.segments or speech_id in self.transcriber.pending)
+            ):
+                return None  # same recording, already transcribed or queued: keep the edits
             w.machine.speech_audio(session_id, speech_id, sha256=sha256, seconds=seconds)
             return self._job(w, session_id, speech_id, sha256)
 
-        return self.transcriber.submit(self.writer.submit(record).result())
+        job = self.writer.submit(record).result()
+        return job is not None and self.transcriber.submit(job)
 
     def broadcast(self, session_id: str, message: dict[str, Any]) -> None:
         if self.loop is not None:
