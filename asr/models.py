@@ -11,6 +11,8 @@ import hashlib
 import os
 import shutil
 import tempfile
+import threading
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -107,3 +109,110 @@ def validate_model_dir(folder: Path) -> Path:
     except (OSError, ValueError) as exc:
         raise ModelError(f"{folder}: unreadable config or tokenizer ({exc})") from exc
     return folder
+
+
+# --- other models: download on request, or import a folder ---------------------------------
+
+ALLOW = ["config.json", "preprocessor_config.json", "model.bin", "tokenizer.json", "vocabulary.*"]
+
+
+def repo_for(name: str) -> str:
+    """A faster-whisper size name (``large-v3``) or a hub id (``org/model``) → the hub id."""
+    if "/" in name:
+        return name
+    from faster_whisper.utils import _MODELS  # the size → repository table faster-whisper uses
+
+    if name not in _MODELS:
+        raise ModelError(f"unknown model {name!r}; sizes: {', '.join(_MODELS)}, or org/model")
+    return str(_MODELS[name])
+
+
+def local_name(name: str) -> str:
+    return name.replace("/", "--")
+
+
+def download(
+    name: str,
+    *,
+    root: Path | None = None,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> Path:
+    """Download a CTranslate2 Whisper model through the Hugging Face hub client (so
+    ``HF_ENDPOINT`` applies, and an interrupted download resumes where it stopped), report
+    bytes done/total, validate it and return its folder. Only on the user's request: the
+    calling process must not have ``HF_HUB_OFFLINE`` set."""
+    if os.environ.get("HF_HUB_OFFLINE") == "1":
+        raise ModelError("downloads are switched off (HF_HUB_OFFLINE=1)")
+    import fnmatch
+
+    from huggingface_hub import HfApi, snapshot_download
+    from huggingface_hub.errors import HfHubHTTPError
+
+    repo = repo_for(name)
+    target = (root or cache_dir()) / local_name(name)
+    try:
+        files = [
+            f
+            for f in HfApi().list_repo_tree(repo, recursive=True)
+            if any(fnmatch.fnmatch(f.path, pat) for pat in ALLOW)
+        ]
+        total = sum(getattr(f, "size", 0) or 0 for f in files)
+        stop = threading.Event()
+        monitor = threading.Thread(target=_watch, args=(target, total, progress, stop), daemon=True)
+        monitor.start()
+        try:
+            snapshot_download(repo, local_dir=str(target), allow_patterns=ALLOW)
+        finally:
+            stop.set()
+            monitor.join()
+    except (HfHubHTTPError, OSError, ValueError) as exc:
+        raise ModelError(f"download of {repo} failed: {exc}") from exc
+    progress(total, total)
+    return validate_model_dir(target)
+
+
+def _watch(
+    folder: Path, total: int, progress: Callable[[int, int], None], stop: threading.Event
+) -> None:
+    while not stop.wait(0.5):
+        done = (
+            sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+            if folder.exists()
+            else 0
+        )
+        progress(min(done, total), total)
+
+
+def import_folder(source: Path, *, root: Path | None = None) -> Path:
+    """Copy a validated CTranslate2 folder (e.g. from a USB stick) into the model cache."""
+    validate_model_dir(source)
+    target = (root or cache_dir()) / source.name
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target)
+    return validate_model_dir(target)
+
+
+def resolve(choice: str) -> Path:
+    """The model folder for a setting: ``bundled``, a folder, or a downloaded name."""
+    if choice in ("", "bundled"):
+        return ensure_bundled_model()
+    path = Path(choice)
+    if path.is_dir():
+        return validate_model_dir(path)
+    target = cache_dir() / local_name(choice)
+    if not target.is_dir():
+        raise ModelError(
+            f"model {choice!r} is not here; download it with "
+            f"`meetingapp models download {choice}` or import a folder"
+        )
+    return validate_model_dir(target)
+
+
+def installed() -> list[str]:
+    root = cache_dir()
+    return (
+        sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        if root.exists()
+        else []
+    )

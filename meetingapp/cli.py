@@ -277,25 +277,54 @@ def cmd_asr_eval(args: argparse.Namespace) -> int:
     import json
 
     from asr.evaluate import evaluate
-    from asr.models import ensure_bundled_model, validate_model_dir
+    from asr.models import resolve
     from asr.transcribe import DecodeSettings
 
-    model = validate_model_dir(Path(args.model)) if args.model else ensure_bundled_model()
-    settings = DecodeSettings()
+    model = resolve(args.model or settings.get("asr_model"))
+    decode = DecodeSettings()
     if args.beam is not None:
-        settings = dataclasses.replace(settings, beam_size=args.beam)
+        decode = dataclasses.replace(decode, beam_size=args.beam)
     if args.no_vad:
-        settings = dataclasses.replace(settings, vad_filter=False)
+        decode = dataclasses.replace(decode, vad_filter=False)
     result = evaluate(
         Path(args.manifest),
         model,
-        settings,
+        decode,
         hyp_out=Path(args.hyp_out) if args.hyp_out else None,
         limit=args.limit,
         progress=lambda i, n: print(f"\r{i}/{n}", end="", file=sys.stderr),
     )
     print(file=sys.stderr)
     print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from asr import models
+
+    try:
+        if args.models_command == "download":
+
+            def show(done: int, total: int) -> None:
+                pct = 100 * done / total if total else 0
+                print(
+                    f"\r{done / 2**20:8.1f} / {total / 2**20:.1f} MB  {pct:5.1f}%",
+                    end="",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
+            path = models.download(args.name, progress=show)
+            print(file=sys.stderr)
+            print(path)
+        elif args.models_command == "import":
+            print(models.import_folder(Path(args.folder)))
+        else:
+            for name in models.installed():
+                print(name)
+    except models.ModelError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     return 0
 
 
@@ -436,12 +465,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("asr-eval", help="WER/CER, real-time factor and memory on a manifest")
     s.add_argument("manifest", help="TSV with the columns audio (relative path) and text")
-    s.add_argument("--model", help="a CTranslate2 Whisper folder (default: the bundled base)")
+    s.add_argument(
+        "--model",
+        help="bundled, a downloaded name or a CTranslate2 folder (default: the asr_model setting)",
+    )
     s.add_argument("--beam", type=int, help="beam size (default: the shipped 5)")
     s.add_argument("--no-vad", action="store_true", help="switch voice-activity detection off")
     s.add_argument("--hyp-out", help="also write audio, reference, hypothesis, seconds per clip")
     s.add_argument("--limit", type=int, help="only the first N clips")
     s.set_defaults(func=cmd_asr_eval)
+
+    s = sub.add_parser("models", help="speech models: list, download on request, import")
+    mod = s.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    mod.add_parser("list", help="models in the model folder")
+    m = mod.add_parser(
+        "download",
+        help="download a size name (large-v3) or org/model from "
+        "the hub (HF_ENDPOINT is honoured), with progress",
+    )
+    m.add_argument("name")
+    m = mod.add_parser("import", help="copy a CTranslate2 folder (checked) into the model folder")
+    m.add_argument("folder")
+    s.set_defaults(func=cmd_models)
 
     s = sub.add_parser("asr-model", help="assemble and verify the bundled Whisper base model")
     s.set_defaults(func=cmd_asr_model)

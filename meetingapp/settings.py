@@ -39,6 +39,13 @@ SETTINGS = (
         "Time zone of the times recorded and printed in minutes (IANA name).",
     ),
     Setting(
+        "asr_model",
+        "MEETINGAPP_ASR_MODEL",
+        "bundled",
+        "Speech model: bundled (Whisper base), a downloaded name (large-v3, org/model) "
+        "or a CTranslate2 folder.",
+    ),
+    Setting(
         "model_dir",
         "MEETINGAPP_MODEL_DIR",
         "",

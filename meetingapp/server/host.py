@@ -14,8 +14,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from asr.models import ensure_bundled_model
+from asr.models import resolve as resolve_model
 from asr.transcribe import Progress
+from meetingapp import settings
 from meetingapp.errors import NotFound
 from meetingapp.events import Event
 from meetingapp.server.auth import Device, DeviceStore, PairingCodes, RateLimiter
@@ -58,7 +59,7 @@ class Host:
         self._snapshots: dict[Any, Any] = {}  # writer thread only
         self.audio_dir = data_dir / "audio"
         self.transcriber = TranscriptionQueue(
-            ensure_bundled_model,
+            lambda: resolve_model(settings.get("asr_model")),
             on_progress=self._transcription_progress,
             on_done=self._transcription_done,
             on_error=self._transcription_error,
