@@ -31,6 +31,7 @@ class DecodeSettings:
     log_prob_threshold: float = -1.0
     compression_ratio_threshold: float = 2.4
     hotwords: str | None = None
+    without_timestamps: bool = False  # segment timestamps drive playback sync in review
     vad_threshold: float = 0.35  # softer than Silero's 0.5: noisy speech was being cut
     vad_speech_pad_ms: int = 400
     cpu_threads: int = 0  # 0: let CTranslate2 decide

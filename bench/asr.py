@@ -31,6 +31,8 @@ SETTINGS = {
     "vad_soft": {"no_speech_threshold": 0.6},
     "soft_pad600": {"vad_speech_pad_ms": 600},
     "softer": {"vad_threshold": 0.25, "vad_speech_pad_ms": 800},
+    "no_timestamps": {"without_timestamps": True},
+    "no_timestamps_vad50": {"without_timestamps": True, "vad_threshold": 0.5},
     "beam1": {"beam_size": 1},
     "beam8": {"beam_size": 8},
     "no_vad": {"vad_filter": False},
