@@ -30,6 +30,7 @@ from meetingapp.server import models as m
 from meetingapp.server.auth import Device
 from meetingapp.server.deps import (
     ANYONE,
+    BINARY_BODY,
     RUNNERS,
     STATUS,
     Anyone,
@@ -193,15 +194,7 @@ def add_setup_routes(app: FastAPI, host: Host) -> None:
     @app.post("/api/bodies")
     async def create_body(body: m.BodyIn, caller: Setup) -> dict[str, str]:
         body_id = await _call(
-            host,
-            lambda w: w.machine.create_body(
-                kind=body.kind,
-                name=body.name,
-                total_seats=body.total_seats,
-                term=body.term,
-                total_basis=body.total_basis,
-                actor=caller.actor,
-            ),
+            host, lambda w: w.machine.create_body(**body.model_dump(), actor=caller.actor)
         )
         return {"id": body_id}
 
@@ -227,20 +220,7 @@ def add_setup_routes(app: FastAPI, host: Host) -> None:
     @app.post("/api/sessions")
     async def create_session(body: m.SessionIn, caller: Setup) -> dict[str, str]:
         sid = await _call(
-            host,
-            lambda w: w.machine.create_session(
-                body_id=body.body_id,
-                number=body.number,
-                title=body.title,
-                place=body.place,
-                term=body.term,
-                scheduled_start=body.scheduled_start,
-                public=body.public,
-                chair_panel=body.chair_panel,
-                secretaries=body.secretaries,
-                guests=body.guests,
-                actor=caller.actor,
-            ),
+            host, lambda w: w.machine.create_session(**body.model_dump(), actor=caller.actor)
         )
         return {"id": sid}
 
@@ -249,25 +229,14 @@ def add_setup_routes(app: FastAPI, host: Host) -> None:
         iid = await _call(
             host,
             lambda w: w.machine.add_agenda_item(
-                session_id,
-                title=body.title,
-                presenter=body.presenter,
-                kind=body.kind,
-                actor=caller.actor,
+                session_id, **body.model_dump(), actor=caller.actor
             ),
         )
         return {"id": iid}
 
     @app.post(
         "/api/sessions/{session_id}/documents",
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-                },
-            }
-        },
+        openapi_extra=BINARY_BODY,
     )
     async def upload_document(
         session_id: str,

@@ -24,6 +24,13 @@ from meetingapp.wire import Role
 RUNNERS = (Role.SECRETARY, Role.CHAIR)
 SETUP = (Role.SECRETARY,)
 ANYONE = tuple(Role)
+# A raw body (PDF, image, audio) in the OpenAPI spec, so clients and fuzzers can send one.
+BINARY_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
 class ApiError(MeetingAppError):

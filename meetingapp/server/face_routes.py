@@ -16,7 +16,16 @@ from attendance.matching import Gallery, Thresholds, calibrate
 from meetingapp.domain import AttendanceMethod
 from meetingapp.errors import InvalidValue, NotFound
 from meetingapp.server import models as m
-from meetingapp.server.deps import ApiError, Caller, Operator, Runner, Setup, acting_for, language
+from meetingapp.server.deps import (
+    BINARY_BODY,
+    ApiError,
+    Caller,
+    Operator,
+    Runner,
+    Setup,
+    acting_for,
+    language,
+)
 from meetingapp.server.documents import TooLarge
 from meetingapp.server.faces import (
     CheckinAttempt,
@@ -96,14 +105,7 @@ def add_face_routes(app: FastAPI, host: Host) -> None:
 
     @app.post(
         "/api/sessions/{session_id}/face-checkins/{checkin_id}/frames",
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-                },
-            }
-        },
+        openapi_extra=BINARY_BODY,
     )
     async def frame(
         session_id: str, checkin_id: str, request: Request, caller: Operator

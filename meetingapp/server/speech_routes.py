@@ -13,7 +13,7 @@ from pydantic import Field
 
 from asr.recording import RATE, SAMPLE_BYTES, decode_to_pcm
 from meetingapp.errors import NotFound
-from meetingapp.server.deps import Anyone, ApiError, Caller, Operator, Runner
+from meetingapp.server.deps import BINARY_BODY, Anyone, ApiError, Caller, Operator, Runner
 from meetingapp.server.documents import TooLarge
 from meetingapp.server.host import HEX64, Host
 from meetingapp.server.models import Strict
@@ -22,12 +22,6 @@ from meetingapp.server.writer import Writer
 from meetingapp.wire import Role
 
 MAX_IMPORT = 500 * 2**20
-BINARY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-    }
-}
 
 
 class EditIn(Strict):
@@ -47,7 +41,7 @@ def _may_record(w: Writer, caller: Caller, session_id: str, speech_id: str) -> N
 def add_speech_routes(app: FastAPI, host: Host) -> None:
     base = "/api/sessions/{session_id}/speeches/{speech_id}"
 
-    @app.post(base + "/audio", openapi_extra=BINARY)
+    @app.post(base + "/audio", openapi_extra=BINARY_BODY)
     async def chunk(
         session_id: str,
         speech_id: str,
@@ -62,7 +56,7 @@ def add_speech_routes(app: FastAPI, host: Host) -> None:
         await asyncio.to_thread(store_chunk, host.audio_dir, speech_id, index, data)
         return {"index": index, "bytes": len(data)}
 
-    @app.post(base + "/audio-file", openapi_extra=BINARY)
+    @app.post(base + "/audio-file", openapi_extra=BINARY_BODY)
     async def import_file(
         session_id: str, speech_id: str, request: Request, caller: Runner
     ) -> dict[str, Any]:
