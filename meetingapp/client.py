@@ -528,6 +528,8 @@ _SESSION_KINDS = frozenset(
         "secret_ballot_cast",
         "show_of_hands_recorded",
         "motion_closed",
+        "minutes_finalised",
+        "minutes_signed",
         "session_closed",
         "rule_defined",
     }

@@ -241,3 +241,5 @@ class Minutes:
     number: int | None = None  # assigned once, on finalisation
     year: int | None = None
     pdf_sha256: str = ""  # the finalised PDF, before any signature
+    signed_sha256: str = ""  # the latest signed copy (each signature an incremental update)
+    signed_by: tuple[str, ...] = ()  # signature fields, in order: ThuKy, ChuToa, DauCoQuan

@@ -119,6 +119,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "biên bản đã được hoàn tất, không thay đổi được nữa",
         "en": "the minutes are final and cannot change",
     },
+    "reason.minutes_not_final": {
+        "vi": "biên bản chưa được hoàn tất",
+        "en": "the minutes are not final yet",
+    },
+    "minutes.not_this": {
+        "vi": "Tệp đã ký không phải là bản biên bản đã hoàn tất (nội dung khác).",
+        "en": "The signed file is not the finalised minutes (different content).",
+    },
+    "minutes.bad_signatures": {
+        "vi": "Chữ ký trong tệp không hợp lệ hoặc sai thứ tự: {detail}",
+        "en": "The file's signatures are invalid or out of order: {detail}",
+    },
     "reason.session_not_closed": {
         "vi": "kỳ họp chưa bế mạc",
         "en": "the session has not been closed",

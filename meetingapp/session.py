@@ -805,6 +805,24 @@ class SessionMachine:
         }
         return self._commit([Change("minutes_finalised", payload, session_id)], actor=actor)[0]
 
+    def minutes_signed(
+        self,
+        session_id: str,
+        *,
+        sha256: str,
+        fields: Sequence[str],
+        signers: Sequence[str],
+        actor: str = "",
+    ) -> Event:
+        """A signed copy of the finalised minutes was checked and stored."""
+        rec = self.record(session_id)
+        if rec.minutes is None:
+            raise InvalidTransition("store_signed_minutes", "reason.minutes_not_final")
+        if not 1 <= len(fields) <= 3 or len(fields) <= len(rec.minutes.signed_by):
+            raise InvalidValue(field="signatures", detail=", ".join(fields) or "-")
+        payload = {"sha256": sha256, "fields": list(fields), "signers": list(signers)}
+        return self._commit([Change("minutes_signed", payload, session_id)], actor=actor)[0]
+
     # --- closing -------------------------------------------------------------------------------
 
     def close_session(self, session_id: str, *, actor: str = "") -> Event:

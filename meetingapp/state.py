@@ -463,6 +463,21 @@ def _minutes_finalised(w: World, p: dict[str, Any], e: Event) -> None:
     )
 
 
+@on("minutes_signed")
+def _minutes_signed(w: World, p: dict[str, Any], e: Event) -> None:
+    rec = _rec(w, e)
+    if rec.minutes is None:
+        return
+    stage = {
+        1: MinutesState.SIGNED_SECRETARY,
+        2: MinutesState.SIGNED_CHAIR,
+        3: MinutesState.SEALED,
+    }[len(p["fields"])]
+    rec.minutes = replace(
+        rec.minutes, state=stage, signed_sha256=p["sha256"], signed_by=tuple(p["fields"])
+    )
+
+
 @on("session_closed")
 def _session_closed(w: World, p: dict[str, Any], e: Event) -> None:
     rec = _rec(w, e)

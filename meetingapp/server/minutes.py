@@ -210,6 +210,66 @@ def draft_minutes(
     return MinutesFiles(docx, docx_to_pdf(docx, out_dir), None, None)
 
 
+@dataclass(frozen=True)
+class FinalisePlan:
+    session_id: str
+    number: int
+    year: int
+    stem: str
+    model: MinutesModel
+
+
+def plan_finalisation(machine: SessionMachine, session_id: str) -> FinalisePlan:
+    """Check the session may be finalised and take the next number (fast: the host runs this
+    on its writer thread, the rendering elsewhere)."""
+    rec = machine.record(session_id)
+    if rec.minutes is not None:
+        raise InvalidTransition("finalise_minutes", "reason.minutes_final")
+    if rec.session.state is not SessionState.CLOSED:
+        raise InvalidTransition("finalise_minutes", "reason.session_not_closed")
+    year = int((rec.session.closed_at or now_iso())[:4])
+    number = machine.next_minutes_number(rec.session.body_id, year)
+    model = build_minutes(machine.world, session_id, number=number, year=year)
+    return FinalisePlan(session_id, number, year, file_stem(number, rec.session.closed_at), model)
+
+
+def render_final(
+    plan: FinalisePlan,
+    out_dir: Path,
+    *,
+    edited_docx: Path | None = None,
+    seal: bool = False,
+    annex_lang: str = "vi",
+) -> MinutesFiles:
+    """The numbered DOCX, its PDF through LibreOffice and the empty signature fields."""
+    docx = out_dir / f"{plan.stem}.docx"
+    if edited_docx is not None:
+        stamp_number(edited_docx, docx, plan.number)
+    else:
+        render_docx(plan.model, docx, annex_lang=annex_lang)
+    with tempfile.TemporaryDirectory(prefix="minutes-") as tmp:
+        plain = docx_to_pdf(docx, Path(tmp))
+        pdf = out_dir / f"{plan.stem}.pdf"
+        add_signature_fields(plain, pdf, seal=seal)
+    return MinutesFiles(docx, pdf, plan.number, plan.year)
+
+
+def record_final(
+    machine: SessionMachine, plan: FinalisePlan, files: MinutesFiles, *, actor: str = ""
+) -> None:
+    rec = machine.record(plan.session_id)
+    if machine.next_minutes_number(rec.session.body_id, plan.year) != plan.number:
+        raise InvalidTransition("finalise_minutes", "reason.minutes_final")
+    machine.minutes_finalised(
+        plan.session_id,
+        number=plan.number,
+        year=plan.year,
+        docx_sha256=sha256_file(files.docx),
+        pdf_sha256=sha256_file(files.pdf),
+        actor=actor,
+    )
+
+
 def finalise_minutes(
     machine: SessionMachine,
     session_id: str,
@@ -222,35 +282,10 @@ def finalise_minutes(
     """Assign the yearly number, freeze the content, render the PDF and add the empty
     signature fields. ``edited_docx`` is the clerk's reviewed DOCX (its ``Số: …`` gets the
     number); without it the minutes are compiled afresh."""
-    rec = machine.record(session_id)
-    if rec.minutes is not None:
-        raise InvalidTransition("finalise_minutes", "reason.minutes_final")
-    if rec.session.state is not SessionState.CLOSED:
-        raise InvalidTransition("finalise_minutes", "reason.session_not_closed")
-    year = int((rec.session.closed_at or now_iso())[:4])
-    number = machine.next_minutes_number(rec.session.body_id, year)
-    stem = file_stem(number, rec.session.closed_at)
-    docx = out_dir / f"{stem}.docx"
-    if edited_docx is not None:
-        stamp_number(edited_docx, docx, number)
-    else:
-        render_docx(
-            build_minutes(machine.world, session_id, number=number, year=year),
-            docx,
-            annex_lang=annex_lang,
-        )
-    with tempfile.TemporaryDirectory(prefix="minutes-") as tmp:
-        plain = docx_to_pdf(docx, Path(tmp))
-        pdf = out_dir / f"{stem}.pdf"
-        add_signature_fields(plain, pdf, seal=seal)
-    machine.minutes_finalised(
-        session_id,
-        number=number,
-        year=year,
-        docx_sha256=sha256_file(docx),
-        pdf_sha256=sha256_file(pdf),
-    )
-    return MinutesFiles(docx, pdf, number, year)
+    plan = plan_finalisation(machine, session_id)
+    files = render_final(plan, out_dir, edited_docx=edited_docx, seal=seal, annex_lang=annex_lang)
+    record_final(machine, plan, files)
+    return files
 
 
 def stamp_number(src: Path, dst: Path, number: int) -> None:
