@@ -104,7 +104,7 @@ def collapse_repeats(text: str, max_repeats: int = 2) -> str:
             reps = 1
             while words[i + reps * size : i + (reps + 1) * size] == chunk:
                 reps += 1
-            out += chunk * min(reps, max_repeats) if reps > max_repeats else chunk * reps
+            out += chunk * min(reps, max_repeats)
             i += size * reps
         words = out
     return " ".join(words)

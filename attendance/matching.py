@@ -8,7 +8,6 @@ from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from itertools import combinations
 
 import numpy as np
 
@@ -145,27 +144,30 @@ def calibrate(
     """Pick the accept threshold from the enrolled gallery's own impostor distances: the
     largest value whose impostor share is at most ``target_fmr``, kept within
     [floor, ceiling], and a little below the closest impostor pair."""
-    ids = sorted(templates)
-    impostor: list[float] = []
-    closest: dict[tuple[str, str], float] = {}
-    for a, b in combinations(ids, 2):
-        ea, eb = np.stack(templates[a]), np.stack(templates[b])
-        d = np.linalg.norm(ea[:, None, :] - eb[None, :, :], axis=2).ravel()
-        impostor.extend(d.tolist())
-        closest[(a, b)] = float(d.min())
-    genuine = [
-        float(np.linalg.norm(x - y)) for did in ids for x, y in combinations(templates[did], 2)
-    ]
-    imp = np.sort(np.array(impostor)) if impostor else np.array([1.0])
-    k = int(np.floor(target_fmr * len(imp)))
-    threshold = float(imp[k]) - 0.01 if k < len(imp) else ceiling
+    labels = np.array([did for did in sorted(templates) for _ in templates[did]])
+    if len(labels) < 2:
+        return Calibration(ceiling, 0.0, 0, 0, float("nan"), ())
+    m = np.stack([e for did in sorted(templates) for e in templates[did]]).astype(np.float64)
+    sq = (m * m).sum(axis=1)
+    dist = np.sqrt(np.maximum(sq[:, None] + sq[None, :] - 2 * m @ m.T, 0.0))
+    upper = np.triu(np.ones(dist.shape, dtype=bool), k=1)
+    same = labels[:, None] == labels[None, :]
+    imp = np.sort(dist[upper & ~same])
+    genuine = dist[upper & same]
+    if len(imp):
+        k = int(np.floor(target_fmr * len(imp)))
+        threshold = float(imp[k]) - 0.01
+    else:
+        threshold = ceiling
     threshold = min(ceiling, max(floor, threshold))
-    fmr = float(np.mean(imp <= threshold)) if impostor else 0.0
-    gar = float(np.mean(np.array(genuine) <= threshold)) if genuine else float("nan")
+    fmr = float(np.mean(imp <= threshold)) if len(imp) else 0.0
+    gar = float(np.mean(genuine <= threshold)) if len(genuine) else float("nan")
+    closest: dict[tuple[str, str], float] = {}
+    rows, cols = np.nonzero(upper & ~same & (dist <= threshold + margin))
+    for r, c in zip(rows, cols, strict=True):
+        a, b = sorted((str(labels[r]), str(labels[c])))
+        closest[(a, b)] = min(closest.get((a, b), float("inf")), float(dist[r, c]))
     looks = tuple(
-        sorted(
-            ((a, b, round(d, 3)) for (a, b), d in closest.items() if d <= threshold + margin),
-            key=lambda x: x[2],
-        )
+        sorted(((a, b, round(d, 3)) for (a, b), d in closest.items()), key=lambda x: x[2])
     )
-    return Calibration(round(threshold, 3), fmr, len(impostor), len(genuine), gar, looks)
+    return Calibration(round(threshold, 3), fmr, len(imp), len(genuine), gar, looks)
