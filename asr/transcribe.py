@@ -96,7 +96,7 @@ def is_hallucination(seg: Segment) -> bool:
 def collapse_repeats(text: str, max_repeats: int = 2) -> str:
     """Cut a phrase repeated over and over (a decoding loop) down to ``max_repeats`` times."""
     words = text.split()
-    for size in range(1, 8):
+    for size in range(1, 16):
         i = 0
         out: list[str] = []
         while i < len(words):
@@ -108,6 +108,18 @@ def collapse_repeats(text: str, max_repeats: int = 2) -> str:
             i += size * reps
         words = out
     return " ".join(words)
+
+
+def echoes_prompt(text: str, hotwords: str) -> bool:
+    """Whisper sometimes "reads out" its hotword prompt (a list of names, agenda titles) when
+    the audio is unclear. True when most of the segment's word triples come from the prompt."""
+    words = normalize(text).split()
+    if len(words) < 4 or not hotwords:
+        return False
+    vocab = normalize(hotwords).split()
+    prompt = {tuple(vocab[i : i + 3]) for i in range(len(vocab) - 2)}
+    triples = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
+    return sum(t in prompt for t in triples) * 2 >= len(triples)
 
 
 def hotwords_for(names: Sequence[str], titles: Sequence[str]) -> str:
@@ -174,6 +186,10 @@ class Transcriber:
         """Transcribe; yields kept segments as they are decoded (stop iterating to cancel)."""
         opts = self.settings.options()
         if hotwords:
+            from faster_whisper import decode_audio
+
+            # kept in memory (16 kHz float32: 4 MB a minute) to re-decode echoing segments
+            audio = decode_audio(str(audio) if isinstance(audio, Path) else audio)
             opts["hotwords"] = hotwords
         raw, info = self.model.transcribe(
             audio if not isinstance(audio, Path) else str(audio), **opts
@@ -186,6 +202,10 @@ class Transcriber:
             state.seconds_done = min(seg.end, state.seconds_total)
             if progress:
                 progress(state)
+            if hotwords and echoes_prompt(seg.text, hotwords):
+                log.info("segment %.1f–%.1f echoes the hotwords: %r", seg.start, seg.end, seg.text)
+                yield from self._without_prompt(audio, seg)
+                continue
             if is_hallucination(seg):
                 log.info("dropped hallucinated segment %.1f–%.1f: %r", seg.start, seg.end, seg.text)
                 continue
@@ -193,6 +213,22 @@ class Transcriber:
         if progress:
             state.seconds_done = state.seconds_total
             progress(state)
+
+    def _without_prompt(self, audio: Any, seg: Segment) -> Iterator[Segment]:
+        """Decode one segment's stretch of audio again, without the hotwords."""
+        rate = 16000
+        piece = audio[int(seg.start * rate) : int(seg.end * rate) + rate // 4]
+        raw, _ = self.model.transcribe(piece, **self.settings.options())
+        for s in raw:
+            again = Segment(
+                seg.start + s.start,
+                min(seg.start + s.end, seg.end),
+                collapse_repeats(s.text.strip()),
+                s.avg_logprob,
+                s.no_speech_prob,
+            )
+            if not is_hallucination(again):
+                yield again
 
     def text(self, audio: str | Path | Any, **kw: Any) -> str:
         return " ".join(s.text for s in self.segments(audio, **kw)).strip()

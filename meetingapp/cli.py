@@ -73,11 +73,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from meetingapp.demo import run_demo
 
     result = run_demo(Path(args.out), lang=current_language())
-    vi = current_language() == "vi"
-    print(("Cơ sở dữ liệu: " if vi else "Database: ") + str(result.db_path))
-    print(("Biên bản đã ký: " if vi else "Signed minutes: ") + str(result.signed_pdf))
-    print(("Hồ sơ: " if vi else "Record package: ") + str(result.record_package))
-    return 0 if result.log_ok and result.signatures_ok else 1
+    return 0 if result.log_ok and result.signatures_ok and result.pdfsig_ok else 1
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -388,6 +388,56 @@ class HostClient:
             self._s(sid, f"/speeches/{speech_id}/segments/{index}"), {"text": text}
         )
 
+    # --- minutes -----------------------------------------------------------------------------
+
+    async def draft_minutes(self, sid: str) -> dict[str, Any]:
+        """Render the draft now; returns the stored DOCX and PDF (name, sha256)."""
+        return await self.post(self._s(sid, "/minutes/draft"))
+
+    async def finalise_minutes(
+        self, sid: str, reviewed_docx: bytes = b"", *, seal: bool = False
+    ) -> dict[str, Any]:
+        """Number and freeze the minutes (optionally from the clerk's reviewed DOCX)."""
+        return await self.request(
+            "POST",
+            self._s(sid, "/minutes/finalise"),
+            content=reviewed_docx,
+            params={"seal": str(seal).lower()},
+            content_type="application/octet-stream",
+        )
+
+    async def _download(self, path: str, params: dict[str, Any] | None = None) -> httpx.Response:
+        resp = await self.http.get(path, params=params, headers=self._headers())
+        if resp.status_code >= 400:
+            try:
+                body = resp.json()
+            except ValueError:
+                body = {}
+            raise HostError(resp.status_code, body.get("code", "http"), body.get("detail", ""))
+        return resp
+
+    async def minutes_file(self, sha256: str, kind: str = "pdf") -> bytes:
+        resp = await self._download(f"/api/minutes-files/{sha256}", {"kind": kind})
+        if kind == "pdf" and hashlib.sha256(resp.content).hexdigest() != sha256:
+            raise HostError(502, "document.corrupt", "downloaded file does not match its hash")
+        return resp.content
+
+    async def upload_signed_minutes(self, sid: str, pdf: bytes) -> dict[str, Any]:
+        """A copy signed on this machine; the host checks it before keeping it."""
+        return await self.request(
+            "POST",
+            self._s(sid, "/minutes/signed"),
+            content=pdf,
+            content_type="application/octet-stream",
+        )
+
+    async def record_package(self, sid: str) -> tuple[str, bytes]:
+        """The record package ZIP: (file name, bytes)."""
+        resp = await self._download(self._s(sid, "/record"))
+        disposition = resp.headers.get("content-disposition", "")
+        name = disposition.split('filename="')[-1].rstrip('"') or "ho-so.zip"
+        return name, resp.content
+
     def live(self, session_id: str) -> LiveSession:
         return LiveSession(self, session_id)
 

@@ -1,200 +1,734 @@
-"""The scripted demo meeting (``meetingapp demo``).
+"""The scripted demo meeting (``meetingapp demo``): one complete People's Council session played
+through every real part.
 
-At this stage it runs through the session state machine on a real SQLite file: set-up from a
-roster CSV, roll call by manual check-in, a speech, one named electronic vote that passes and
-one secret ballot that fails under "more than half of the TOTAL", then closing and verifying
-the event log. The host, face check-in, speech and signed minutes join as they are built.
+The host runs in its own process on 127.0.0.1 (``meetingapp serve``); the secretary's console,
+the clerk, the hall display and one tablet per delegate are real HTTPS + WebSocket clients. Faces
+are checked by face_recognition, speeches are streamed as audio and transcribed by the bundled
+Whisper model, the minutes are rendered by LibreOffice and signed with pyHanko, and the result is
+checked with pyHanko and poppler's ``pdfsig``. Each step prints what happened, its wall time and
+the peak memory of the demo and of the host.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import io
+import json
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, ItemKind, Tally
+from meetingapp import demo_script as script
+from meetingapp.client import HostClient, LiveSession
+from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, ItemKind
 from meetingapp.i18n import tr
-from meetingapp.roster import import_roster
-from meetingapp.rules import percent_text
-from meetingapp.session import SessionMachine
-from meetingapp.store import EventLog, open_db
+from meetingapp.localhost import LocalHost
+from meetingapp.roster import parse_roster, read_rows
+from meetingapp.rules import QUORUM, percent_text, quorum_met
+from meetingapp.state import SessionRecord
 
-NAMES = [
-    ("Nguyễn Văn An", "Chủ tịch HĐND", "Tổ 1"),
-    ("Trần Thị Bích Ngọc", "Phó Chủ tịch HĐND", "Tổ 1"),
-    ("Lê Hoàng Dũng", "Trưởng ban Pháp chế", "Tổ 1"),
-    ("Phạm Thị Hương", "Trưởng ban Kinh tế - Xã hội", "Tổ 2"),
-    ("Hoàng Minh Đức", "Đại biểu", "Tổ 2"),
-    ("Vũ Thị Thu Hà", "Đại biểu", "Tổ 2"),
-    ("Đặng Quốc Khánh", "Đại biểu", "Tổ 3"),
-    ("Bùi Thị Lan", "Đại biểu", "Tổ 3"),
-    ("Đỗ Văn Hải", "Đại biểu", "Tổ 3"),
-    ("Ngô Thị Mỹ Linh", "Đại biểu", "Tổ 4"),
-    ("Dương Văn Thắng", "Đại biểu", "Tổ 4"),
-    ("Lý Thị Tuyết", "Đại biểu", "Tổ 4"),
-]
+Say = Callable[[str], None]
 
 
-@dataclass(frozen=True)
+@dataclass
+class StepFigure:
+    name: str
+    seconds: float
+    demo_peak_mb: float
+    host_peak_mb: float
+
+
+@dataclass
 class DemoResult:
+    out_dir: Path
     db_path: Path
     session_id: str
-    motions: dict[str, Tally]
-    passed: dict[str, bool]
     present: int
     total: int
+    quorum_met: bool
+    face_checked_in: str
+    motions: dict[str, dict[str, Any]]
+    speeches: list[dict[str, Any]]
+    dropped_ballots: int  # ballots of the tablet that dropped, as counted by the host
     log_head: str
     log_ok: bool
     signed_pdf: Path
     record_package: Path
     signatures_ok: bool
+    pdfsig_ok: bool
+    steps: list[StepFigure] = field(default_factory=list)
 
 
-def write_roster_csv(path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["Mã", "Họ và tên", "Chức vụ", "Đơn vị", "Ghế", "PIN"])
-        for i, (name, title, unit) in enumerate(NAMES, start=1):
-            w.writerow([f"DB{i:02d}", name, title, unit, str(i), f"{1000 + i * 7:04d}"])
+def _rss_mb(pid: str = "self") -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
-def run_demo(
-    out_dir: Path, *, lang: str = "vi", say: Callable[[str], None] = print, seed: int = 2026
-) -> DemoResult:
+class Meter:
+    """Wall time and peak resident memory (demo and host) of each step, sampled every 50 ms."""
+
+    def __init__(self, host: LocalHost) -> None:
+        self.host = host
+        self.steps: list[StepFigure] = []
+        self._peaks = [0.0, 0.0]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            self._peaks[0] = max(self._peaks[0], _rss_mb())
+            self._peaks[1] = max(self._peaks[1], self.host.rss_mb())
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        self._peaks = [_rss_mb(), self.host.rss_mb()]
+        start = time.perf_counter()
+        yield
+        seconds = time.perf_counter() - start
+        self._peaks[0] = max(self._peaks[0], _rss_mb())
+        self._peaks[1] = max(self._peaks[1], self.host.rss_mb())
+        self.steps.append(StepFigure(name, round(seconds, 2), *(round(p) for p in self._peaks)))
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_demo(out_dir: Path, *, lang: str = "vi", say: Say = print, seed: int = 2026) -> DemoResult:
     """Run the whole scripted meeting into ``out_dir`` (replacing an earlier demo there)."""
-    rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    db_path = out_dir / "demo.db"
-    for stale in out_dir.glob("demo.db*"):
-        stale.unlink()
-    db = open_db(db_path)
-    m = SessionMachine(db)
+    for stale in ("host", "bien-ban", "ho-so", "tai-lieu", "chung-thu-demo", "report.json"):
+        target = out_dir / stale
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
+    started = time.perf_counter()
+    host = LocalHost(out_dir / "host").start()
+    meter = Meter(host)
+    try:
+        demo = Demo(host, out_dir, lang, say, random.Random(seed), meter)
+        result = asyncio.run(demo.run())
+    finally:
+        meter.close()
+        host.stop()
+    result.steps = meter.steps
+    _final_checks(result, demo.step_say)
+    total = time.perf_counter() - started
+    _print_figures(result, total, say, lang)
+    report = {
+        "session_id": result.session_id,
+        "present": result.present,
+        "total": result.total,
+        "motions": result.motions,
+        "speeches": result.speeches,
+        "log_head": result.log_head,
+        "log_ok": result.log_ok,
+        "signatures_ok": result.signatures_ok,
+        "pdfsig_ok": result.pdfsig_ok,
+        "signed_pdf": str(result.signed_pdf),
+        "record_package": str(result.record_package),
+        "steps": [asdict(s) for s in result.steps],
+        "total_seconds": round(total, 1),
+    }
+    (out_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    return result
 
-    def step(vi: str, en: str) -> None:
-        say("• " + (vi if lang == "vi" else en))
 
-    body = m.create_body(
-        kind=BodyKind.HDND,
-        name="Hội đồng nhân dân xã Tân Phú",
-        total_seats=len(NAMES),
-        term="2021-2026",
-        actor="demo",
-    )
-    roster_csv = out_dir / "roster.csv"
-    write_roster_csv(roster_csv)
-    ids = import_roster(m, body, roster_csv, actor="secretary")
-    step(
-        f"Đã nhập danh sách {len(ids)} đại biểu từ {roster_csv.name}",
-        f"Imported {len(ids)} delegates from {roster_csv.name}",
-    )
+class Demo:
+    def __init__(
+        self,
+        host: LocalHost,
+        out_dir: Path,
+        lang: str,
+        say: Say,
+        rng: random.Random,
+        meter: Meter,
+    ) -> None:
+        self.host = host
+        self.out = out_dir
+        self.lang = lang
+        self.say = say
+        self.rng = rng
+        self.meter = meter
+        self.tablets: dict[int, HostClient] = {}
+        self.lives: dict[int, LiveSession] = {}
+        self.ids: list[str] = []
 
-    sid = m.create_session(
-        body_id=body,
-        number=5,
-        title="Kỳ họp thứ Năm",
-        place="Hội trường UBND xã",
-        chair_panel=[ids[0]],
-        secretaries=[ids[2]],
-        actor="secretary",
-    )
-    item1 = m.add_agenda_item(
-        sid,
-        title="Tờ trình về kế hoạch đầu tư công năm 2027",
-        presenter="UBND xã",
-        kind=ItemKind.PROPOSAL,
-    )
-    item2 = m.add_agenda_item(
-        sid,
-        title="Đề án sáp nhập thôn Đồng Xoài và thôn Bến Cát",
-        presenter="UBND xã",
-        kind=ItemKind.RESOLUTION,
-    )
-    m.add_document(
-        sid,
-        item_id=item1,
-        title="Tờ trình kế hoạch đầu tư công năm 2027",
-        doc_type="Tờ trình",
-        number_symbol="125/TTr-UBND",
-    )
-    m.open_session(sid, actor="secretary")
-    step(
-        "Khai mạc kỳ họp thứ Năm, HĐND xã Tân Phú, nhiệm kỳ 2021-2026",
-        "Session 5 of the Tân Phú commune People's Council opened",
-    )
+    def rec(self, live: LiveSession) -> SessionRecord:
+        assert live.world is not None
+        return live.world.sessions[self.sid]
 
-    m.start_roll_call(sid, actor="secretary")
-    absent = {ids[6], ids[11]}
-    for did in ids:
-        if did not in absent:
-            m.check_in(
-                sid,
-                did,
-                method=AttendanceMethod.MANUAL,
-                reason="Thư ký điểm danh trực tiếp",
-                actor="secretary",
+    def on_page(self, live: LiveSession, page: int) -> bool:
+        presenter = self.rec(live).presenter
+        return presenter is not None and presenter.page == page
+
+    def step_say(self, vi: str, en: str) -> None:
+        self.say("  • " + (vi if self.lang == "vi" else en))
+
+    def heading(self, n: int, vi: str, en: str) -> None:
+        self.say(f"\n[{n}/6] " + (vi if self.lang == "vi" else en))
+
+    async def run(self) -> DemoResult:
+        self.console = self.host.client(console=True, lang=self.lang)
+        try:
+            with self.meter.step("1 set-up"):
+                self.heading(1, "Chuẩn bị kỳ họp", "Preparing the session")
+                await self.setup()
+            with self.meter.step("2 tablets and roll call"):
+                self.heading(2, "Ghép máy tính bảng và điểm danh", "Pairing tablets, roll call")
+                roll = await self.roll_call()
+            with self.meter.step("3 documents"):
+                self.heading(3, "Tài liệu theo người trình bày", "Following the presenter")
+                await self.follow_document()
+            speeches: list[dict[str, Any]] = []
+            motions: dict[str, dict[str, Any]] = {}
+            dropped = 0
+            for item_index, item_id in enumerate(self.items):
+                title = script.AGENDA[item_index][0]
+                self.heading(4 + item_index, f"Nội dung {item_index + 1}: {title}", title)
+                await self.console.start_item(self.sid, item_id)
+                with self.meter.step(f"4 speeches, item {item_index + 1}"):
+                    for speaker, agenda_index, text in script.SPEECHES:
+                        if agenda_index == item_index:
+                            speeches.append(await self.speech(speaker, text))
+                with self.meter.step(f"5 vote, item {item_index + 1}"):
+                    for agenda_index, title, form, choices in script.MOTIONS:
+                        if agenda_index == item_index:
+                            payload, counted = await self.vote(title, form, choices)
+                            motions[title] = payload
+                            dropped += counted
+                await self.console.end_item(self.sid, item_id)
+            await self.console.close_session(self.sid)
+            with self.meter.step("6 minutes, signatures, record"):
+                self.heading(6, "Biên bản, ký số, hồ sơ", "Minutes, signatures, record")
+                signed, package, ok, pdfsig_ok = await self.minutes()
+            return DemoResult(
+                self.out,
+                self.host.data_dir / "meetingapp.db",
+                self.sid,
+                roll["present"],
+                roll["total"],
+                roll["quorum_met"],
+                self.ids[script.FACE],
+                motions,
+                speeches,
+                dropped,
+                "",
+                False,
+                signed,
+                package,
+                ok,
+                pdfsig_ok,
             )
-    roll = m.close_roll_call(sid, actor="secretary")
-    present, total = roll.payload["present"], roll.payload["total"]
-    quorum = tr("quorum.met" if roll.payload["quorum_met"] else "quorum.not_met", lang)
-    step(
-        f"Điểm danh: có mặt {present}/{total} đại biểu — {quorum}",
-        f"Roll call: {present}/{total} present — {quorum}",
-    )
+        finally:
+            for live in self.lives.values():
+                await live.stop()
+            for client in [*self.tablets.values(), self.console]:
+                await client.close()
 
-    m.start_item(sid, item1, actor="secretary")
-    req = m.request_floor(sid, ids[4], actor=ids[4], command_id="demo-floor-1")
-    speech = m.grant_floor(sid, req.payload["id"], actor="secretary")
-    m.end_speech(sid, speech, actor="secretary")
-    step(
-        f"Đại biểu {NAMES[4][0]} ({NAMES[4][2]}) phát biểu về nội dung 1",
-        f"Delegate {NAMES[4][0]} ({NAMES[4][2]}) spoke on item 1",
-    )
+    # --- 1 ---------------------------------------------------------------------------------
 
-    results: dict[str, Tally] = {}
-    passed: dict[str, bool] = {}
-    voters = [d for d in ids if d not in absent]
+    async def setup(self) -> None:
+        c = self.console
+        self.body = await c.create_body(
+            BodyKind.HDND, script.BODY_NAME, len(script.NAMES), script.TERM
+        )
+        roster_csv = self.out / "roster.csv"
+        with roster_csv.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["Mã", "Họ và tên", "Chức vụ", "Đơn vị", "Ghế", "PIN"])
+            for i, (name, title, unit) in enumerate(script.NAMES):
+                w.writerow([f"DB{i + 1:02d}", name, title, unit, str(i + 1), script.pin_of(i)])
+        specs = parse_roster(read_rows(roster_csv))
+        self.ids = await c.add_delegates(
+            self.body,
+            [
+                {
+                    "id": s.id,
+                    "full_name": s.full_name,
+                    "title": s.title,
+                    "unit": s.unit,
+                    "seat": s.seat,
+                    "pin": script.pin_of(i),
+                }
+                for i, s in enumerate(specs)
+            ],
+        )
+        self.step_say(
+            f"{script.BODY_NAME}: nhập {len(self.ids)} đại biểu từ {roster_csv.name}",
+            f"{script.BODY_NAME}: {len(self.ids)} delegates imported from {roster_csv.name}",
+        )
+        self.sid = await c.create_session(
+            body_id=self.body,
+            number=script.SESSION_NUMBER,
+            title=script.SESSION_TITLE,
+            place=script.PLACE,
+            chair_panel=[self.ids[script.CHAIR]],
+            secretaries=[self.ids[script.SECRETARY]],
+        )
+        self.items = [
+            await c.add_item(self.sid, title, presenter, ItemKind(kind))
+            for title, presenter, kind in script.AGENDA
+        ]
+        docs_dir = self.out / "tai-lieu"
+        self.documents: list[tuple[str, str, int]] = []  # id, sha256, pages
+        pdfs = await asyncio.to_thread(make_documents, docs_dir)
+        for (agenda_index, title, doc_type, symbol, _pages), pdf in zip(
+            script.DOCUMENTS, pdfs, strict=True
+        ):
+            doc = await c.upload_document(
+                self.sid, self.items[agenda_index], title, pdf.read_bytes(), doc_type, symbol
+            )
+            self.documents.append((doc["id"], doc["file_hash"], int(doc["pages"])))
+            self.step_say(
+                f"Tài liệu {symbol}: {pdf.name}, {doc['pages']} trang (máy chủ đếm)",
+                f"Document {symbol}: {pdf.name}, {doc['pages']} pages (counted by the host)",
+            )
+        await c.open_session(self.sid)
+        self.step_say(
+            f"Khai mạc {script.SESSION_TITLE}, {len(self.items)} nội dung",
+            f"{script.SESSION_TITLE} opened, {len(self.items)} agenda items",
+        )
 
-    named = m.open_motion(
-        sid,
-        title="Thông qua kế hoạch đầu tư công năm 2027",
-        form=BallotForm.ELECTRONIC,
-        actor="secretary",
-    )
-    named_choices = [Choice.YES] * 8 + [Choice.NO, Choice.ABSTAIN]
-    rng.shuffle(named_choices)
-    for did, choice in zip(voters, named_choices, strict=True):
-        m.cast_ballot(sid, named, did, choice, actor=did, command_id=f"demo-{named}-{did}")
-        # a tablet that retries after a dropped connection sends the same command id
-        m.cast_ballot(sid, named, did, choice, actor=did, command_id=f"demo-{named}-{did}")
-    closed = m.close_motion(sid, named, actor="secretary")
-    _report(step, lang, "Biểu quyết điện tử", "Electronic vote", closed.payload)
-    results[named], passed[named] = _tally(closed.payload), closed.payload["passed"]
-    m.end_item(sid, item1, actor="secretary")
+    # --- 2 ---------------------------------------------------------------------------------
 
-    m.start_item(sid, item2, actor="secretary")
-    secret = m.open_motion(
-        sid, title="Thông qua đề án sáp nhập thôn", form=BallotForm.SECRET, actor="secretary"
-    )
-    secret_choices = [Choice.YES] * 6 + [Choice.NO] * 3 + [Choice.ABSTAIN]
-    rng.shuffle(secret_choices)
-    for did, choice in zip(voters, secret_choices, strict=True):
-        m.cast_ballot(sid, secret, did, choice, actor=did, command_id=f"demo-{secret}-{did}")
-    closed = m.close_motion(sid, secret, actor="secretary")
-    _report(step, lang, "Bỏ phiếu kín", "Secret ballot", closed.payload)
-    results[secret], passed[secret] = _tally(closed.payload), closed.payload["passed"]
+    async def pair(self, role: str, delegate_id: str | None, name: str) -> HostClient:
+        code = (await self.console.pairing_code(role, delegate_id))["code"]
+        client = HostClient(self.console.url, self.host.ssl(), lang=self.lang)
+        await client.pair(code, name)
+        return client
 
-    m.close_session(sid, actor="secretary")
-    report = EventLog(db).verify()
+    async def roll_call(self) -> dict[str, Any]:
+        c, sid = self.console, self.sid
+        present = [i for i in range(len(script.NAMES)) if i not in script.ABSENT]
+        for i in present:
+            self.tablets[i] = await self.pair("delegate", self.ids[i], f"Ghế {i + 1}")
+        self.clerk = await self.pair("clerk", None, "Văn phòng HĐND")
+        self.display = await self.pair("display", None, "Màn hình hội trường")
+        self.tablets[-1], self.tablets[-2] = self.clerk, self.display
+        self.lives[-1] = c.live(sid).start()
+        self.lives[-2] = self.display.live(sid).start()
+        for i in present:
+            self.lives[i] = self.tablets[i].live(sid).start()
+        for live in self.lives.values():
+            await live.wait_for(lambda s: True, timeout=30)
+        self.step_say(
+            f"Đã ghép {len(present)} máy tính bảng, máy thư ký tổng hợp và màn hình hội trường; "
+            f"{len(self.lives)} kết nối sự kiện trực tiếp",
+            f"Paired {len(present)} delegate tablets, the clerk and the hall display; "
+            f"{len(self.lives)} live event streams",
+        )
+        await c.start_roll_call(sid)
+
+        face_id = self.ids[script.FACE]
+        photo = script.asset("astronaut.jpg").read_bytes()
+        await c.record_consent(face_id, given=True, text_version="demo-2026")
+        enrolled = await c.enrol_face(face_id, enrolment_photos(photo))
+        self.step_say(
+            f"{script.NAMES[script.FACE][0]} đồng ý và đăng ký {enrolled['templates']} ảnh khuôn "
+            "mặt (ảnh mẫu: astronaut, phạm vi công cộng)",
+            f"{script.NAMES[script.FACE][0]} consented and enrolled {enrolled['templates']} face "
+            "photos (demo image: astronaut, public domain)",
+        )
+        checked = await self.face_check_in()
+        self.step_say(
+            f"Điểm danh bằng khuôn mặt (camera cửa vào, thử thách quay đầu): "
+            f"{script.NAMES[script.FACE][0]} — khoảng cách {checked:.3f}",
+            f"Face check-in (door camera, head-turn challenge): "
+            f"{script.NAMES[script.FACE][0]} — distance {checked:.3f}",
+        )
+        pin_count = 0
+        for i in present:
+            if i in (script.FACE, script.MANUAL):
+                continue
+            await self.tablets[i].check_in(sid, method=AttendanceMethod.PIN, pin=script.pin_of(i))
+            pin_count += 1
+        self.step_say(
+            f"{pin_count} đại biểu điểm danh bằng mã PIN trên máy tính bảng",
+            f"{pin_count} delegates checked in with their PIN on their tablets",
+        )
+        await c.check_in(
+            sid,
+            self.ids[script.MANUAL],
+            method=AttendanceMethod.MANUAL,
+            reason=script.MANUAL_REASON,
+        )
+        self.step_say(
+            f"Thư ký điểm danh thủ công {script.NAMES[script.MANUAL][0]}: {script.MANUAL_REASON}",
+            f"Manual check-in of {script.NAMES[script.MANUAL][0]} by the secretary: "
+            f"{script.MANUAL_REASON}",
+        )
+        await c.close_roll_call(sid)
+        console = self.lives[-1]
+        await console.wait_for(lambda s: not self.rec(s).roll_call_open)
+        world = console.world
+        assert world is not None
+        count = world.headcount(sid)
+        met = quorum_met(world.rules[self.body][QUORUM], count)
+        absent = ", ".join(script.NAMES[i][0] for i in script.ABSENT)
+        self.step_say(
+            f"Có mặt {count.present}/{count.elected} đại biểu, vắng: {absent} — "
+            + tr("quorum.met" if met else "quorum.not_met", "vi"),
+            f"Present {count.present}/{count.elected}, absent: {absent} — "
+            + tr("quorum.met" if met else "quorum.not_met", "en"),
+        )
+        return {"present": count.present, "total": count.elected, "quorum_met": met}
+
+    async def face_check_in(self) -> float:
+        """The door camera sees the delegate look at it, then turn as the prompt asks.
+
+        The demo has one still photo; the camera frames of a head turn are made from it by a
+        horizontal shear, which moves the nose tip between the eyes as a real turn does."""
+        c, sid = self.console, self.sid
+        frontal, left, right = camera_frames(script.asset("astronaut.jpg").read_bytes())
+        attempt = await c.start_face_checkin(sid)
+        prompt = attempt["prompt"]
+        for _ in range(3):
+            reply = await c.send_frame(sid, attempt["id"], frontal)
+            prompt = reply["prompt"]
+        for _ in range(6):
+            turn = left if ("trái" in prompt or "left" in prompt) else right
+            reply = await c.send_frame(sid, attempt["id"], turn)
+            prompt = reply["prompt"]
+            if reply["checked_in"]:
+                break
+            await c.send_frame(sid, attempt["id"], frontal)  # back to the front, as people do
+        if reply["checked_in"] != self.ids[script.FACE]:
+            raise RuntimeError(f"face check-in did not conclude: {reply}")
+        state = await c.state(sid)
+        return float(state["session"]["attendance"][self.ids[script.FACE]]["confidence"])
+
+    # --- 3 ---------------------------------------------------------------------------------
+
+    async def follow_document(self) -> None:
+        doc_id, sha, pages = self.documents[0]
+        reader = next(i for i in self.tablets if i >= 0)
+        cached = await self.tablets[reader].download_document(sha, self.out / "host" / "cache")
+        for page in range(1, pages + 1):
+            await self.console.move_presenter(self.sid, doc_id, page)
+            for live in self.lives.values():
+                await live.wait_for(partial(self.on_page, page=page))
+            self.step_say(
+                f"Người trình bày chuyển sang trang {page}/{pages}: {len(self.lives)} thiết bị "
+                "đã theo",
+                f"Presenter turned to page {page}/{pages}: {len(self.lives)} devices followed",
+            )
+        self.step_say(
+            f"Máy tính bảng đã tải tài liệu vào bộ nhớ đệm ({cached.stat().st_size} byte)",
+            f"The tablet cached the document ({cached.stat().st_size} bytes)",
+        )
+
+    # --- 4 ---------------------------------------------------------------------------------
+
+    async def speech(self, speaker: int, text: str) -> dict[str, Any]:
+        from asr.recording import RATE, decode_to_pcm
+
+        sid, tablet, console = self.sid, self.tablets[speaker], self.lives[-1]
+        name = script.NAMES[speaker][0]
+        request = await tablet.request_floor(sid)
+        speech_id = await self.console.grant_floor(sid, request, time_limit_s=300)
+        number = 1 + [s[2] for s in script.SPEECHES].index(text)
+        pcm = await asyncio.to_thread(decode_to_pcm, script.asset(f"speech-{number}.flac"))
+        chunk = RATE * 2  # one second of 16-bit samples
+        for index, start in enumerate(range(0, len(pcm), chunk)):
+            await tablet.send_audio_chunk(sid, speech_id, index, pcm[start : start + chunk])
+        await self.console.end_speech(sid, speech_id)
+        seconds = len(pcm) / 2 / RATE
+        self.step_say(
+            f"{name} đăng ký, được mời phát biểu, {seconds:.1f} giây âm thanh đã gửi theo "
+            f"{index + 1} đoạn",
+            f"{name} asked for the floor, was granted it, {seconds:.1f} s of audio sent in "
+            f"{index + 1} chunks",
+        )
+        shown: list[float] = []
+
+        def progress(msg: dict[str, Any]) -> None:
+            if msg.get("type") == "transcription" and msg.get("speech_id") == speech_id:
+                percent = float(msg["percent"])
+                if not shown or percent >= shown[-1] + 25 or (percent == 100 > shown[-1]):
+                    shown.append(percent)
+                    self.say(f"      {tr('asr.progress', self.lang)} {percent:.0f}%")
+
+        console.listeners.append(progress)
+        try:
+            await console.wait_for(
+                lambda s: bool(self.rec(s).speeches[speech_id].segments),
+                timeout=600,
+            )
+        finally:
+            console.listeners.remove(progress)
+        assert console.world is not None
+        sp = console.world.sessions[sid].speeches[speech_id]
+        from asr.metrics import corpus_error
+        from asr.normalize import normalize
+
+        error = corpus_error([(normalize(text), normalize(sp.transcript))], unit="char")
+        self.step_say(
+            f"Văn bản: «{sp.transcript}» (CER so với kịch bản {error:.2f})",
+            f"Transcript: «{sp.transcript}» (CER against the script {error:.2f})",
+        )
+        return {
+            "speech_id": speech_id,
+            "speaker": name,
+            "seconds": round(seconds, 2),
+            "transcript": sp.transcript,
+            "cer": round(error, 3),
+        }
+
+    # --- 5 ---------------------------------------------------------------------------------
+
+    async def vote(self, title: str, form: str, choices: list[str]) -> tuple[dict[str, Any], int]:
+        sid, c = self.sid, self.console
+        motion = await c.open_motion(sid, title, BallotForm(form))
+        voters = [i for i in sorted(self.tablets) if i >= 0]
+        shuffled = list(choices)
+        self.rng.shuffle(shuffled)
+        dropped_counted = 0
+
+        async def cast(i: int, choice: str) -> None:
+            tablet = self.tablets[i]
+            await asyncio.sleep(self.rng.uniform(0, 0.5))
+            command_id = f"demo-{motion}-{i}"
+            if i == script.DROPPER and form == "electronic":
+                await self.lives[i].drop_connection()
+                attempt = asyncio.create_task(
+                    tablet.cast_ballot(sid, motion, Choice(choice), command_id)
+                )
+                await asyncio.sleep(0.005)
+                attempt.cancel()  # the Wi-Fi goes with the ballot in flight
+                await tablet.http.aclose()
+                tablet.http = type(tablet.http)(base_url=tablet.url, verify=tablet.ssl, timeout=60)
+            receipt = await tablet.cast_ballot(sid, motion, Choice(choice), command_id)
+            if not receipt.get("seq"):
+                raise RuntimeError(f"no receipt for {self.ids[i]}: {receipt}")
+
+        await asyncio.gather(*(cast(i, ch) for i, ch in zip(voters, shuffled, strict=True)))
+        console = self.lives[-1]
+        if form == "secret":
+            await console.wait_for(lambda s: s.progress.get(motion, 0) == len(voters))
+            self.step_say(
+                f"Bỏ phiếu kín: máy thư ký thấy {console.progress[motion]} phiếu đã nhận "
+                "(không thấy lựa chọn)",
+                f"Secret ballot: the console sees {console.progress[motion]} ballots received "
+                "(not the choices)",
+            )
+        result = await c.close_motion(sid, motion)
+        display = self.lives[-2]
+        await display.wait_for(lambda s: self.rec(s).motions[motion].result is not None)
+        assert display.world is not None
+        shown = display.world.sessions[sid].motions[motion].result
+        if form == "electronic":
+            await console.wait_for(
+                lambda s: self.ids[script.DROPPER] in self.rec(s).motions[motion].ballots
+            )
+            assert console.world is not None
+            ballots = console.world.sessions[sid].motions[motion].ballots
+            dropped_counted = sum(1 for d in ballots if d == self.ids[script.DROPPER])
+            self.step_say(
+                f"Máy tính bảng của {script.NAMES[script.DROPPER][0]} mất kết nối khi đang gửi "
+                f"phiếu, gửi lại cùng mã lệnh: phiếu được tính {dropped_counted} lần",
+                f"{script.NAMES[script.DROPPER][0]}'s tablet dropped its connection mid-vote "
+                f"and retried with the same command id: counted {dropped_counted} time(s)",
+            )
+        total = int(result["total"])
+        parts = {
+            lang: "; ".join(
+                f"{tr('choice.' + k, lang)} {int(result[k])}/{total} "
+                f"({percent_text(int(result[k]), total)})"
+                for k in ("yes", "no", "abstain")
+            )
+            for lang in ("vi", "en")
+        }
+        verdict = "result.passed" if result["passed"] else "result.failed"
+        label_vi = "Biểu quyết điện tử (công khai)" if form == "electronic" else "Bỏ phiếu kín"
+        label_en = "Electronic named vote" if form == "electronic" else "Secret ballot"
+        self.step_say(
+            f"{label_vi} «{title}»: {parts['vi']} — {tr(verdict, 'vi')} (màn hình hội trường: "
+            f"{'THÔNG QUA' if shown and shown.passed else 'KHÔNG THÔNG QUA'})",
+            f"{label_en} «{title}»: {parts['en']} — {tr(verdict, 'en')} "
+            f"(hall display: {'PASSED' if shown and shown.passed else 'NOT PASSED'})",
+        )
+        return {k: result[k] for k in ("yes", "no", "abstain", "total", "passed")} | {
+            "form": form
+        }, dropped_counted
+
+    # --- 6 ---------------------------------------------------------------------------------
+
+    async def minutes(self) -> tuple[Path, Path, bool, bool]:
+        from exports.certs import make_demo_certs
+        from exports.signing import load_pkcs12, sign_minutes, signature_reports, signed_name
+
+        sid, clerk, c = self.sid, self.clerk, self.console
+        minutes_dir = self.out / "bien-ban"
+        minutes_dir.mkdir(parents=True, exist_ok=True)
+        draft = await clerk.draft_minutes(sid)
+        for kind in ("docx", "pdf"):
+            data = await clerk.minutes_file(draft[kind]["sha256"], kind)
+            (minutes_dir / f"du-thao-{draft[kind]['name']}").write_bytes(data)
+        self.step_say(
+            f"Thư ký tổng hợp lập dự thảo: {draft['docx']['name']}, {draft['pdf']['name']}",
+            f"The clerk drafted the minutes: {draft['docx']['name']}, {draft['pdf']['name']}",
+        )
+        final = await c.finalise_minutes(sid)
+        pdf = minutes_dir / final["pdf"]["name"]
+        pdf.write_bytes(await clerk.minutes_file(final["pdf"]["sha256"]))
+        (minutes_dir / final["docx"]["name"]).write_bytes(
+            await clerk.minutes_file(final["docx"]["sha256"], "docx")
+        )
+        self.step_say(
+            f"Hoàn tất biên bản số {final['number']:02d}: {pdf.name}",
+            f"Minutes no. {final['number']:02d} finalised: {pdf.name}",
+        )
+        certs = await asyncio.to_thread(make_demo_certs, self.out / "chung-thu-demo")
+        signed = signed_name(pdf)
+        source = pdf
+        for role, vi, en in (("secretary", "Thư ký", "Secretary"), ("chair", "Chủ tọa", "Chair")):
+            key = load_pkcs12(certs.p12[role], certs.password)
+            # pyHanko's synchronous API runs an event loop of its own: sign in a worker thread
+            report = await asyncio.to_thread(sign_minutes, source, role, key, out=signed)
+            source = signed
+            stored = await clerk.upload_signed_minutes(sid, signed.read_bytes())
+            self.step_say(
+                f"{vi} ký số trên máy của mình: {report.signer}, {report.signed_at}; máy chủ "
+                f"kiểm tra và lưu bản ký ({', '.join(stored['fields'])})",
+                f"{en} signed on their own machine: {report.signer}, {report.signed_at}; the "
+                f"host checked and kept the signed copy ({', '.join(stored['fields'])})",
+            )
+        reports = await asyncio.to_thread(
+            signature_reports, signed.read_bytes(), [certs.ca.read_bytes()]
+        )
+        ok = len(reports) == 2 and all(r.ok and r.trusted for r in reports)
+        pdfsig_ok = await asyncio.to_thread(pdfsig_valid, signed, 2)
+        self.step_say(
+            f"Kiểm tra chữ ký (pyHanko): {len(reports)} chữ ký, "
+            + ("HỢP LỆ" if ok else "KHÔNG HỢP LỆ")
+            + f"; pdfsig: {'HỢP LỆ' if pdfsig_ok else 'KHÔNG HỢP LỆ'}",
+            f"Signature check (pyHanko): {len(reports)} signatures, "
+            + ("VALID" if ok else "NOT VALID")
+            + f"; pdfsig: {'VALID' if pdfsig_ok else 'NOT VALID'}",
+        )
+        name, data = await clerk.record_package(sid)
+        record_dir = self.out / "ho-so"
+        record_dir.mkdir(parents=True, exist_ok=True)
+        package = record_dir / name
+        package.write_bytes(data)
+        self.step_say(
+            f"Hồ sơ lưu trữ tải về từ máy chủ: {package}",
+            f"Record package downloaded from the host: {package}",
+        )
+        return signed, package, ok, pdfsig_ok
+
+
+# --- demo material --------------------------------------------------------------------------
+
+
+def make_documents(out_dir: Path) -> list[Path]:
+    """The agenda documents as DOCX, rendered to PDF by LibreOffice."""
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Pt
+
+    from exports.pdf import docx_to_pdf
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pdfs = []
+    for n, (_item, title, _type, symbol, pages) in enumerate(script.DOCUMENTS, start=1):
+        doc = Document()
+        style = doc.styles["Normal"]
+        style.font.name = "Times New Roman"
+        style.font.size = Pt(14)
+        for p, paragraphs in enumerate(pages):
+            for text in paragraphs:
+                doc.add_paragraph(text)
+            doc.add_paragraph(f"{symbol} — {title} — trang {p + 1}/{len(pages)}")
+            if p < len(pages) - 1:
+                doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+        docx = out_dir / f"tai-lieu-{n}.docx"
+        doc.save(str(docx))
+        pdfs.append(docx_to_pdf(docx, out_dir))
+    return pdfs
+
+
+def _jpeg(img: Any) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+def enrolment_photos(photo: bytes) -> list[bytes]:
+    """Three enrolment photos from the one demo photo: as is, darker, larger."""
+    from PIL import Image, ImageEnhance
+
+    img = Image.open(io.BytesIO(photo)).convert("RGB")
+    w, h = img.size
+    return [
+        _jpeg(img),
+        _jpeg(ImageEnhance.Brightness(img).enhance(0.85)),
+        _jpeg(img.resize((w * 5 // 4, h * 5 // 4))),
+    ]
+
+
+def camera_frames(photo: bytes) -> tuple[bytes, bytes, bytes]:
+    """Frontal, turned-left and turned-right camera frames (640×480 class)."""
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(photo)).convert("RGB").resize((512, 480))
+    w, h = img.size
+
+    def shear(k: float) -> bytes:
+        affine = (1, k, -k * h / 2, 0, 1, 0)
+        return _jpeg(
+            img.transform((w, h), Image.Transform.AFFINE, affine, Image.Resampling.BICUBIC)
+        )
+
+    # a shear to the right moves the nose tip toward the image's left, like a turn to the left
+    # (this photo's face is not symmetric in the frame: the two amounts give about equal turns)
+    return _jpeg(img), shear(0.25), shear(-0.3)
+
+
+def pdfsig_valid(pdf: Path, expected: int) -> bool:
+    """poppler's pdfsig: every signature's digest and signature must be valid."""
+    exe = shutil.which("pdfsig")
+    if exe is None:
+        return False
+    out = subprocess.run([exe, str(pdf)], capture_output=True, text=True, timeout=60).stdout
+    return out.count("Signature Validation: Signature is Valid.") == expected
+
+
+def _final_checks(result: DemoResult, step: Callable[[str, str], None]) -> None:
+    """After the host has stopped: the event log's hash chain and the annex's hash."""
+    from meetingapp.store import EventLog, open_db
+
+    db = open_db(result.db_path, create=False)
+    try:
+        report = EventLog(db).verify()
+    finally:
+        db.close()
+    result.log_ok, result.log_head = report.ok, report.head
     step(
         tr(
             "log.ok" if report.ok else "log.broken",
-            lang,
+            "vi",
             count=report.count,
             head=report.head,
             seq=report.broken_seq,
-            reason=tr(report.reason_key, lang),
+            reason=tr(report.reason_key, "vi"),
         ),
         tr(
             "log.ok" if report.ok else "log.broken",
@@ -205,86 +739,25 @@ def run_demo(
             reason=tr(report.reason_key, "en"),
         ),
     )
-    signed, package, signatures_ok = _minutes(m, sid, out_dir, step)
-    db.close()
-    return DemoResult(
-        db_path,
-        sid,
-        results,
-        passed,
-        present,
-        total,
-        report.head,
-        report.ok,
-        signed,
-        package,
-        signatures_ok,
-    )
 
 
-def _minutes(
-    m: SessionMachine, sid: str, out_dir: Path, step: Callable[[str, str], None]
-) -> tuple[Path, Path, bool]:
-    """Draft, finalise, sign (secretary → chair → seal with demo certificates), verify, export."""
-    from exports.certs import make_demo_certs
-    from exports.signing import load_pkcs12, sign_minutes, signature_reports, signed_name
-    from meetingapp.server.minutes import draft_minutes, export_session, finalise_minutes
-
-    minutes_dir = out_dir / "bien-ban"
-    for stale in minutes_dir.glob("BB-*"):
-        stale.unlink()
-    draft = draft_minutes(m, sid, minutes_dir)
-    step(
-        f"Dự thảo biên bản: {draft.docx.name}, {draft.pdf.name}",
-        f"Draft minutes: {draft.docx.name}, {draft.pdf.name}",
-    )
-    final = finalise_minutes(m, sid, minutes_dir, seal=True)
-    step(
-        f"Hoàn tất biên bản số {final.number:02d}: {final.pdf.name}",
-        f"Minutes no. {final.number:02d} finalised: {final.pdf.name}",
-    )
-    certs = make_demo_certs(out_dir / "chung-thu-demo")
-    signed = signed_name(final.pdf)
-    source = final.pdf
-    for role, vi, en in (
-        ("secretary", "Thư ký", "Secretary"),
-        ("chair", "Chủ tọa", "Chair"),
-        ("seal", "Văn thư (đóng dấu)", "Seal"),
-    ):
-        report = sign_minutes(
-            source, role, load_pkcs12(certs.p12[role], certs.password), out=signed
-        )
-        source = signed
-        step(
-            f"{vi} đã ký số: {report.signer}, {report.signed_at}",
-            f"{en} signed: {report.signer}, {report.signed_at}",
-        )
-    reports = signature_reports(signed.read_bytes(), [certs.ca.read_bytes()])
-    ok = bool(reports) and all(r.ok and r.trusted for r in reports)
-    step(
-        f"Kiểm tra chữ ký: {len(reports)} chữ ký, " + ("HỢP LỆ" if ok else "KHÔNG HỢP LỆ"),
-        f"Signature check: {len(reports)} signatures, " + ("VALID" if ok else "NOT VALID"),
-    )
-    package = export_session(m, sid, out_dir / "ho-so", signed_pdf=signed)
-    step(f"Hồ sơ lưu trữ: {package}", f"Record package: {package}")
-    return signed, package, ok
-
-
-def _tally(p: dict[str, object]) -> Tally:
-    return Tally(int(p["yes"]), int(p["no"]), int(p["abstain"]))  # type: ignore[call-overload]
-
-
-def _report(
-    step: Callable[[str, str], None], lang: str, form_vi: str, form_en: str, p: dict[str, object]
-) -> None:
-    total = int(p["total"])  # type: ignore[call-overload]
-    parts_vi, parts_en = [], []
-    for key in ("yes", "no", "abstain"):
-        n = int(p[key])  # type: ignore[call-overload]
-        parts_vi.append(f"{tr('choice.' + key, 'vi')}: {n}/{total} ({percent_text(n, total)})")
-        parts_en.append(f"{tr('choice.' + key, 'en')}: {n}/{total} ({percent_text(n, total)})")
-    verdict = "result.passed" if p["passed"] else "result.failed"
-    step(
-        f"{form_vi}: " + "; ".join(parts_vi) + f" — Kết quả: {tr(verdict, 'vi')}",
-        f"{form_en}: " + "; ".join(parts_en) + f" — Result: {tr(verdict, 'en')}",
-    )
+def _print_figures(result: DemoResult, total: float, say: Say, lang: str) -> None:
+    vi = lang == "vi"
+    say("")
+    say("Thời gian và bộ nhớ từng bước:" if vi else "Time and memory per step:")
+    say(f"  {'bước' if vi else 'step':32} {'giây' if vi else 's':>7} {'demo MB':>8} {'host MB':>8}")
+    for s in result.steps:
+        say(f"  {s.name:32} {s.seconds:7.1f} {s.demo_peak_mb:8.0f} {s.host_peak_mb:8.0f}")
+    say(f"  {'tổng' if vi else 'total':32} {total:7.1f}")
+    verdict = result.signatures_ok and result.pdfsig_ok and result.log_ok
+    say("")
+    if vi:
+        say("KẾT QUẢ KIỂM TRA: " + ("HỢP LỆ" if verdict else "KHÔNG HỢP LỆ"))
+        say(f"Biên bản đã ký: {result.signed_pdf}")
+        say(f"Hồ sơ lưu trữ:  {result.record_package}")
+        say(f"Cơ sở dữ liệu:  {result.db_path}")
+    else:
+        say("VERIFICATION: " + ("VALID" if verdict else "NOT VALID"))
+        say(f"Signed minutes: {result.signed_pdf}")
+        say(f"Record package: {result.record_package}")
+        say(f"Database:       {result.db_path}")

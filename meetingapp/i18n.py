@@ -169,6 +169,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Nhật ký sự kiện bị sửa đổi: sự kiện #{seq} ({reason}).",
         "en": "Event log tampered with: event #{seq} ({reason}).",
     },
+    "asr.progress": {
+        "vi": "Đang chuyển lời nói thành văn bản:",
+        "en": "Transcribing:",
+    },
     "log.ok": {
         "vi": "Nhật ký toàn vẹn: {count} sự kiện, mã băm cuối {head}.",
         "en": "Event log intact: {count} events, final hash {head}.",

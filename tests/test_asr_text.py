@@ -6,7 +6,13 @@ import pytest
 
 from asr.metrics import corpus_error, edit_distance
 from asr.normalize import normalize, number_words
-from asr.transcribe import Segment, collapse_repeats, hotwords_for, is_hallucination
+from asr.transcribe import (
+    Segment,
+    collapse_repeats,
+    echoes_prompt,
+    hotwords_for,
+    is_hallucination,
+)
 
 
 @pytest.mark.parametrize(
@@ -70,3 +76,22 @@ def test_hallucinations_are_filtered() -> None:
 def test_hotwords_from_roster_and_agenda() -> None:
     words = hotwords_for(["Nguyễn Văn An"], ["Tờ trình về đầu tư công"])
     assert "Nguyễn Văn An" in words and "chủ tọa" in words and len(words) <= 800
+
+
+def test_a_segment_that_reads_out_the_hotwords_is_recognised() -> None:
+    hotwords = hotwords_for(
+        ["Trần Thị Bích Ngọc", "Lê Hoàng Dũng", "Vũ Thị Thu Hà", "Đỗ Văn Hải", "Lý Thị Tuyết"],
+        ["Đề án sáp nhập thôn Đồng Xoài và thôn Bến Cát"],
+    )
+    # what the model wrote for an unclear recording: the roster, not the speech
+    echo = "Bùi Thị Bích Ngọc, Lê Hoàng Dũng, Phạm Thị Thu Hà, Đỗ Văn Hải, Ngô Thị Tuyết"
+    assert echoes_prompt(echo, hotwords)
+    # a real sentence that merely mentions an agenda title is kept
+    speech = "tôi đề nghị xem xét kỹ đề án sáp nhập thôn trước khi biểu quyết vì cử tri còn lo"
+    assert not echoes_prompt(speech, hotwords)
+    assert not echoes_prompt("Lê Hoàng Dũng", hotwords)  # too short to judge
+
+
+def test_long_loops_are_cut() -> None:
+    loop = "năm 2027, Đề án sáp nhập ư công năm 2028, " * 4
+    assert collapse_repeats(loop.strip()).count("sáp nhập") == 2

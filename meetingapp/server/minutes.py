@@ -7,6 +7,7 @@ import hashlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from exports import labels
 from exports.docx_minutes import render_docx
@@ -311,21 +312,20 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def export_session(
-    machine: SessionMachine,
-    session_id: str,
-    out_dir: Path,
-    *,
-    signed_pdf: Path | None = None,
-    audio: tuple[Path, ...] = (),
-) -> Path:
-    """Transcripts, votes and attendance exports plus the ZIP record package."""
+@dataclass(frozen=True)
+class ExportData:
+    """What the record package needs from the session, read in one go (on the writer)."""
+
+    model: MinutesModel
+    log: list[dict[str, Any]]
+    log_hash: str
+    stem: str
+
+
+def collect_export(machine: SessionMachine, session_id: str) -> ExportData:
     rec = machine.record(session_id)
     number = rec.minutes.number if rec.minutes else None
     model = build_minutes(machine.world, session_id, number=number)
-    files = export_all(model, out_dir)
-    if signed_pdf is not None:
-        files.insert(0, signed_pdf)
     log = [
         {
             "seq": e.seq,
@@ -339,6 +339,34 @@ def export_session(
         for e in machine.log.events(session_id=session_id)
     ]
     stem = file_stem(number, rec.session.closed_at or rec.session.opened_at)
+    return ExportData(model, log, rec.head_hash, stem)
+
+
+def write_export(
+    data: ExportData, out_dir: Path, *, signed_pdf: Path | None = None, audio: tuple[Path, ...] = ()
+) -> Path:
+    """Transcripts, votes and attendance exports plus the ZIP record package."""
+    files = export_all(data.model, out_dir)
+    if signed_pdf is not None:
+        files.insert(0, signed_pdf)
     return record_package(
-        out_dir / f"{stem}-ho-so.zip", files, audio=audio, event_log=log, log_hash=rec.head_hash
+        out_dir / f"{data.stem}-ho-so.zip",
+        files,
+        audio=audio,
+        event_log=data.log,
+        log_hash=data.log_hash,
+    )
+
+
+def export_session(
+    machine: SessionMachine,
+    session_id: str,
+    out_dir: Path,
+    *,
+    signed_pdf: Path | None = None,
+    audio: tuple[Path, ...] = (),
+) -> Path:
+    """Transcripts, votes and attendance exports plus the ZIP record package."""
+    return write_export(
+        collect_export(machine, session_id), out_dir, signed_pdf=signed_pdf, audio=audio
     )

@@ -22,11 +22,13 @@ from meetingapp.server.host import HEX64, Host
 from meetingapp.server.minutes import (
     MinutesFiles,
     build_minutes,
+    collect_export,
     file_stem,
     plan_finalisation,
     record_final,
     render_docx,
     render_final,
+    write_export,
 )
 from meetingapp.server.writer import Writer
 from meetingapp.store.files import FileStore
@@ -173,3 +175,43 @@ def add_minutes_routes(app: FastAPI, host: Host) -> None:
             )
         )
         return {"sha256": digest, "fields": fields, "signers": [r.signer for r in reports]}
+
+    @app.get("/api/sessions/{session_id}/record")
+    async def record(session_id: str, caller: Anyone) -> Response:
+        """The record package (ZIP): signed minutes when there are any, transcripts, votes,
+        attendance, the hashes of the recordings and the event log, with a manifest."""
+        _reader(caller)
+
+        def collect(w: Writer) -> tuple[Any, str | None, list[str]]:
+            rec = w.machine.record(session_id)
+            signed = rec.minutes.signed_sha256 if rec.minutes else None
+            audio = [s.audio_ref for s in rec.speeches.values() if s.audio_ref]
+            return collect_export(w.machine, session_id), signed, audio
+
+        data, signed_sha, audio_refs = await host.writer.call(collect)
+
+        def build() -> tuple[str, bytes]:
+            signed = None
+            if signed_sha:
+                signed = host.files.path_for(signed_sha, kind="minutes", suffix=".signed.pdf")
+            audio = tuple(
+                p
+                for ref in audio_refs
+                if (p := host.files.path_for(ref, kind="audio", suffix=".wav")) and p.exists()
+            )
+            with tempfile.TemporaryDirectory(prefix="record-") as tmp:
+                if signed is not None and signed.exists():
+                    named = Path(tmp) / f"{data.stem}.signed.pdf"
+                    named.write_bytes(signed.read_bytes())
+                    signed = named
+                else:
+                    signed = None
+                zip_path = write_export(data, Path(tmp), signed_pdf=signed, audio=audio)
+                return zip_path.name, zip_path.read_bytes()
+
+        name, body = await asyncio.to_thread(build)
+        return Response(
+            body,
+            media_type="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )

@@ -1,0 +1,94 @@
+"""Start the real host (``meetingapp serve``) as a separate process on 127.0.0.1.
+
+Used by the demo, by the app's one-laptop mode and by the tests: the host always runs in its own
+process, exactly as on a council's server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import ssl as _ssl
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from meetingapp.client import HostClient, context_for_ca
+
+
+@dataclass
+class LocalHost:
+    data_dir: Path
+    proc: subprocess.Popen[bytes] | None = None
+    port: int = 0
+
+    def start(self, timeout: float = 60) -> LocalHost:
+        host_json = self.data_dir / "host.json"
+        host_json.unlink(missing_ok=True)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "meetingapp",
+                "serve",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        deadline = time.monotonic() + timeout
+        while not host_json.exists():
+            if self.proc.poll() is not None:
+                out = self.proc.stdout.read().decode() if self.proc.stdout else ""
+                raise RuntimeError(f"host exited with {self.proc.returncode}:\n{out}")
+            if time.monotonic() > deadline:
+                raise TimeoutError("host did not start")
+            time.sleep(0.05)
+        info = json.loads(host_json.read_text())
+        self.port = info["port"]
+        return self
+
+    @property
+    def info(self) -> dict[str, str]:
+        return json.loads((self.data_dir / "host.json").read_text())
+
+    def client(self, *, console: bool = False, lang: str = "vi") -> HostClient:
+        return HostClient.from_host_json(self.data_dir, console=console, lang=lang)
+
+    def ssl(self) -> _ssl.SSLContext:
+        info = self.info
+        return context_for_ca(Path(info["ca_cert"]).read_bytes(), info["ca_fingerprint"])
+
+    def rss_mb(self) -> float:
+        """The host process's resident memory now (0 when it is not running)."""
+        if self.proc is None or self.proc.poll() is not None:
+            return 0.0
+        try:
+            status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        except OSError:
+            return 0.0
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown, as when the power fails."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()

@@ -1,0 +1,50 @@
+"""Regenerate the files the demo ships in meetingapp/demo_assets/ (run once; they are committed).
+
+- astronaut.jpg: the face region of scikit-image's ``astronaut.png`` (NASA photograph of Eileen
+  Collins, public domain), taken from the scikit-image wheel.
+- speech-N.flac: the demo speeches read by espeak-ng's Vietnamese voice, 16 kHz mono.
+
+Usage: python scripts/make_demo_assets.py PATH/TO/astronaut.png
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+
+from meetingapp.demo_script import SPEECHES
+
+ASSETS = Path(__file__).resolve().parents[1] / "meetingapp" / "demo_assets"
+
+
+def main() -> None:
+    Image.open(sys.argv[1]).convert("RGB").crop((60, 0, 380, 300)).save(
+        ASSETS / "astronaut.jpg", quality=92
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, (_speaker, _item, text) in enumerate(SPEECHES, start=1):
+            wav = Path(tmp) / f"{i}.wav"
+            subprocess.run(["espeak-ng", "-v", "vi", "-s", "140", "-w", str(wav), text], check=True)
+            subprocess.run(
+                [
+                    "sox",
+                    str(wav),
+                    "-r",
+                    "16000",
+                    "-c",
+                    "1",
+                    str(ASSETS / f"speech-{i}.flac"),
+                    "gain",
+                    "-n",
+                    "-1",
+                ],
+                check=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
