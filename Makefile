@@ -1,15 +1,23 @@
 # The two commands of the README. Each one prepares the machine first (idempotent).
-.PHONY: run test setup
+.PHONY: run test setup screenshots
 
 VENV ?= .venv
 
 setup:
 	bash scripts/setup.sh
 
-# Headless: the scripted demo meeting. (The desktop app arrives with the UI work; until
-# then a machine with a display runs the same demo in the terminal.)
+# With a display: the app, with the demo meeting loaded and a launcher for every role.
+# Headless: the scripted demo meeting through the real host, ending in signed minutes.
 run: setup
-	$(VENV)/bin/meetingapp demo --out demo-output
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		$(VENV)/bin/meetingapp run --demo --out demo-output; \
+	else \
+		$(VENV)/bin/meetingapp demo --out demo-output; \
+	fi
+
+# Every main screen, in Vietnamese, rendered offscreen into docs/screenshots/.
+screenshots: setup
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python scripts/screenshots.py
 
 test: setup
 	$(VENV)/bin/python -m pytest

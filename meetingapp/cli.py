@@ -70,10 +70,22 @@ def cmd_verify_log(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from meetingapp.demo import run_demo
+    from meetingapp.demo_run import run_demo
 
     result = run_demo(Path(args.out), lang=current_language())
     return 0 if result.log_ok and result.signatures_ok and result.pdfsig_ok else 1
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import subprocess
+
+    # the app lives in ``ui`` (the only package allowed to use Qt): its own process
+    argv = [sys.executable, "-m", "ui", "--out", args.out, "--lang", current_language()]
+    if args.demo:
+        argv.append("--demo")
+    if args.host_dir:
+        argv += ["--host-dir", args.host_dir, "--session", args.session or ""]
+    return subprocess.call(argv)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -426,6 +438,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default=".", help="output folder")
     s.add_argument("--signed", help="the signed minutes PDF to put in the record package")
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("run", help="the desktop/tablet app (Qt) / mở ứng dụng")
+    s.add_argument(
+        "--demo", action="store_true", help="start a local host with the demo meeting loaded"
+    )
+    s.add_argument("--out", default="demo-output", help="folder for the demo (with --demo)")
+    s.add_argument("--host-dir", help="connect the console to the host of this data folder")
+    s.add_argument("--session", help="session id (with --host-dir)")
+    s.set_defaults(func=cmd_run)
 
     s = sub.add_parser("demo-certs", help="make a test CA and secretary/chair/seal .p12 files")
     s.add_argument("out", help="output folder")

@@ -388,6 +388,18 @@ class HostClient:
             self._s(sid, f"/speeches/{speech_id}/segments/{index}"), {"text": text}
         )
 
+    async def audio_file(self, audio_ref: str, cache_dir: Path) -> Path:
+        """A speech's recording (WAV), kept in ``cache_dir`` by its hash."""
+        path = cache_dir / f"{audio_ref}.wav"
+        if path.exists():
+            return path
+        resp = await self._download(f"/api/audio/{audio_ref}")
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        tmp.write_bytes(resp.content)
+        tmp.replace(path)
+        return path
+
     # --- minutes -----------------------------------------------------------------------------
 
     async def draft_minutes(self, sid: str) -> dict[str, Any]:

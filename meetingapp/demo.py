@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import json
 import random
 import shutil
 import subprocess
@@ -22,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -32,9 +31,8 @@ from meetingapp.client import HostClient, LiveSession
 from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, ItemKind
 from meetingapp.i18n import tr
 from meetingapp.localhost import LocalHost
-from meetingapp.roster import parse_roster, read_rows
+from meetingapp.roster import delegates_from_file
 from meetingapp.rules import QUORUM, percent_text, quorum_met
-from meetingapp.state import SessionRecord
 
 Say = Callable[[str], None]
 
@@ -109,45 +107,15 @@ class Meter:
         self._thread.join()
 
 
-def run_demo(out_dir: Path, *, lang: str = "vi", say: Say = print, seed: int = 2026) -> DemoResult:
-    """Run the whole scripted meeting into ``out_dir`` (replacing an earlier demo there)."""
+def reset_output(out_dir: Path) -> None:
+    """Remove an earlier demo's files (only those the demo writes)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in ("host", "bien-ban", "ho-so", "tai-lieu", "chung-thu-demo", "report.json"):
+    for stale in ("host", "bien-ban", "ho-so", "tai-lieu", "chung-thu-demo", "app", "report.json"):
         target = out_dir / stale
         if target.is_dir():
             shutil.rmtree(target)
         else:
             target.unlink(missing_ok=True)
-    started = time.perf_counter()
-    host = LocalHost(out_dir / "host").start()
-    meter = Meter(host)
-    try:
-        demo = Demo(host, out_dir, lang, say, random.Random(seed), meter)
-        result = asyncio.run(demo.run())
-    finally:
-        meter.close()
-        host.stop()
-    result.steps = meter.steps
-    _final_checks(result, demo.step_say)
-    total = time.perf_counter() - started
-    _print_figures(result, total, say, lang)
-    report = {
-        "session_id": result.session_id,
-        "present": result.present,
-        "total": result.total,
-        "motions": result.motions,
-        "speeches": result.speeches,
-        "log_head": result.log_head,
-        "log_ok": result.log_ok,
-        "signatures_ok": result.signatures_ok,
-        "pdfsig_ok": result.pdfsig_ok,
-        "signed_pdf": str(result.signed_pdf),
-        "record_package": str(result.record_package),
-        "steps": [asdict(s) for s in result.steps],
-        "total_seconds": round(total, 1),
-    }
-    (out_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    return result
 
 
 class Demo:
@@ -170,7 +138,7 @@ class Demo:
         self.lives: dict[int, LiveSession] = {}
         self.ids: list[str] = []
 
-    def rec(self, live: LiveSession) -> SessionRecord:
+    def rec(self, live: LiveSession) -> Any:  # the session's record in that client's world
         assert live.world is not None
         return live.world.sessions[self.sid]
 
@@ -255,21 +223,7 @@ class Demo:
             w.writerow(["Mã", "Họ và tên", "Chức vụ", "Đơn vị", "Ghế", "PIN"])
             for i, (name, title, unit) in enumerate(script.NAMES):
                 w.writerow([f"DB{i + 1:02d}", name, title, unit, str(i + 1), script.pin_of(i)])
-        specs = parse_roster(read_rows(roster_csv))
-        self.ids = await c.add_delegates(
-            self.body,
-            [
-                {
-                    "id": s.id,
-                    "full_name": s.full_name,
-                    "title": s.title,
-                    "unit": s.unit,
-                    "seat": s.seat,
-                    "pin": script.pin_of(i),
-                }
-                for i, s in enumerate(specs)
-            ],
-        )
+        self.ids = await c.add_delegates(self.body, delegates_from_file(roster_csv))
         self.step_say(
             f"{script.BODY_NAME}: nhập {len(self.ids)} đại biểu từ {roster_csv.name}",
             f"{script.BODY_NAME}: {len(self.ids)} delegates imported from {roster_csv.name}",
@@ -709,55 +663,3 @@ def pdfsig_valid(pdf: Path, expected: int) -> bool:
         return False
     out = subprocess.run([exe, str(pdf)], capture_output=True, text=True, timeout=60).stdout
     return out.count("Signature Validation: Signature is Valid.") == expected
-
-
-def _final_checks(result: DemoResult, step: Callable[[str, str], None]) -> None:
-    """After the host has stopped: the event log's hash chain and the annex's hash."""
-    from meetingapp.store import EventLog, open_db
-
-    db = open_db(result.db_path, create=False)
-    try:
-        report = EventLog(db).verify()
-    finally:
-        db.close()
-    result.log_ok, result.log_head = report.ok, report.head
-    step(
-        tr(
-            "log.ok" if report.ok else "log.broken",
-            "vi",
-            count=report.count,
-            head=report.head,
-            seq=report.broken_seq,
-            reason=tr(report.reason_key, "vi"),
-        ),
-        tr(
-            "log.ok" if report.ok else "log.broken",
-            "en",
-            count=report.count,
-            head=report.head,
-            seq=report.broken_seq,
-            reason=tr(report.reason_key, "en"),
-        ),
-    )
-
-
-def _print_figures(result: DemoResult, total: float, say: Say, lang: str) -> None:
-    vi = lang == "vi"
-    say("")
-    say("Thời gian và bộ nhớ từng bước:" if vi else "Time and memory per step:")
-    say(f"  {'bước' if vi else 'step':32} {'giây' if vi else 's':>7} {'demo MB':>8} {'host MB':>8}")
-    for s in result.steps:
-        say(f"  {s.name:32} {s.seconds:7.1f} {s.demo_peak_mb:8.0f} {s.host_peak_mb:8.0f}")
-    say(f"  {'tổng' if vi else 'total':32} {total:7.1f}")
-    verdict = result.signatures_ok and result.pdfsig_ok and result.log_ok
-    say("")
-    if vi:
-        say("KẾT QUẢ KIỂM TRA: " + ("HỢP LỆ" if verdict else "KHÔNG HỢP LỆ"))
-        say(f"Biên bản đã ký: {result.signed_pdf}")
-        say(f"Hồ sơ lưu trữ:  {result.record_package}")
-        say(f"Cơ sở dữ liệu:  {result.db_path}")
-    else:
-        say("VERIFICATION: " + ("VALID" if verdict else "NOT VALID"))
-        say(f"Signed minutes: {result.signed_pdf}")
-        say(f"Record package: {result.record_package}")
-        say(f"Database:       {result.db_path}")

@@ -243,3 +243,16 @@ class Minutes:
     pdf_sha256: str = ""  # the finalised PDF, before any signature
     signed_sha256: str = ""  # the latest signed copy (each signature an incremental update)
     signed_by: tuple[str, ...] = ()  # signature fields, in order: ThuKy, ChuToa, DauCoQuan
+
+
+@dataclass(frozen=True)
+class DelegateSpec:
+    """A delegate to add to a body's roster (from the UI, a CSV/XLSX row or the demo)."""
+
+    full_name: str
+    title: str = ""
+    unit: str = ""
+    seat: str = ""
+    contact: str = ""
+    pin_hash: str = ""
+    id: str = ""

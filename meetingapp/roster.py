@@ -10,12 +10,13 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
+from meetingapp.domain import DelegateSpec
 from meetingapp.errors import RosterImportError, RowError
 from meetingapp.pins import hash_pin
-from meetingapp.session import DelegateSpec, SessionMachine
 
 # Accepted headers (normalised: lowercase, no surrounding spaces) for each field.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -165,9 +166,43 @@ def _parse_row(
     )
 
 
-def import_roster(
-    machine: SessionMachine, body_id: str, path: Path, *, actor: str = ""
-) -> list[str]:
+class RosterTarget(Protocol):
+    """What import_roster needs of the session machine (kept abstract so that the roster
+    parsing stays usable from the app, which never touches the store)."""
+
+    world: Any
+
+    def add_delegates(
+        self, body_id: str, specs: Sequence[DelegateSpec], *, actor: str = ""
+    ) -> list[str]: ...
+
+
+def import_roster(machine: RosterTarget, body_id: str, path: Path, *, actor: str = "") -> list[str]:
     """Read, validate and add the whole roster in one transaction; nothing on any error."""
     specs = parse_roster(read_rows(path), machine.world.delegates.keys())
     return machine.add_delegates(body_id, specs, actor=actor)
+
+
+def delegates_from_file(path: Path, existing_ids: Iterable[str] = ()) -> list[dict[str, str]]:
+    """Check a roster file (every problem named, nothing returned on any error) and return its
+    delegates as the host's API takes them — the PIN in clear, for the host to hash."""
+    rows = read_rows(path)
+    specs = parse_roster(rows, existing_ids)
+    header = [h.strip().lower() for h in rows[0]]
+    pin_col = next((header.index(a) for a in COLUMNS["pin"] if a in header), -1)
+    data_rows = [r for r in rows[1:] if any(c.strip() for c in r)]
+    out = []
+    for spec, row in zip(specs, data_rows, strict=True):
+        pin = row[pin_col].strip() if 0 <= pin_col < len(row) else ""
+        entry = {
+            "id": spec.id,
+            "full_name": spec.full_name,
+            "title": spec.title,
+            "unit": spec.unit,
+            "seat": spec.seat,
+            "contact": spec.contact,
+        }
+        if pin:
+            entry["pin"] = pin
+        out.append(entry)
+    return out

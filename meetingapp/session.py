@@ -26,6 +26,7 @@ from meetingapp.domain import (
     BallotForm,
     BodyKind,
     Choice,
+    DelegateSpec,
     FloorState,
     ItemKind,
     ItemState,
@@ -50,19 +51,6 @@ def now_iso() -> str:
 
 def new_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
-
-
-@dataclass(frozen=True)
-class DelegateSpec:
-    """A delegate to add to a body's roster (from the UI, a CSV/XLSX row or the demo)."""
-
-    full_name: str
-    title: str = ""
-    unit: str = ""
-    seat: str = ""
-    contact: str = ""
-    pin_hash: str = ""
-    id: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,281 @@
+"""The app's windows (offscreen) driven through their main flows against the real host on
+127.0.0.1: the tablet checks in, follows the presenter, asks for the floor and votes through a
+dropped connection; the console runs a vote whose result reaches the hall display; the clerk
+corrects a transcript and drafts, finalises, signs and verifies the minutes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from meetingapp import demo_script as script
+from meetingapp.client import HostError
+from meetingapp.domain import BallotForm, Choice
+from tests.hostproc import HostProcess
+from tests.meeting_api import api_meeting, make_pdf, pair_tablet
+from ui.bridge import Bridge
+from ui.clerk import ClerkWindow
+from ui.delegate import DelegateTablet
+from ui.display import PublicDisplay
+from ui.secretary import SecretaryConsole
+from ui.strings import set_language
+from ui.widgets import RoleWindow
+
+
+@pytest.fixture
+def bridge(qapp) -> Iterator[Bridge]:  # type: ignore[no-untyped-def]
+    set_language("vi")
+    b = Bridge()
+    yield b
+    b.stop()
+
+
+def test_the_window_keeps_working_during_a_slow_call(qtbot, bridge: Bridge) -> None:  # type: ignore[no-untyped-def]
+    window = RoleWindow(bridge, "test")
+    qtbot.addWidget(window)
+    ticks: list[float] = []
+    timer = QTimer(interval=20)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    results: list[str] = []
+
+    async def slow_backend() -> str:  # a host that takes 1.5 s to answer
+        await asyncio.sleep(1.5)
+        return "xong"
+
+    started = time.monotonic()
+    window.act(slow_backend(), results.append)
+    assert time.monotonic() - started < 0.1  # act() returns at once
+    assert window.activity.text() == "Đang xử lý…"
+    qtbot.waitUntil(lambda: results == ["xong"], timeout=5000)
+    timer.stop()
+    assert len(ticks) >= 40  # ~75 possible: the Qt event loop ran all along
+    assert max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) < 0.5
+    assert window.activity.text() == ""
+
+    async def broken() -> None:
+        raise OSError("network unreachable")
+
+    window.act(broken())
+    qtbot.waitUntil(lambda: "Không kết nối được" in window.status.text(), timeout=5000)
+
+
+@pytest.mark.slow
+def test_delegate_tablet_checks_in_follows_asks_and_votes(  # type: ignore[no-untyped-def]
+    qtbot, bridge: Bridge, host: HostProcess, tmp_path: Path
+) -> None:
+    mt = bridge.run(api_meeting(host, present=8, tablets=0))
+    me = mt.delegates[9]
+    tablet_client = bridge.run(pair_tablet(host, mt.console, me, name="ghế 10"))
+    doc = bridge.run(mt.console.upload_document(mt.session, mt.item, "Tờ trình số 1", make_pdf(3)))
+    window = DelegateTablet(bridge, tablet_client, mt.session, me, tmp_path / "tablet")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.feed.world is not None, timeout=10000)
+    assert window.check_in.isVisible() or not window.isVisible()
+
+    window.pin.setText("9999")  # wrong PIN: refused, said so, still not present
+    window.check_in.click()
+    qtbot.waitUntil(lambda: window.status.text() != "", timeout=10000)
+    assert me not in window.feed.record().present_ids()
+    window.pin.setText(mt.pins[me])
+    window.check_in.click()
+    qtbot.waitUntil(lambda: "Đã điểm danh" in window.presence.text(), timeout=10000)
+
+    bridge.run(mt.console.move_presenter(mt.session, doc["id"], 2))
+    qtbot.waitUntil(
+        lambda: window.viewer.page == 2 and window.viewer.pdf is not None, timeout=15000
+    )
+    qtbot.waitUntil(lambda: not window.viewer.image.pixmap().isNull(), timeout=15000)
+    window.viewer.next.click()  # browsing on: no longer follows
+    assert not window.viewer.follow.isChecked() and window.viewer.page == 3
+    window.notes.setPlainText("Hỏi về nguồn vốn đối ứng")
+    qtbot.waitUntil(lambda: any((tmp_path / "tablet" / "notes").glob("*.txt")), timeout=5000)
+
+    window.ask.click()
+    qtbot.waitUntil(lambda: "Thứ tự của bạn: 1" in window.queue_pos.text(), timeout=10000)
+
+    motion = bridge.run(
+        mt.console.open_motion(mt.session, "Nghị quyết kế hoạch năm", BallotForm.ELECTRONIC)
+    )
+    qtbot.waitUntil(lambda: window.vote_buttons["yes"].isEnabled(), timeout=10000)
+    assert window.motion_title.text() == "Nghị quyết kế hoạch năm"
+    bridge.run(window.feed.live.drop_connection())  # the Wi-Fi drops just before the vote
+    window.vote_buttons["no"].click()
+    qtbot.waitUntil(lambda: "Đã ghi nhận: Không tán thành" in window.receipt.text(), timeout=15000)
+    window.vote_buttons["no"].click()  # pressed twice: the same ballot, counted once
+    qtbot.waitUntil(lambda: me in window.feed.record().motions[motion].participants, timeout=10000)
+    result = bridge.run(mt.console.close_motion(mt.session, motion))
+    assert (result["yes"], result["no"], result["abstain"]) == (0, 1, 0)
+    qtbot.waitUntil(lambda: not window.vote_buttons["yes"].isEnabled(), timeout=10000)
+    window.feed.stop()
+    bridge.run(tablet_client.close())
+    bridge.run(mt.close())
+
+
+@pytest.mark.slow
+def test_secretary_runs_a_vote_and_the_display_shows_the_result(  # type: ignore[no-untyped-def]
+    qtbot, bridge: Bridge, host: HostProcess, tmp_path: Path
+) -> None:
+    mt = bridge.run(api_meeting(host, seats=12, present=9, tablets=6))
+    console = SecretaryConsole(bridge, mt.console, mt.session, mt.body)
+    display_client = bridge.run(pair_tablet(host, mt.console, None, role="display", name="tv"))
+    display = PublicDisplay(bridge, display_client, mt.session)
+    qtbot.addWidget(console)
+    qtbot.addWidget(display)
+    qtbot.waitUntil(lambda: console.roll.rowCount() == 12, timeout=10000)
+    assert "Có mặt 9/12" in console.quorum_text.text() and console.quorum.value() == 9
+
+    # a roster file with a bad row: every problem named, nothing imported
+    bad = tmp_path / "ds.csv"
+    bad.write_text("Họ và tên,PIN\nNguyễn Văn Mới,12\n,1234\n", encoding="utf-8")
+    console.import_roster(bad)
+    assert "dòng 2" in console.roster_errors.text().lower()
+    assert "dòng 3" in console.roster_errors.text().lower()
+
+    # manual check-in needs a reason
+    late = mt.delegates[9]
+    console.manual_check_in(late, "  ")
+    assert "lý do" in console.status.text()
+    console.manual_check_in(late, "Đến muộn, thư ký xác nhận")
+    qtbot.waitUntil(lambda: "Có mặt 10/12" in console.quorum_text.text(), timeout=10000)
+
+    console.motion_title.setText("Thông qua đề án sáp nhập thôn")
+    console.motion_form.setCurrentIndex(console.motion_form.findData("secret"))
+    console._open_motion()
+    qtbot.waitUntil(lambda: console.feed.record().open_motion is not None, timeout=10000)
+    qtbot.waitUntil(lambda: "Đang biểu quyết" in display.result.text(), timeout=10000)
+    motion = console.feed.record().open_motion
+    choices = [Choice.YES] * 4 + [Choice.NO, Choice.ABSTAIN]
+    for tablet, choice in zip(mt.tablets.values(), choices, strict=True):
+        bridge.run(tablet.cast_ballot(mt.session, motion, choice))
+    qtbot.waitUntil(lambda: "Đã nhận 6 phiếu" in console.ballot_count.text(), timeout=10000)
+    assert "(bỏ phiếu kín)" in console.ballot_count.text()
+    console._close_motion()
+    qtbot.waitUntil(lambda: "KHÔNG THÔNG QUA" in display.result.text(), timeout=10000)
+    assert "Tán thành: 4 (33,33%)" in display.result.text()  # 4 of 12 is not more than half
+    assert "KHÔNG THÔNG QUA" in console.result.text()
+    for w in (console, display):
+        w.feed.stop()
+    bridge.run(display_client.close())
+    bridge.run(mt.close())
+
+
+@pytest.mark.slow
+def test_clerk_corrects_a_transcript_and_signs_the_minutes(  # type: ignore[no-untyped-def]
+    qtbot, bridge: Bridge, host: HostProcess, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    certs = tmp_path / "certs"
+    subprocess.run(
+        [sys.executable, "-m", "meetingapp", "demo-certs", str(certs)], check=True, timeout=120
+    )
+    mt = bridge.run(api_meeting(host, present=10, tablets=1))
+    speaker = next(iter(mt.tablets.values()))
+    clerk_client = bridge.run(pair_tablet(host, mt.console, None, role="clerk", name="vp"))
+
+    async def speak() -> str:
+        request = await speaker.request_floor(mt.session)
+        speech = await mt.console.grant_floor(mt.session, request)
+        await mt.console.import_audio(
+            mt.session, speech, script.asset("speech-3.flac").read_bytes()
+        )
+        await mt.console.end_speech(mt.session, speech)
+        return speech
+
+    speech = bridge.run(speak())
+    # the clerk prepares; numbering the minutes is the secretary's (their device is passed in)
+    clerk = ClerkWindow(
+        bridge, clerk_client, mt.session, tmp_path / "clerk", minutes_client=mt.console
+    )
+    qtbot.addWidget(clerk)
+    qtbot.waitUntil(lambda: clerk.speeches.count() == 1, timeout=10000)
+    clerk.speeches.setCurrentRow(0)
+    qtbot.waitUntil(lambda: clerk.segments.rowCount() > 0, timeout=240000)
+    original = clerk.segments.item(0, 2).text()
+    fixed = "Về đề án sáp nhập thôn, cử tri thôn Bến Cát còn nhiều ý kiến khác nhau"
+    clerk.segments.item(0, 1).setText(fixed)  # typed in place
+    qtbot.waitUntil(
+        lambda: clerk.feed.record().speeches[speech].segments[0].edited == fixed, timeout=10000
+    )
+    seg = clerk.feed.record().speeches[speech].segments[0]
+    assert seg.text == original  # the ASR text is kept beside the correction
+    qtbot.waitUntil(lambda: "đã sửa" in clerk.speeches.item(0).text(), timeout=10000)
+
+    clerk.tabs.setCurrentIndex(1)
+    clerk.draft()
+    qtbot.waitUntil(lambda: clerk.preview.pdf is not None, timeout=120000)
+    qtbot.waitUntil(lambda: not clerk.preview.image.pixmap().isNull(), timeout=30000)
+    bridge.run(mt.console.close_session(mt.session))
+    with pytest.raises(HostError) as refused:
+        bridge.run(clerk_client.finalise_minutes(mt.session))
+    assert refused.value.status == 403
+    clerk.finalise()
+    qtbot.waitUntil(
+        lambda: "Biên bản số 01" in clerk.minutes_info.text() or clerk.status.text() != "",
+        timeout=120000,
+    )
+    assert clerk.status.text() == ""
+    final = clerk.signed
+    before = final.read_bytes()
+
+    p12 = ["--role", "secretary", "--p12", str(certs / "secretary.p12")]
+    clerk.sign([*p12, "--password-env", "MEETINGAPP_SIGN_SECRET"], "sai-mat-khau")
+    qtbot.waitUntil(lambda: clerk.status.text() != "", timeout=60000)
+    assert "mật khẩu" in clerk.status.text().lower()  # said clearly, nothing changed
+    assert final.read_bytes() == before and clerk.signed == final
+
+    clerk.sign([*p12, "--password-env", "MEETINGAPP_SIGN_SECRET"], "demo")
+    qtbot.waitUntil(lambda: "Đã ký" in clerk.minutes_info.text(), timeout=60000)
+    assert clerk.signed.name.endswith(".signed.pdf")
+    state = bridge.run(mt.console.state(mt.session))
+    assert state["session"]["minutes"]["state"] == "signed_secretary"
+    clerk.verify(certs / "demo-ca.pem")
+    qtbot.waitUntil(lambda: "HỢP LỆ" in clerk.minutes_info.text(), timeout=60000)
+    clerk.export(tmp_path / "ho-so.zip")
+    qtbot.waitUntil(lambda: (tmp_path / "ho-so.zip").exists(), timeout=60000)
+    clerk.feed.stop()
+    bridge.run(clerk_client.close())
+    bridge.run(mt.close())
+
+
+@pytest.mark.slow
+def test_the_demo_app_opens_every_role(qtbot, bridge: Bridge, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """What ``make run`` opens on a machine with a display: the demo meeting loaded into a host
+    started here, and a launcher whose buttons open each role's window."""
+    from ui.app import Launcher, prepare_demo
+
+    host, demo = prepare_demo(bridge, tmp_path / "demo", "vi")
+    try:
+        clients = {
+            "console": demo.console,
+            "clerk": demo.clerk,
+            "display": demo.display,
+            "tablets": {demo.ids[i]: t for i, t in demo.tablets.items() if i >= 0},
+        }
+        names = [(demo.ids[i], script.NAMES[i][0]) for i in sorted(demo.tablets) if i >= 0]
+        launcher = Launcher(bridge, demo.sid, demo.body, clients, names, tmp_path / "app")
+        qtbot.addWidget(launcher)
+        console = launcher.open_secretary()
+        clerk = launcher.open_clerk()
+        display = launcher.open_display()
+        tablet = launcher.open_tablet(demo.ids[script.FACE])
+        qtbot.waitUntil(lambda: "Có mặt 10/12" in console.quorum_text.text(), timeout=15000)
+        qtbot.waitUntil(lambda: clerk.speeches.count() == 1, timeout=15000)
+        qtbot.waitUntil(lambda: "Có mặt 10/12" in display.quorum.text(), timeout=15000)
+        qtbot.waitUntil(lambda: tablet.who.text() == "Vũ Thị Thu Hà", timeout=15000)
+        assert "Đã điểm danh" in tablet.presence.text()  # checked in by face in the demo
+        assert (tmp_path / "demo" / "chung-thu-demo" / "secretary.p12").exists()
+        for w in launcher.windows:
+            feed = getattr(w, "feed", None)
+            if feed is not None:
+                feed.stop()
+            w.close()
+    finally:
+        host.stop()

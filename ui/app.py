@@ -1,0 +1,210 @@
+"""``meetingapp run``: the desktop/tablet app.
+
+``--demo`` starts a host on this machine (one-laptop mode), loads the demo meeting into it —
+delegates, agenda, documents, roll call by face, PIN and hand, one transcribed speech — and opens
+a launcher from which every role's window can be opened. ``--host-dir`` connects the console to
+a host already running on this machine (``meetingapp serve``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from meetingapp.client import HostClient
+from ui.bridge import Bridge
+from ui.clerk import ClerkWindow, run_cli
+from ui.delegate import DelegateTablet
+from ui.display import PublicDisplay
+from ui.secretary import SecretaryConsole
+from ui.strings import L, set_language
+from ui.widgets import STYLE
+
+
+class Launcher(QMainWindow):
+    """Which window is which: one button per role."""
+
+    def __init__(
+        self,
+        bridge: Bridge,
+        session_id: str,
+        body_id: str,
+        clients: dict[str, Any],
+        delegates: list[tuple[str, str]],
+        work_dir: Path,
+        note: str = "",
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle(L("meetingapp — chọn vai trò", "meetingapp — choose a role"))
+        self.bridge, self.sid, self.body = bridge, session_id, body_id
+        self.clients, self.work = clients, work_dir
+        self.windows: list[QWidget] = []
+        col = QVBoxLayout()
+        head = QLabel(L("Cuộc họp mẫu đã sẵn sàng", "The demo meeting is ready"))
+        head.setObjectName("title")
+        col.addWidget(head)
+        for text, slot in (
+            (L("Bàn thư ký (điều hành kỳ họp)", "Secretary console"), self.open_secretary),
+            (
+                L("Thư ký tổng hợp (văn bản, biên bản)", "Clerk (transcripts, minutes)"),
+                self.open_clerk,
+            ),
+            (L("Màn hình hội trường", "Hall display"), self.open_display),
+        ):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            col.addWidget(b)
+        self.delegate = QComboBox()
+        for did, name in delegates:
+            self.delegate.addItem(name, did)
+        tablet = QPushButton(L("Máy tính bảng của đại biểu", "Delegate tablet"))
+        tablet.clicked.connect(self.open_tablet)
+        col.addWidget(self.delegate)
+        col.addWidget(tablet)
+        if note:
+            info = QLabel(note)
+            info.setWordWrap(True)
+            col.addWidget(info)
+        root = QWidget()
+        root.setLayout(col)
+        self.setCentralWidget(root)
+        self.resize(520, 420)
+
+    def _keep(self, window: QWidget) -> QWidget:
+        window.setStyleSheet(STYLE) if not isinstance(window, PublicDisplay) else None
+        window.show()
+        self.windows.append(window)
+        return window
+
+    def open_secretary(self) -> SecretaryConsole:
+        w = SecretaryConsole(self.bridge, self.clients["console"], self.sid, self.body)
+        self._keep(w)
+        return w
+
+    def open_clerk(self) -> ClerkWindow:
+        w = ClerkWindow(
+            self.bridge,
+            self.clients["clerk"],
+            self.sid,
+            self.work / "clerk",
+            minutes_client=self.clients["console"],
+        )
+        self._keep(w)
+        return w
+
+    def open_display(self) -> PublicDisplay:
+        w = PublicDisplay(self.bridge, self.clients["display"], self.sid)
+        self._keep(w)
+        return w
+
+    def open_tablet(self, delegate_id: str | None = None) -> DelegateTablet:
+        did = delegate_id or self.delegate.currentData()
+        client = self.clients["tablets"][did]
+        w = DelegateTablet(self.bridge, client, self.sid, did, self.work / "tablet" / did)
+        self._keep(w)
+        return w
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 — Qt's name
+        for w in self.windows:
+            w.close()
+        super().closeEvent(event)
+
+
+def prepare_demo(bridge: Bridge, out_dir: Path, lang: str) -> tuple[Any, Any]:
+    """Start a host here and play the demo up to the first speech; returns (host, demo)."""
+    from meetingapp import demo_script as script
+    from meetingapp.demo import Demo, Meter, reset_output
+    from meetingapp.localhost import LocalHost
+
+    reset_output(out_dir)
+    host = LocalHost(out_dir / "host").start()
+    meter = Meter(host)
+    demo = Demo(host, out_dir, lang, print, random.Random(2026), meter)
+
+    async def play() -> None:
+        demo.console = host.client(console=True, lang=lang)
+        await demo.setup()
+        await demo.roll_call()
+        await demo.console.start_item(demo.sid, demo.items[0])
+        speaker, _item, text = script.SPEECHES[0]
+        await demo.speech(speaker, text)
+        for live in demo.lives.values():
+            await live.stop()
+        await run_cli("demo-certs", str(out_dir / "chung-thu-demo"))
+
+    try:
+        bridge.run(play(), timeout=900)
+    finally:
+        meter.close()
+    return host, demo
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="meetingapp run")
+    parser.add_argument("--demo", action="store_true")
+    parser.add_argument("--out", default="demo-output")
+    parser.add_argument("--host-dir")
+    parser.add_argument("--session")
+    parser.add_argument("--lang", default=None)
+    args = parser.parse_args(argv)
+    from ui.strings import lang
+
+    if args.lang:
+        set_language(args.lang)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setStyleSheet(STYLE)
+    bridge = Bridge()
+    host = None
+    try:
+        if args.demo or not args.host_dir:
+            host, demo = prepare_demo(bridge, Path(args.out), lang())
+            from meetingapp import demo_script as script
+
+            clients = {
+                "console": demo.console,
+                "clerk": demo.clerk,
+                "display": demo.display,
+                "tablets": {demo.ids[i]: t for i, t in demo.tablets.items() if i >= 0},
+            }
+            delegates = [(demo.ids[i], script.NAMES[i][0]) for i in sorted(demo.tablets) if i >= 0]
+            note = L(
+                f"Chứng thư ký số mẫu: {Path(args.out) / 'chung-thu-demo'} (mật khẩu: demo)",
+                f"Demo signing certificates: {Path(args.out) / 'chung-thu-demo'} (password: demo)",
+            )
+            launcher = Launcher(
+                bridge, demo.sid, demo.body, clients, delegates, Path(args.out) / "app", note
+            )
+        else:
+            console = HostClient.from_host_json(Path(args.host_dir), console=True, lang=lang())
+            state = bridge.run(console.state(args.session))
+            body = state["session"]["session"]["body_id"]
+            launcher = Launcher(
+                bridge,
+                args.session,
+                body,
+                {"console": console, "clerk": console, "display": console, "tablets": {}},
+                [],
+                Path(args.host_dir) / "app",
+            )
+        launcher.show()
+        code = app.exec()
+    finally:
+        bridge.stop()
+        if host is not None:
+            host.stop()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # PySide 6.12 can abort while collecting Qt objects at interpreter exit
