@@ -58,6 +58,15 @@ def test_the_window_keeps_working_during_a_slow_call(qtbot, bridge: Bridge) -> N
     assert max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) < 0.5
     assert window.activity.text() == ""
 
+    # long work can be cancelled: the callback never runs, the window says so
+    window.act(slow_backend(), results.append)
+    qtbot.waitUntil(lambda: not window.cancel.isHidden(), timeout=2000)
+    window.cancel.click()
+    qtbot.waitUntil(lambda: window.bridge.busy == 0, timeout=2000)
+    assert window.status.text() == "Đã hủy" and window.cancel.isHidden()
+    qtbot.wait(1700)
+    assert results == ["xong"]
+
     async def broken() -> None:
         raise OSError("network unreachable")
 
@@ -143,6 +152,19 @@ def test_secretary_runs_a_vote_and_the_display_shows_the_result(  # type: ignore
     assert "lý do" in console.status.text()
     console.manual_check_in(late, "Đến muộn, thư ký xác nhận")
     qtbot.waitUntil(lambda: "Có mặt 10/12" in console.quorum_text.text(), timeout=10000)
+
+    # face check-in at a console without a camera, from image files: the demo photo enrolled
+    # for one delegate, frontal then turned both ways (whatever order the challenge asks)
+    from meetingapp.demo import camera_frames, enrolment_photos
+
+    photo = script.asset("astronaut.jpg").read_bytes()
+    face_id = mt.delegates[10]
+    bridge.run(mt.console.record_consent(face_id, given=True, text_version="t"))
+    bridge.run(mt.console.enrol_face(face_id, enrolment_photos(photo)))
+    front, left, right = camera_frames(photo)
+    console.face_check_in([front] * 3 + [left, front, right, front, left, front, right])
+    qtbot.waitUntil(lambda: "Có mặt 11/12" in console.quorum_text.text(), timeout=30000)
+    assert "Đã điểm danh" in console.face.prompt.text()
 
     console.motion_title.setText("Thông qua đề án sáp nhập thôn")
     console.motion_form.setCurrentIndex(console.motion_form.findData("secret"))

@@ -30,7 +30,7 @@ from ui.clerk import ClerkWindow, run_cli
 from ui.delegate import DelegateTablet
 from ui.display import PublicDisplay
 from ui.secretary import SecretaryConsole
-from ui.strings import L, set_language
+from ui.strings import L, lang, set_language
 from ui.widgets import STYLE
 
 
@@ -48,11 +48,23 @@ class Launcher(QMainWindow):
         note: str = "",
     ) -> None:
         super().__init__()
-        self.setWindowTitle(L("meetingapp — chọn vai trò", "meetingapp — choose a role"))
         self.bridge, self.sid, self.body = bridge, session_id, body_id
         self.clients, self.work = clients, work_dir
+        self.delegates, self.note = delegates, note
         self.windows: list[QWidget] = []
+        self._build()
+        self.resize(520, 460)
+
+    def _build(self) -> None:
+        delegates, note = self.delegates, self.note
+        self.setWindowTitle(L("meetingapp — chọn vai trò", "meetingapp — choose a role"))
         col = QVBoxLayout()
+        self.language = QComboBox()
+        self.language.addItem("Tiếng Việt", "vi")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(self.language.findData(lang()))
+        self.language.currentIndexChanged.connect(self._switch_language)
+        col.addWidget(self.language)
         head = QLabel(L("Cuộc họp mẫu đã sẵn sàng", "The demo meeting is ready"))
         head.setObjectName("title")
         col.addWidget(head)
@@ -81,7 +93,11 @@ class Launcher(QMainWindow):
         root = QWidget()
         root.setLayout(col)
         self.setCentralWidget(root)
-        self.resize(520, 420)
+
+    def _switch_language(self) -> None:
+        """Windows opened from now on use the chosen language; so does this launcher."""
+        set_language(self.language.currentData())
+        self._build()
 
     def _keep(self, window: QWidget) -> QWidget:
         window.setStyleSheet(STYLE) if not isinstance(window, PublicDisplay) else None
@@ -160,8 +176,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--session")
     parser.add_argument("--lang", default=None)
     args = parser.parse_args(argv)
-    from ui.strings import lang
-
     if args.lang:
         set_language(args.lang)
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -8,6 +8,7 @@ process) is started the same way."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import copy
 import logging
 import threading
@@ -81,7 +82,7 @@ class Bridge(QObject):
         if error is None:
             if done:
                 done(result)
-        elif isinstance(error, asyncio.CancelledError):
+        elif isinstance(error, asyncio.CancelledError | concurrent.futures.CancelledError):
             return
         elif failed:
             failed(error)
@@ -95,7 +96,7 @@ class Bridge(QObject):
 
     def cancel_all(self) -> None:
         for future in list(self._pending):
-            future.cancel()
+            future.cancel()  # cancels the task on the loop; _deliver still runs for each
 
     def stop(self) -> None:
         """Cancel what is running (event streams included), then end the network thread."""

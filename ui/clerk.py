@@ -56,7 +56,12 @@ async def run_cli(*args: str, secret: str = "") -> str:
         stderr=asyncio.subprocess.PIPE,
         env=env,
     )
-    out, err = await proc.communicate()
+    try:
+        out, err = await proc.communicate()
+    except asyncio.CancelledError:  # the user pressed Cancel: the child goes too
+        proc.kill()
+        await proc.wait()
+        raise
     if proc.returncode != 0:
         lines = (err or out).decode("utf-8", "replace").strip().splitlines()
         raise SigningFailed(lines[-1] if lines else f"exit {proc.returncode}")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
 from meetingapp.client import HostClient
 from meetingapp.domain import AttendanceMethod, Choice
 from ui.bridge import Bridge, Feed
+from ui.camera import FaceCheckin
+from ui.recorder import SpeechRecorder
 from ui.strings import L, choice_label
 from ui.widgets import PdfView, RoleWindow
 
@@ -54,10 +57,13 @@ class DelegateTablet(RoleWindow):
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.check_in = QPushButton(L("Điểm danh", "Check in"))
         self.check_in.clicked.connect(self._check_in)
+        self.face = FaceCheckin(bridge, client, session_id, delegate_id)
+        self.face.setMaximumHeight(260)
         top = QHBoxLayout()
         for w in (self.who, self.presence):
             top.addWidget(w)
         top.addStretch()
+        top.addWidget(self.face)
         top.addWidget(self.pin)
         top.addWidget(self.check_in)
 
@@ -91,8 +97,17 @@ class DelegateTablet(RoleWindow):
         self.queue_pos = QLabel("")
         self.ask.clicked.connect(self._ask)
         self.withdraw.clicked.connect(self._withdraw)
+        self.rec_label = QLabel("")
+        self.meter = QProgressBar()
+        self.meter.setRange(-60, 0)
+        self.meter.setTextVisible(False)
+        self.meter.setVisible(False)
+        self.recorder = SpeechRecorder(bridge, client, session_id, cache_dir / "recordings")
+        self.recorder.level.connect(lambda db: self.meter.setValue(int(max(-60.0, db))))
+        self.recorder.recording.connect(self._recording)
+        self.recorder.failed.connect(self.fail)
         fl = QVBoxLayout(floor)
-        for w in (self.ask, self.withdraw, self.queue_pos):
+        for w in (self.ask, self.withdraw, self.queue_pos, self.rec_label, self.meter):
             fl.addWidget(w)
 
         vote = QGroupBox(L("Biểu quyết", "Vote"))
@@ -144,7 +159,7 @@ class DelegateTablet(RoleWindow):
         att = rec.attendance.get(self.me)
         present = bool(att and att.present)
         self.presence.setText(L("✔ Đã điểm danh", "✔ Checked in") if present else "")
-        for w in (self.pin, self.check_in):
+        for w in (self.pin, self.check_in, self.face):
             w.setVisible(not present)
         self.agenda.clear()
         for item in sorted(rec.items.values(), key=lambda i: i.order):
@@ -173,6 +188,14 @@ class DelegateTablet(RoleWindow):
             self.queue_pos.setText("")
         self.ask.setEnabled(not mine and not speaking and rec.active_item is not None)
         self.withdraw.setEnabled(bool(mine))
+        if speaking:  # the floor is ours: the tablet records and streams the speech
+            self.recorder.start(rec.current_speech)
+        else:
+            self.recorder.stop()
+
+    def _recording(self, on: bool) -> None:
+        self.rec_label.setText("● " + L("Đang ghi âm", "Recording") if on else "")
+        self.meter.setVisible(on)
 
     def _render_vote(self, rec: Any) -> None:
         motion = rec.motions.get(rec.open_motion) if rec.open_motion else None
@@ -270,3 +293,8 @@ class DelegateTablet(RoleWindow):
         self.bridge.call(
             self.client.cast_ballot(self.sid, motion, Choice(choice), command_id), received, failed
         )
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 — Qt's name
+        self.recorder.stop()
+        self.face.stop_camera()
+        super().closeEvent(event)

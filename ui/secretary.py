@@ -34,6 +34,7 @@ from meetingapp.client import HostClient
 from meetingapp.domain import AttendanceMethod, BallotForm
 from meetingapp.rules import percent_text
 from ui.bridge import Bridge, Feed
+from ui.camera import FaceCheckin
 from ui.strings import L, choice_label, item_state_label, method_label
 from ui.widgets import RoleWindow
 
@@ -225,17 +226,25 @@ class SecretaryConsole(RoleWindow):
         self.roll.horizontalHeader().setStretchLastSection(True)
         manual = QPushButton(L("Điểm danh thủ công…", "Manual check-in…"))
         manual.clicked.connect(self._manual)
-        face = QPushButton(L("Nhận diện khuôn mặt từ ảnh…", "Face check-in from images…"))
+        face = QPushButton(L("Nhận diện từ ảnh…", "Recognise from images…"))
         face.clicked.connect(self._face_files)
-        self.face_status = QLabel(L("Camera: không có thiết bị", "Camera: none found"))
-        self.face_status.setWordWrap(True)
+        self.face = FaceCheckin(self.bridge, self.client, self.sid)
+        self.face.candidates.connect(self._candidates)
+        self.face_candidates = QListWidget()
+        self.face_candidates.setMaximumHeight(60)
+        self.roll.setMinimumHeight(320)
+        confirm = QPushButton(L("Xác nhận người được chọn", "Confirm the chosen person"))
+        confirm.clicked.connect(self._confirm_candidate)
         rl = QVBoxLayout(roll)
-        rl.addWidget(self.roll)
+        rl.addWidget(self.roll, 2)
         row = QHBoxLayout()
         row.addWidget(manual)
         row.addWidget(face)
         rl.addLayout(row)
-        rl.addWidget(self.face_status)
+        rl.addWidget(self.face, 1)
+        rl.addWidget(QLabel(L("Chưa chắc chắn — thư ký xác nhận:", "Uncertain — confirm:")))
+        rl.addWidget(self.face_candidates)
+        rl.addWidget(confirm)
 
         agenda = QGroupBox(L("Chương trình và tài liệu", "Agenda and documents"))
         self.items = QListWidget()
@@ -491,36 +500,28 @@ class SecretaryConsole(RoleWindow):
             self.face_check_in([Path(p).read_bytes() for p in paths])
 
     def face_check_in(self, frames: list[bytes]) -> None:
-        """Feed camera frames to one face check-in attempt; show the prompt and candidates."""
+        self.face.feed_frames(frames)
 
-        async def run() -> dict[str, Any]:
-            attempt = await self.client.start_face_checkin(self.sid)
-            reply: dict[str, Any] = {"prompt": attempt["prompt"], "checked_in": None}
-            for frame in frames:
-                reply = await self.client.send_frame(self.sid, attempt["id"], frame)
-                if reply.get("checked_in"):
-                    break
-            return reply
+    def _candidates(self, found: list[tuple[str, float]]) -> None:
+        world = self.feed.world
+        self._found = found
+        self.face_candidates.clear()
+        for did, distance in found:
+            d = world.delegates.get(did) if world else None
+            self.face_candidates.addItem(f"{d.full_name if d else did} ({distance:.2f})")
 
-        def shown(reply: dict[str, Any]) -> None:
-            world = self.feed.world
-            names = {d.id: d.full_name for d in world.delegates.values()} if world else {}
-            if reply.get("checked_in"):
-                self.face_status.setText(
-                    L("Đã điểm danh: ", "Checked in: ") + names.get(reply["checked_in"], "")
-                )
-                return
-            cands = ", ".join(
-                f"{names.get(c['delegate_id'], c['delegate_id'])} ({c['distance']:.2f})"
-                for c in reply.get("candidates", [])
+    def _confirm_candidate(self) -> None:
+        row = self.face_candidates.currentRow()
+        found = getattr(self, "_found", [])
+        if 0 <= row < len(found):
+            did, distance = found[row]
+            self.manual_check_in(
+                did,
+                L(
+                    f"Thư ký xác nhận khuôn mặt (khoảng cách {distance:.2f})",
+                    f"Face confirmed by the secretary (distance {distance:.2f})",
+                ),
             )
-            self.face_status.setText(
-                f"{reply.get('prompt', '')} — "
-                + L("chưa xác nhận; gần nhất: ", "not confirmed; nearest: ")
-                + (cands or "—")
-            )
-
-        self.act(run(), shown)
 
     def _current_item(self) -> Any:
         row = self.items.currentRow()

@@ -140,12 +140,23 @@ class RoleWindow(QMainWindow):
         self.status = QLabel("")
         self.status.setObjectName("error")
         self.activity = QLabel("")
+        self.cancel = QPushButton(L("Hủy", "Cancel"))
+        self.cancel.setVisible(False)
+        self.cancel.clicked.connect(self._cancel)
         self.statusBar().addWidget(self.status, 1)
         self.statusBar().addPermanentWidget(self.activity)
+        self.statusBar().addPermanentWidget(self.cancel)
         bridge.busy_changed.connect(self._busy)
 
     def _busy(self, count: int) -> None:
         self.activity.setText(L("Đang xử lý…", "Working…") if count else "")
+        self.cancel.setVisible(bool(count))
+
+    def _cancel(self) -> None:
+        """Stop waiting for what is in progress (a command the host already took stays done;
+        the event stream shows what it did)."""
+        self.bridge.cancel_all()
+        self.ok(L("Đã hủy", "Cancelled"))
 
     def fail(self, exc: BaseException | str) -> None:
         self.status.setText(exc if isinstance(exc, str) else describe(exc))

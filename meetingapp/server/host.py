@@ -11,6 +11,7 @@ import re
 import secrets
 import socket
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from meetingapp.store.files import FileStore, atomic_write
 from meetingapp.wire import BALLOT_EVENTS, snapshot
 
 log = logging.getLogger(__name__)
+LATE_CHUNK_GRACE_S = 1.5
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -106,6 +108,9 @@ class Host:
         atomic_write(self.data_dir / "host.json", json.dumps(info, indent=2).encode())
 
     def _finish_quietly(self, session_id: str, speech_id: str) -> None:
+        # the speaker's tablet sends its last (partial) chunk when it sees the speech end:
+        # give it a moment to land before the chunks are joined
+        time.sleep(LATE_CHUNK_GRACE_S)
         try:
             self.finish_recording(session_id, speech_id)
         except Exception as exc:  # noqa: BLE001 - reported to the consoles
