@@ -99,6 +99,7 @@ def test_the_tablet_records_and_streams_the_speech(
         stderr=subprocess.STDOUT,
         text=True,
     )
+
     async def scenario() -> dict[str, object]:
         console = host.client(console=True)
         try:
