@@ -61,24 +61,18 @@ def _final_checks(result: DemoResult, step: Callable[[str, str], None]) -> None:
     finally:
         db.close()
     result.log_ok, result.log_head = report.ok, report.head
-    step(
+    vi, en = (
         tr(
             "log.ok" if report.ok else "log.broken",
-            "vi",
+            lang,
             count=report.count,
             head=report.head,
             seq=report.broken_seq,
-            reason=tr(report.reason_key, "vi"),
-        ),
-        tr(
-            "log.ok" if report.ok else "log.broken",
-            "en",
-            count=report.count,
-            head=report.head,
-            seq=report.broken_seq,
-            reason=tr(report.reason_key, "en"),
-        ),
+            reason=tr(report.reason_key, lang),
+        )
+        for lang in ("vi", "en")
     )
+    step(vi, en)
 
 
 def _print_figures(result: DemoResult, total: float, say: Say, lang: str) -> None:

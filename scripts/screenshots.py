@@ -18,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from meetingapp.domain import BallotForm, Choice  # noqa: E402
-from ui.app import Launcher, prepare_demo  # noqa: E402
+from ui.app import demo_launcher, prepare_demo  # noqa: E402
 from ui.bridge import Bridge  # noqa: E402
 from ui.strings import set_language  # noqa: E402
 from ui.widgets import STYLE  # noqa: E402
@@ -52,14 +52,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="screens-") as tmp:
         host, demo = prepare_demo(bridge, Path(tmp), "vi")
         try:
-            clients = {
-                "console": demo.console,
-                "clerk": demo.clerk,
-                "display": demo.display,
-                "tablets": {demo.ids[i]: t for i, t in demo.tablets.items() if i >= 0},
-            }
-            names = [(demo.ids[i], f"Đại biểu {i}") for i in sorted(demo.tablets) if i >= 0]
-            launcher = Launcher(bridge, demo.sid, demo.body, clients, names, Path(tmp) / "app")
+            launcher = demo_launcher(bridge, demo, Path(tmp) / "app")
             launcher.show()
             wait(app, lambda: True)
             shot(launcher, "launcher")
@@ -92,7 +85,7 @@ def main() -> int:
             tablet._vote("yes")
             wait(app, lambda: "Đã ghi nhận" in tablet.receipt.text())
             shot(tablet, "tablet-vote")
-            for did, client in clients["tablets"].items():
+            for did, client in launcher.clients["tablets"].items():
                 if did != demo.ids[4]:
                     bridge.run(client.cast_ballot(demo.sid, motion, Choice.YES))
             bridge.run(demo.console.close_motion(demo.sid, motion))

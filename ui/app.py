@@ -168,6 +168,20 @@ def prepare_demo(bridge: Bridge, out_dir: Path, lang: str) -> tuple[Any, Any]:
     return host, demo
 
 
+def demo_launcher(bridge: Bridge, demo: Any, work_dir: Path, note: str = "") -> Launcher:
+    """The launcher over the demo's own paired devices (console, clerk, display, tablets)."""
+    from meetingapp import demo_script as script
+
+    clients = {
+        "console": demo.console,
+        "clerk": demo.clerk,
+        "display": demo.display,
+        "tablets": {demo.ids[i]: t for i, t in demo.tablets.items() if i >= 0},
+    }
+    delegates = [(demo.ids[i], script.NAMES[i][0]) for i in sorted(demo.tablets) if i >= 0]
+    return Launcher(bridge, demo.sid, demo.body, clients, delegates, work_dir, note)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="meetingapp run")
     parser.add_argument("--demo", action="store_true")
@@ -185,22 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.demo or not args.host_dir:
             host, demo = prepare_demo(bridge, Path(args.out), lang())
-            from meetingapp import demo_script as script
-
-            clients = {
-                "console": demo.console,
-                "clerk": demo.clerk,
-                "display": demo.display,
-                "tablets": {demo.ids[i]: t for i, t in demo.tablets.items() if i >= 0},
-            }
-            delegates = [(demo.ids[i], script.NAMES[i][0]) for i in sorted(demo.tablets) if i >= 0]
             note = L(
                 f"Chứng thư ký số mẫu: {Path(args.out) / 'chung-thu-demo'} (mật khẩu: demo)",
                 f"Demo signing certificates: {Path(args.out) / 'chung-thu-demo'} (password: demo)",
             )
-            launcher = Launcher(
-                bridge, demo.sid, demo.body, clients, delegates, Path(args.out) / "app", note
-            )
+            launcher = demo_launcher(bridge, demo, Path(args.out) / "app", note)
         else:
             console = HostClient.from_host_json(Path(args.host_dir), console=True, lang=lang())
             state = bridge.run(console.state(args.session))

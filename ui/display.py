@@ -3,16 +3,14 @@ the last vote once it is closed (never a running count of choices)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from meetingapp.client import HostClient
-from meetingapp.rules import percent_text
 from ui.bridge import Bridge, Feed
-from ui.strings import L, choice_label
+from ui.strings import L, countdown, result_lines
 
 
 class PublicDisplay(QWidget):
@@ -84,27 +82,10 @@ class PublicDisplay(QWidget):
             )
         elif closed:
             m = closed[-1]
-            r = m.result
-            counts = "   ".join(
-                f"{choice_label(k)}: {getattr(r.tally, k)} "
-                f"({percent_text(getattr(r.tally, k), r.total)})"
-                for k in ("yes", "no", "abstain")
-            )
-            verdict = L("THÔNG QUA", "PASSED") if r.passed else L("KHÔNG THÔNG QUA", "NOT PASSED")
+            counts, verdict = result_lines(m, "   ")
             self.result.setText(f"{m.title}\n{counts}\n{verdict}")
         else:
             self.result.setText("")
 
     def _update_timer(self) -> None:
-        speech = self._speech
-        if not speech or not speech.time_limit_s:
-            self.timer.setText("")
-            return
-        try:
-            started = datetime.fromisoformat(speech.started_at)
-        except ValueError:
-            return
-        left = speech.time_limit_s - (datetime.now(started.tzinfo) - started).total_seconds()
-        sign = "-" if left < 0 else ""
-        left = abs(int(left))
-        self.timer.setText(f"⏱ {sign}{left // 60:02d}:{left % 60:02d}")
+        self.timer.setText(countdown(self._speech))

@@ -4,7 +4,6 @@ running it (roll call with quorum, agenda, presenter, the floor with a timer, mo
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +31,9 @@ from PySide6.QtWidgets import (
 
 from meetingapp.client import HostClient
 from meetingapp.domain import AttendanceMethod, BallotForm
-from meetingapp.rules import percent_text
 from ui.bridge import Bridge, Feed
 from ui.camera import FaceCheckin
-from ui.strings import L, choice_label, item_state_label, method_label
+from ui.strings import L, choice_label, countdown, item_state_label, method_label, result_lines
 from ui.widgets import RoleWindow
 
 
@@ -438,13 +436,7 @@ class SecretaryConsole(RoleWindow):
         closed = [m for m in rec.motions.values() if m.result is not None]
         if closed:
             m = closed[-1]
-            r = m.result
-            counts = "; ".join(
-                f"{choice_label(k)} {getattr(r.tally, k)}/{r.total} "
-                f"({percent_text(getattr(r.tally, k), r.total)})"
-                for k in ("yes", "no", "abstain")
-            )
-            verdict = L("THÔNG QUA", "PASSED") if r.passed else L("KHÔNG THÔNG QUA", "NOT PASSED")
+            counts, verdict = result_lines(m, "; ")
             self.result.setText(f"{m.title}: {counts} — {verdict}")
 
     def _message(self, msg: dict[str, Any]) -> None:
@@ -455,15 +447,7 @@ class SecretaryConsole(RoleWindow):
                 self._render_motion(rec)
 
     def _update_timer(self) -> None:
-        speech = getattr(self, "_speech", None)
-        if not speech or not speech.time_limit_s:
-            self.timer.setText("")
-            return
-        started = datetime.fromisoformat(speech.started_at)
-        left = speech.time_limit_s - (datetime.now(started.tzinfo) - started).total_seconds()
-        sign = "-" if left < 0 else ""
-        left = abs(int(left))
-        self.timer.setText(f"⏱ {sign}{left // 60:02d}:{left % 60:02d}")
+        self.timer.setText(countdown(getattr(self, "_speech", None)))
 
     # --- commands ---------------------------------------------------------------------------
 

@@ -3,6 +3,9 @@ MEETINGAPP_LANG setting). Every visible string goes through ``L(vi, en)``."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from meetingapp.i18n import current_language
 
 _lang: list[str] = []
@@ -55,3 +58,31 @@ ITEM_STATES = {
 def item_state_label(state: str) -> str:
     vi, en = ITEM_STATES.get(state, (state, state))
     return L(vi, en)
+
+
+def countdown(speech: Any) -> str:
+    """The speaking time left (negative once over), for the console and the hall display."""
+    if not speech or not speech.time_limit_s:
+        return ""
+    try:
+        started = datetime.fromisoformat(speech.started_at)
+    except ValueError:
+        return ""
+    left = speech.time_limit_s - (datetime.now(started.tzinfo) - started).total_seconds()
+    sign = "-" if left < 0 else ""
+    seconds = abs(int(left))
+    return f"⏱ {sign}{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def result_lines(motion: Any, sep: str) -> tuple[str, str]:
+    """(counts, verdict) of a closed motion: shares of the rule's total, as the law counts."""
+    from meetingapp.rules import percent_text
+
+    r = motion.result
+    counts = sep.join(
+        f"{choice_label(k)}: {getattr(r.tally, k)}/{r.total} "
+        f"({percent_text(getattr(r.tally, k), r.total)})"
+        for k in ("yes", "no", "abstain")
+    )
+    verdict = L("THÔNG QUA", "PASSED") if r.passed else L("KHÔNG THÔNG QUA", "NOT PASSED")
+    return counts, verdict
