@@ -36,6 +36,13 @@ SETTINGS = {
     "beam1": {"beam_size": 1},
     "beam8": {"beam_size": 8},
     "no_vad": {"vad_filter": False},
+    # a generic Vietnamese sentence as the first prompt (orthography and punctuation, no
+    # words from the test sets)
+    "vi_prompt": {"initial_prompt": "Xin chào các bạn. Hôm nay, chúng ta cùng nhau trao đổi."},
+    "rep100": {"repetition_penalty": 1.0},  # the shipped settings before the penalty
+    "rep110": {"repetition_penalty": 1.10},
+    "patience2": {"patience": 2.0},
+    "no_timestamps_vad40": {"without_timestamps": True, "vad_threshold": 0.4},
 }
 
 

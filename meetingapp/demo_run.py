@@ -81,7 +81,7 @@ def _print_figures(result: DemoResult, total: float, say: Say, lang: str) -> Non
     say("Thời gian và bộ nhớ từng bước:" if vi else "Time and memory per step:")
     say(f"  {'bước' if vi else 'step':32} {'giây' if vi else 's':>7} {'demo MB':>8} {'host MB':>8}")
     for s in result.steps:
-        say(f"  {s.name:32} {s.seconds:7.1f} {s.demo_peak_mb:8.0f} {s.host_peak_mb:8.0f}")
+        say(f"  {s.name:32} {s.seconds:7.2f} {s.demo_peak_mb:8.0f} {s.host_peak_mb:8.0f}")
     say(f"  {'tổng' if vi else 'total':32} {total:7.1f}")
     verdict = result.signatures_ok and result.pdfsig_ok and result.log_ok
     say("")

@@ -45,6 +45,7 @@ class DelegateTablet(RoleWindow):
         self.cache_dir = cache_dir
         self.feed = Feed(bridge, client, session_id)
         self.doc_shown: str | None = None
+        self._loading: str | None = None
         self.my_request: str | None = None
         self.command_ids: dict[tuple[str, str], str] = {}  # (motion, choice) -> command id
         self.receipts: dict[str, str] = {}  # motion -> receipt text
@@ -79,6 +80,7 @@ class DelegateTablet(RoleWindow):
         left_w.setLayout(left)
 
         self.viewer = PdfView(bridge, follow_option=True)
+        self.viewer.follow.toggled.connect(self._follow_again)
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(L("Ghi chú riêng (chỉ trên máy này)", "Private notes"))
         self.notes.setMaximumHeight(110)
@@ -221,13 +223,37 @@ class DelegateTablet(RoleWindow):
         if self.doc_shown == doc.id:
             self.viewer.presenter_moved(page)
             return
+        if self._loading == doc.id:
+            return  # already downloading it
 
         def downloaded(path: Path) -> None:
+            self._loading = None
             self.doc_shown = doc.id
-            self.viewer.open(path, page)
+            rec = self.feed.record()  # the presenter may have moved on meanwhile
+            now = (
+                rec.presenter.page
+                if rec
+                and rec.presenter
+                and self.viewer.follow.isChecked()
+                and rec.presenter.document_id == doc.id
+                else page
+            )
+            self.viewer.open(path, now)
             self._load_notes()
 
-        self.act(self.client.download_document(doc.file_hash, self.cache_dir), downloaded)
+        def failed(exc: BaseException) -> None:
+            self._loading = None
+            self.fail(exc)
+
+        self._loading = doc.id
+        self.ok()
+        self.bridge.call(
+            self.client.download_document(doc.file_hash, self.cache_dir), downloaded, failed
+        )
+
+    def _follow_again(self, on: bool) -> None:
+        if on and self.feed.world is not None:
+            self.render(self.feed.world)  # back to the presenter's page now
 
     def _open_clicked(self) -> None:
         row = self.documents.currentRow()

@@ -376,9 +376,12 @@ class SecretaryConsole(RoleWindow):
             for col, text in enumerate((d.full_name, d.unit, status)):
                 self.roll.setItem(row, col, QTableWidgetItem(text))
         self.roll.resizeColumnsToContents()
+        chosen_delegate = self.pair_delegate.currentData()
         self.pair_delegate.clear()
         for d in roster:
             self.pair_delegate.addItem(d.full_name, d.id)
+        if chosen_delegate:
+            self.pair_delegate.setCurrentIndex(max(0, self.pair_delegate.findData(chosen_delegate)))
         items = sorted(rec.items.values(), key=lambda i: i.order)
         self._items = items
         for widget in (self.items, self.setup_items):

@@ -76,6 +76,7 @@ class PdfView(QWidget):
         self.bridge = bridge
         self.width_px = width
         self.pdf: Path | None = None
+        self._shown: tuple[Path, int] | None = None
         self.pages = 0
         self.page = 1
         self.image = QLabel(L("Chưa có tài liệu", "No document"))
@@ -102,6 +103,7 @@ class PdfView(QWidget):
 
     def open(self, pdf: Path, page: int = 1) -> None:
         self.pdf, self.pages = pdf, page_count(pdf)
+        self._shown = None
         self.show_page(page)
 
     def show_page(self, page: int, *, by_user: bool = False) -> None:
@@ -109,6 +111,9 @@ class PdfView(QWidget):
             return
         if by_user:
             self.follow.setChecked(False)  # browsing freely until asked to follow again
+        if (self.pdf, page) == self._shown:
+            return  # already on screen (events that do not move the presenter)
+        self._shown = (self.pdf, page)
         self.page = page
         self._update_bar()
         pdf, width = self.pdf, self.width_px
