@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from meetingapp.client import HostClient
-from ui.bridge import Bridge
+from ui.bridge import Bridge, describe
 from ui.clerk import ClerkWindow, run_cli
 from ui.delegate import DelegateTablet
 from ui.display import PublicDisplay
@@ -83,9 +83,10 @@ class Launcher(QMainWindow):
         for did, name in delegates:
             self.delegate.addItem(name, did)
         tablet = QPushButton(L("Máy tính bảng của đại biểu", "Delegate tablet"))
-        tablet.clicked.connect(self.open_tablet)
-        col.addWidget(self.delegate)
-        col.addWidget(tablet)
+        tablet.clicked.connect(lambda: self.open_tablet())
+        if delegates:  # tablets pair themselves; the demo has its own paired ones
+            col.addWidget(self.delegate)
+            col.addWidget(tablet)
         if note:
             info = QLabel(note)
             info.setWordWrap(True)
@@ -163,6 +164,9 @@ def prepare_demo(bridge: Bridge, out_dir: Path, lang: str) -> tuple[Any, Any]:
 
     try:
         bridge.run(play(), timeout=900)
+    except BaseException:
+        host.stop()  # nothing left running behind a failed start
+        raise
     finally:
         meter.close()
     return host, demo
@@ -218,10 +222,13 @@ def main(argv: list[str] | None = None) -> int:
             )
         launcher.show()
         code = app.exec()
+    except Exception as exc:  # noqa: BLE001 - said plainly, then the exit code
+        sys.stderr.write(describe(exc) + "\n")
+        code = 2
     finally:
         bridge.stop()
         if host is not None:
             host.stop()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(code)  # PySide 6.12 can abort while collecting Qt objects at interpreter exit
+    os._exit(code)  # Qt objects collected by the interpreter at exit have crashed PySide

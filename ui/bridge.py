@@ -154,5 +154,6 @@ class Feed(QObject):
         return self.world.sessions.get(self.session_id) if self.world else None
 
     def stop(self) -> None:
-        if self.live is not None:
-            self.bridge.run(self.live.stop(), timeout=10)
+        live, self.live = self.live, None
+        if live is not None and self.bridge.loop.is_running():
+            self.bridge.run(live.stop(), timeout=10)

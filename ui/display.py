@@ -49,6 +49,10 @@ class PublicDisplay(QWidget):
         self.feed.changed.connect(self.render)
         self.feed.start()
 
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 — Qt's name
+        self.feed.stop()
+        super().closeEvent(event)
+
     def render(self, world: Any) -> None:
         rec = world.sessions.get(self.sid)
         if rec is None:

@@ -153,6 +153,12 @@ class RoleWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.cancel)
         bridge.busy_changed.connect(self._busy)
 
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 — Qt's name
+        feed = getattr(self, "feed", None)
+        if feed is not None:
+            feed.stop()  # the window's event stream ends with it
+        super().closeEvent(event)
+
     def _busy(self, count: int) -> None:
         self.activity.setText(L("Đang xử lý…", "Working…") if count else "")
         self.cancel.setVisible(bool(count))
