@@ -206,6 +206,20 @@ def test_secretary_runs_a_vote_and_the_display_shows_the_result(  # type: ignore
     qtbot.waitUntil(lambda: "KHÔNG THÔNG QUA" in display.result.text(), timeout=10000)
     assert "Tán thành: 4/12 (33,33%)" in display.result.text()  # 4 of 12: not more than half
     qtbot.waitUntil(lambda: "KHÔNG THÔNG QUA" in console.result.text(), timeout=10000)
+
+    # a show of hands: the secretary enters the counts
+    console.motion_title.setText("Biểu quyết giơ tay về thời gian họp")
+    console.motion_form.setCurrentIndex(console.motion_form.findData("show_of_hands"))
+    console._open_motion()
+    qtbot.waitUntil(lambda: console.feed.record().open_motion is not None, timeout=10000)
+    hands = console.feed.record().open_motion
+    for box, count in zip(console.hands, (9, 1, 0), strict=True):
+        box.setValue(count)
+    console._record_hands()
+    qtbot.waitUntil(lambda: console.feed.record().motions[hands].hands is not None, timeout=10000)
+    console._close_motion()
+    qtbot.waitUntil(lambda: "Tán thành: 9/12 (75,00%)" in display.result.text(), timeout=10000)
+    assert display.result.text().endswith("\nTHÔNG QUA")
     for w in (console, display):
         w.feed.stop()
     bridge.run(display_client.close())

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from meetingapp.client import HostClient
 from ui.bridge import Bridge, Feed
-from ui.strings import L
+from ui.strings import L, minutes_state_label
 from ui.widgets import PdfView, RoleWindow
 
 
@@ -222,7 +222,7 @@ class ClerkWindow(RoleWindow):
         minutes = rec.minutes
         if minutes is not None:
             self.minutes_state.setText(
-                L("Trạng thái biên bản: ", "Minutes: ") + minutes.state.value
+                L("Trạng thái biên bản: ", "Minutes: ") + minutes_state_label(minutes.state.value)
             )
 
     def _message(self, msg: dict[str, Any]) -> None:

@@ -214,7 +214,9 @@ class DelegateTablet(RoleWindow):
             return
         self.motion_title.setText(motion.title)
         voted = self.me in motion.participants
-        can = present and (not voted or motion.allow_change) and motion.form.value != "hands"
+        can = (
+            present and (not voted or motion.allow_change) and motion.form.value != "show_of_hands"
+        )
         for b in self.vote_buttons.values():
             b.setEnabled(can)
         self.receipt.setText(self.receipts.get(motion.id, ""))

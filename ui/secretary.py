@@ -295,7 +295,7 @@ class SecretaryConsole(RoleWindow):
         for form, vi, en in (
             ("electronic", "Biểu quyết điện tử", "Electronic (named)"),
             ("secret", "Bỏ phiếu kín", "Secret ballot"),
-            ("hands", "Giơ tay", "Show of hands"),
+            ("show_of_hands", "Giơ tay", "Show of hands"),
         ):
             self.motion_form.addItem(L(vi, en), form)
         open_m = QPushButton(L("Mở biểu quyết", "Open vote"))

@@ -86,3 +86,17 @@ def result_lines(motion: Any, sep: str) -> tuple[str, str]:
     )
     verdict = L("THÔNG QUA", "PASSED") if r.passed else L("KHÔNG THÔNG QUA", "NOT PASSED")
     return counts, verdict
+
+
+MINUTES_STATES = {
+    "draft": ("dự thảo", "draft"),
+    "finalised": ("đã hoàn tất, chờ ký", "finalised, awaiting signatures"),
+    "signed_secretary": ("thư ký đã ký", "signed by the secretary"),
+    "signed_chair": ("chủ tọa đã ký", "signed by the chair"),
+    "sealed": ("đã đóng dấu", "sealed"),
+}
+
+
+def minutes_state_label(state: str) -> str:
+    vi, en = MINUTES_STATES.get(state, (state, state))
+    return L(vi, en)
