@@ -191,10 +191,11 @@ class Transcriber:
         """Transcribe; yields kept segments as they are decoded (stop iterating to cancel)."""
         opts = self.settings.options()
         if hotwords:
-            from faster_whisper import decode_audio
+            if isinstance(audio, str | Path):
+                from faster_whisper import decode_audio
 
-            # kept in memory (16 kHz float32: 4 MB a minute) to re-decode echoing segments
-            audio = decode_audio(str(audio) if isinstance(audio, Path) else audio)
+                # kept in memory (16 kHz float32: 4 MB a minute) to re-decode echoing segments
+                audio = decode_audio(str(audio))
             opts["hotwords"] = hotwords
         raw, info = self.model.transcribe(
             audio if not isinstance(audio, Path) else str(audio), **opts
@@ -221,6 +222,10 @@ class Transcriber:
 
     def _without_prompt(self, audio: Any, seg: Segment) -> Iterator[Segment]:
         """Decode one segment's stretch of audio again, without the hotwords."""
+        import numpy as np
+
+        if not isinstance(audio, np.ndarray):  # a stream we cannot seek: the echo is dropped
+            return
         rate = 16000
         piece = audio[int(seg.start * rate) : int(seg.end * rate) + rate // 4]
         raw, _ = self.model.transcribe(piece, **self.settings.options())
