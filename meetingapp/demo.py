@@ -30,7 +30,7 @@ from meetingapp import demo_script as script
 from meetingapp.client import HostClient, LiveSession
 from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, ItemKind
 from meetingapp.i18n import tr
-from meetingapp.localhost import LocalHost
+from meetingapp.localhost import LocalHost, rss_mb
 from meetingapp.roster import delegates_from_file
 from meetingapp.rules import QUORUM, percent_text, quorum_met
 
@@ -66,16 +66,6 @@ class DemoResult:
     steps: list[StepFigure] = field(default_factory=list)
 
 
-def _rss_mb(pid: str = "self") -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 class Meter:
     """Wall time and peak resident memory (demo and host) of each step, sampled every 50 ms."""
 
@@ -89,16 +79,16 @@ class Meter:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.05):
-            self._peaks[0] = max(self._peaks[0], _rss_mb())
+            self._peaks[0] = max(self._peaks[0], rss_mb())
             self._peaks[1] = max(self._peaks[1], self.host.rss_mb())
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
-        self._peaks = [_rss_mb(), self.host.rss_mb()]
+        self._peaks = [rss_mb(), self.host.rss_mb()]
         start = time.perf_counter()
         yield
         seconds = time.perf_counter() - start
-        self._peaks[0] = max(self._peaks[0], _rss_mb())
+        self._peaks[0] = max(self._peaks[0], rss_mb())
         self._peaks[1] = max(self._peaks[1], self.host.rss_mb())
         self.steps.append(StepFigure(name, round(seconds, 2), *(round(p) for p in self._peaks)))
 

@@ -18,6 +18,17 @@ from pathlib import Path
 from meetingapp.client import HostClient, context_for_ca
 
 
+def rss_mb(pid: str = "self") -> float:
+    """Resident memory of a process now, in MB (0 when it cannot be read)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 @dataclass
 class LocalHost:
     data_dir: Path
@@ -70,14 +81,7 @@ class LocalHost:
         """The host process's resident memory now (0 when it is not running)."""
         if self.proc is None or self.proc.poll() is not None:
             return 0.0
-        try:
-            status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        except OSError:
-            return 0.0
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
+        return rss_mb(str(self.proc.pid))
 
     def kill(self) -> None:
         """SIGKILL: no clean shutdown, as when the power fails."""

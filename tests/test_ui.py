@@ -167,8 +167,9 @@ def test_secretary_runs_a_vote_and_the_display_shows_the_result(  # type: ignore
     bad = tmp_path / "ds.csv"
     bad.write_text("Họ và tên,PIN\nNguyễn Văn Mới,12\n,1234\n", encoding="utf-8")
     console.import_roster(bad)
+    qtbot.waitUntil(lambda: "dòng 3" in console.roster_errors.text().lower(), timeout=10000)
     assert "dòng 2" in console.roster_errors.text().lower()
-    assert "dòng 3" in console.roster_errors.text().lower()
+    assert console.roll.rowCount() == 12
 
     # manual check-in needs a reason
     late = mt.delegates[9]
@@ -220,6 +221,13 @@ def test_secretary_runs_a_vote_and_the_display_shows_the_result(  # type: ignore
     console._close_motion()
     qtbot.waitUntil(lambda: "Tán thành: 9/12 (75,00%)" in display.result.text(), timeout=10000)
     assert display.result.text().endswith("\nTHÔNG QUA")
+
+    # a good roster file adds its delegates
+    good = tmp_path / "bo-sung.csv"
+    good.write_text("Họ và tên,Đơn vị,PIN\nNguyễn Văn Bổ Sung,Tổ 5,4321\n", encoding="utf-8")
+    console.import_roster(good)
+    qtbot.waitUntil(lambda: console.roll.rowCount() == 13, timeout=10000)
+    assert console.roster_errors.text() == "" and "Đã nhập 1" in console.status.text()
     for w in (console, display):
         w.feed.stop()
     bridge.run(display_client.close())
@@ -308,28 +316,87 @@ def test_clerk_corrects_a_transcript_and_signs_the_minutes(  # type: ignore[no-u
 
 @pytest.mark.slow
 def test_the_demo_app_opens_every_role(qtbot, bridge: Bridge, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """What ``make run`` opens on a machine with a display: the demo meeting loaded into a host
-    started here, and a launcher whose buttons open each role's window."""
-    from ui.app import demo_launcher, prepare_demo
+    """What ``make run`` opens on a machine with a display: a window that shows each step while
+    the demo meeting is loaded into a host started here (the event loop never waits), then a
+    launcher whose buttons open each role's window."""
+    from ui.app import DemoStart
 
-    host, demo = prepare_demo(bridge, tmp_path / "demo", "vi")
+    start = DemoStart(bridge, tmp_path / "demo")
+    qtbot.addWidget(start)
+    ticks: list[float] = []
+    timer = QTimer(interval=50)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    started = time.monotonic()
+    start.start()
     try:
-        launcher = demo_launcher(bridge, demo, tmp_path / "app")
+        qtbot.waitUntil(
+            lambda: start.launcher is not None or start.error.text() != "", timeout=600000
+        )
+        assert start.error.text() == ""
+        timer.stop()
+        steps = start.steps.toPlainText()
+        assert "Điểm danh bằng khuôn mặt" in steps and "Đang chuyển lời nói" in steps
+        loading = time.monotonic() - started
+        assert len(ticks) >= loading / 0.05 * 0.5  # the window kept drawing while it loaded
+        assert max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) < 1.0
+        launcher = start.launcher
+        assert launcher is not None
         qtbot.addWidget(launcher)
         console = launcher.open_secretary()
         clerk = launcher.open_clerk()
         display = launcher.open_display()
-        tablet = launcher.open_tablet(demo.ids[script.FACE])
+        tablet = launcher.open_tablet(f"DB{script.FACE + 1:02d}")  # checked in by face
         qtbot.waitUntil(lambda: "Có mặt 10/12" in console.quorum_text.text(), timeout=15000)
         qtbot.waitUntil(lambda: clerk.speeches.count() == 1, timeout=15000)
         qtbot.waitUntil(lambda: "Có mặt 10/12" in display.quorum.text(), timeout=15000)
         qtbot.waitUntil(lambda: tablet.who.text() == "Vũ Thị Thu Hà", timeout=15000)
-        assert "Đã điểm danh" in tablet.presence.text()  # checked in by face in the demo
+        assert "Đã điểm danh" in tablet.presence.text()
         assert (tmp_path / "demo" / "chung-thu-demo" / "secretary.p12").exists()
         for w in launcher.windows:
-            feed = getattr(w, "feed", None)
-            if feed is not None:
-                feed.stop()
             w.close()
     finally:
-        host.stop()
+        if start.host is not None:
+            start.host.stop()
+
+
+@pytest.mark.slow
+def test_the_console_of_a_running_host(  # type: ignore[no-untyped-def]
+    qtbot, bridge: Bridge, host: HostProcess, tmp_path: Path
+) -> None:
+    """``meetingapp run --host-dir DIR --session ID``: the console of a host on this machine;
+    a session that does not exist is said plainly, with exit code 2."""
+    import os
+    import subprocess
+    import sys
+
+    from ui.app import host_launcher
+
+    mt = bridge.run(api_meeting(host, present=7, tablets=0))
+    launcher = host_launcher(bridge, host.data_dir, mt.session)
+    qtbot.addWidget(launcher)
+    assert launcher.delegate.isHidden() or launcher.delegate.parent() is None  # no tablets here
+    console = launcher.open_secretary()
+    qtbot.waitUntil(lambda: "Có mặt 7/12" in console.quorum_text.text(), timeout=15000)
+    console.close()
+    bridge.run(mt.close())
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    wrong = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "meetingapp",
+            "run",
+            "--host-dir",
+            str(host.data_dir),
+            "--session",
+            "ses-khong-co",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert wrong.returncode == 2, wrong.stdout + wrong.stderr
+    assert "ses-khong-co" in wrong.stderr

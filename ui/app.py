@@ -8,17 +8,21 @@ a host already running on this machine (``meetingapp serve``)."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLabel,
     QMainWindow,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -140,18 +144,18 @@ class Launcher(QMainWindow):
         super().closeEvent(event)
 
 
-def prepare_demo(bridge: Bridge, out_dir: Path, lang: str) -> tuple[Any, Any]:
-    """Start a host here and play the demo up to the first speech; returns (host, demo)."""
+async def load_demo(out_dir: Path, lang: str, say: Callable[[str], None]) -> tuple[Any, Any]:
+    """Start a host here and play the demo up to the first transcribed speech (on the network
+    loop: the window keeps drawing the steps as they come); returns (host, demo)."""
     from meetingapp import demo_script as script
     from meetingapp.demo import Demo, Meter, reset_output
     from meetingapp.localhost import LocalHost
 
-    reset_output(out_dir)
-    host = LocalHost(out_dir / "host").start()
+    await asyncio.to_thread(reset_output, out_dir)
+    host = await asyncio.to_thread(LocalHost(out_dir / "host").start)
     meter = Meter(host)
-    demo = Demo(host, out_dir, lang, print, random.Random(2026), meter)
-
-    async def play() -> None:
+    try:
+        demo = Demo(host, out_dir, lang, say, random.Random(2026), meter)
         demo.console = host.client(console=True, lang=lang)
         await demo.setup()
         await demo.roll_call()
@@ -161,15 +165,61 @@ def prepare_demo(bridge: Bridge, out_dir: Path, lang: str) -> tuple[Any, Any]:
         for live in demo.lives.values():
             await live.stop()
         await run_cli("demo-certs", str(out_dir / "chung-thu-demo"))
-
-    try:
-        bridge.run(play(), timeout=900)
+        return host, demo
     except BaseException:
-        host.stop()  # nothing left running behind a failed start
+        await asyncio.to_thread(host.stop)  # nothing left running behind a failed start
         raise
     finally:
         meter.close()
-    return host, demo
+
+
+def prepare_demo(bridge: Bridge, out_dir: Path, lang: str) -> tuple[Any, Any]:
+    """``load_demo``, waited for (scripts and tests)."""
+    return bridge.run(load_demo(out_dir, lang, print), timeout=900)  # type: ignore[no-any-return]
+
+
+class DemoStart(QWidget):
+    """What the user sees while the demo meeting is loaded: each step as it happens, then the
+    launcher (or the reason it could not start)."""
+
+    line = Signal(str)  # from the network thread
+    ready = Signal(object)  # the launcher
+
+    def __init__(self, bridge: Bridge, out_dir: Path) -> None:
+        super().__init__()
+        self.bridge, self.out = bridge, out_dir
+        self.host: Any = None
+        self.launcher: Launcher | None = None
+        self.setWindowTitle("meetingapp")
+        title = QLabel(L("Đang chuẩn bị cuộc họp mẫu…", "Preparing the demo meeting…"))
+        title.setObjectName("title")
+        self.steps = QPlainTextEdit()
+        self.steps.setReadOnly(True)
+        self.error = QLabel("")
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        for w in (title, self.steps, self.error):
+            layout.addWidget(w)
+        self.line.connect(self.steps.appendPlainText)
+        self.resize(760, 420)
+
+    def start(self) -> None:
+        self.bridge.call(load_demo(self.out, lang(), self.line.emit), self._loaded, self._failed)
+
+    def _loaded(self, loaded: tuple[Any, Any]) -> None:
+        self.host, demo = loaded
+        note = L(
+            f"Chứng thư ký số mẫu: {self.out / 'chung-thu-demo'} (mật khẩu: demo)",
+            f"Demo signing certificates: {self.out / 'chung-thu-demo'} (password: demo)",
+        )
+        self.launcher = demo_launcher(self.bridge, demo, self.out / "app", note)
+        self.launcher.show()
+        self.ready.emit(self.launcher)
+        self.close()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.error.setText(L("Không khởi động được: ", "Could not start: ") + describe(exc))
 
 
 def demo_launcher(bridge: Bridge, demo: Any, work_dir: Path, note: str = "") -> Launcher:
@@ -186,6 +236,15 @@ def demo_launcher(bridge: Bridge, demo: Any, work_dir: Path, note: str = "") -> 
     return Launcher(bridge, demo.sid, demo.body, clients, delegates, work_dir, note)
 
 
+def host_launcher(bridge: Bridge, host_dir: Path, session_id: str) -> Launcher:
+    """The console of a host already running on this machine (its data folder)."""
+    console = HostClient.from_host_json(host_dir, console=True, lang=lang())
+    state = bridge.run(console.state(session_id))
+    body = state["session"]["session"]["body_id"]
+    clients = {"console": console, "clerk": console, "display": console, "tablets": {}}
+    return Launcher(bridge, session_id, body, clients, [], host_dir / "app")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="meetingapp run")
     parser.add_argument("--demo", action="store_true")
@@ -199,36 +258,22 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setStyleSheet(STYLE)
     bridge = Bridge()
-    host = None
+    start: DemoStart | None = None
     try:
         if args.demo or not args.host_dir:
-            host, demo = prepare_demo(bridge, Path(args.out), lang())
-            note = L(
-                f"Chứng thư ký số mẫu: {Path(args.out) / 'chung-thu-demo'} (mật khẩu: demo)",
-                f"Demo signing certificates: {Path(args.out) / 'chung-thu-demo'} (password: demo)",
-            )
-            launcher = demo_launcher(bridge, demo, Path(args.out) / "app", note)
+            start = DemoStart(bridge, Path(args.out))
+            start.show()
+            start.start()
         else:
-            console = HostClient.from_host_json(Path(args.host_dir), console=True, lang=lang())
-            state = bridge.run(console.state(args.session))
-            body = state["session"]["session"]["body_id"]
-            launcher = Launcher(
-                bridge,
-                args.session,
-                body,
-                {"console": console, "clerk": console, "display": console, "tablets": {}},
-                [],
-                Path(args.host_dir) / "app",
-            )
-        launcher.show()
+            host_launcher(bridge, Path(args.host_dir), args.session or "").show()
         code = app.exec()
     except Exception as exc:  # noqa: BLE001 - said plainly, then the exit code
         sys.stderr.write(describe(exc) + "\n")
         code = 2
     finally:
-        bridge.stop()
-        if host is not None:
-            host.stop()
+        bridge.stop()  # a demo still loading is cancelled and stops its host
+        if start is not None and start.host is not None:
+            start.host.stop()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)  # Qt objects collected by the interpreter at exit have crashed PySide

@@ -121,7 +121,6 @@ class Feed(QObject):
 
     changed = Signal(object)  # World
     message = Signal(dict)  # every stream message (progress counts, transcription progress)
-    connection = Signal(bool)
 
     def __init__(self, bridge: Bridge, client: HostClient, session_id: str) -> None:
         super().__init__()

@@ -3,6 +3,7 @@ running it (roll call with quorum, agenda, presenter, the floor with a timer, mo
 
 from __future__ import annotations
 
+import asyncio
 import io
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,15 @@ from meetingapp.client import HostClient
 from meetingapp.domain import AttendanceMethod, BallotForm
 from ui.bridge import Bridge, Feed
 from ui.camera import FaceCheckin
-from ui.strings import L, choice_label, countdown, item_state_label, method_label, result_lines
+from ui.strings import (
+    L,
+    choice_label,
+    countdown,
+    item_state_label,
+    lang,
+    method_label,
+    result_lines,
+)
 from ui.widgets import RoleWindow
 
 
@@ -140,23 +149,30 @@ class SecretaryConsole(RoleWindow):
             self.import_roster(Path(path))
 
     def import_roster(self, path: Path) -> None:
-        """Check the file (every bad row named; nothing imported on any error), then add."""
+        """Check the file (every bad row named; nothing imported on any error), then add.
+        Reading and checking run off the window's thread (a large XLSX takes a moment)."""
         from meetingapp.errors import MeetingAppError
         from meetingapp.roster import delegates_from_file
-        from ui.strings import lang
 
         world = self.feed.world
         known = set(world.delegates) if world else set()
-        try:
-            delegates = delegates_from_file(path, known)
-        except MeetingAppError as exc:
-            self.roster_errors.setText(exc.message(lang()))
-            return
-        self.roster_errors.setText("")
-        self.act(
-            self.client.add_delegates(self.body, delegates),
-            lambda ids: self.ok(L(f"Đã nhập {len(ids)} đại biểu", f"Imported {len(ids)}")),
-        )
+
+        async def run() -> list[str]:
+            delegates = await asyncio.to_thread(delegates_from_file, path, known)
+            return await self.client.add_delegates(self.body, delegates)
+
+        def done(ids: list[str]) -> None:
+            self.roster_errors.setText("")
+            self.ok(L(f"Đã nhập {len(ids)} đại biểu", f"Imported {len(ids)} delegates"))
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, MeetingAppError):
+                self.roster_errors.setText(exc.message(lang()))
+            else:
+                self.fail(exc)
+
+        self.roster_errors.setText(L("Đang kiểm tra tệp…", "Checking the file…"))
+        self.bridge.call(run(), done, failed)
 
     def _add_item(self) -> None:
         title = self.item_title.text().strip()
@@ -175,7 +191,12 @@ class SecretaryConsole(RoleWindow):
         if not item:
             self.fail(L("Hãy chọn nội dung cho tài liệu", "Choose the agenda item first"))
             return
-        self.act(self.client.upload_document(self.sid, item, title, path.read_bytes()))
+
+        async def run() -> Any:
+            data = await asyncio.to_thread(path.read_bytes)
+            return await self.client.upload_document(self.sid, item, title, data)
+
+        self.act(run())
 
     def _pairing_code(self) -> None:
         role = self.pair_role.currentData()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from meetingapp.i18n import current_language
+from meetingapp.i18n import current_language, tr
 
 _lang: list[str] = []
 
@@ -23,15 +23,13 @@ def L(vi: str, en: str) -> str:  # noqa: N802 — short on purpose: it wraps eve
     return en if lang() == "en" else vi
 
 
-CHOICES = {
-    "yes": ("Tán thành", "Yes"),
-    "no": ("Không tán thành", "No"),
-    "abstain": ("Không biểu quyết", "Abstain"),
-}
-
-
 def choice_label(choice: str) -> str:
-    vi, en = CHOICES[choice]
+    """Tán thành / Không tán thành / Không biểu quyết: the wording the minutes use."""
+    return tr(f"choice.{choice}", lang())
+
+
+def _label(table: dict[str, tuple[str, str]], key: str) -> str:
+    vi, en = table.get(key, (key, key))
     return L(vi, en)
 
 
@@ -44,8 +42,7 @@ METHODS = {
 
 
 def method_label(method: str) -> str:
-    vi, en = METHODS.get(method, (method, method))
-    return L(vi, en)
+    return _label(METHODS, method)
 
 
 ITEM_STATES = {
@@ -56,8 +53,7 @@ ITEM_STATES = {
 
 
 def item_state_label(state: str) -> str:
-    vi, en = ITEM_STATES.get(state, (state, state))
-    return L(vi, en)
+    return _label(ITEM_STATES, state)
 
 
 def countdown(speech: Any) -> str:
@@ -98,5 +94,4 @@ MINUTES_STATES = {
 
 
 def minutes_state_label(state: str) -> str:
-    vi, en = MINUTES_STATES.get(state, (state, state))
-    return L(vi, en)
+    return _label(MINUTES_STATES, state)
