@@ -152,7 +152,9 @@ async def load_demo(out_dir: Path, lang: str, say: Callable[[str], None]) -> tup
     from meetingapp.localhost import LocalHost
 
     await asyncio.to_thread(reset_output, out_dir)
-    host = await asyncio.to_thread(LocalHost(out_dir / "host").start)
+    # started on the network thread itself (a second or two at start-up, nothing else runs
+    # there yet): a cancel cannot land half-way and leave a host nobody stops
+    host = LocalHost(out_dir / "host").start()
     meter = Meter(host)
     try:
         demo = Demo(host, out_dir, lang, say, random.Random(2026), meter)
