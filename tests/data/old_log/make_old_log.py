@@ -1,7 +1,8 @@
 """Write ``meeting.db`` (an event log) and ``world.json`` (the World it replays to) with the
 code of the day: the fixture that proves logs written before the event registry still load.
 
-Written by commit aa5892e (the code before the registry). Run once, before the change, from the repository root:
+Written by commit aa5892e (the code before the registry). Run once, before the change, from
+the repository root:
 ``python -m tests.data.old_log.make_old_log``. Both files are committed; rerunning with newer
 code would defeat the purpose (the test compares new code against the old dump).
 """
