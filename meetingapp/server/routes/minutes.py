@@ -51,7 +51,7 @@ def _store(files: FileStore, result: MinutesFiles) -> dict[str, Any]:
     return out
 
 
-def add_minutes_routes(app: FastAPI, host: Host) -> None:
+def add_routes(app: FastAPI, host: Host) -> None:
     finalising = asyncio.Lock()
 
     @app.post("/api/sessions/{session_id}/minutes/draft")
