@@ -192,6 +192,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Không tìm thấy cơ sở dữ liệu: {path}",
         "en": "Database not found: {path}",
     },
+    "db.in_use": {
+        "vi": "Cơ sở dữ liệu {path} đang được {holder} (tiến trình {pid}) ghi. Hãy dừng máy chủ "
+        "trước, hoặc làm việc này qua máy chủ (bảng điều khiển của thư ký).",
+        "en": "The database {path} is being written by {holder} (process {pid}). Stop the host "
+        "first, or do this through the host (the secretary's console).",
+    },
     "db.not_sqlite": {
         "vi": "Tệp không phải là cơ sở dữ liệu của meetingapp: {path}",
         "en": "Not a meetingapp database: {path}",

@@ -28,6 +28,7 @@ from meetingapp.server.speech import Job, TranscriptionQueue, hotwords_from, joi
 from meetingapp.server.tls import TlsFiles, ensure_tls
 from meetingapp.server.writer import Writer
 from meetingapp.store.files import FileStore, atomic_write
+from meetingapp.store.lock import WriterLock
 from meetingapp.wire import BALLOT_EVENTS, snapshot
 
 log = logging.getLogger(__name__)
@@ -68,10 +69,13 @@ class Host:
         )
         self.vault = vault_for(data_dir)
         self.checkins: dict[str, CheckinAttempt] = {}  # face check-ins in progress
+        self.lock: WriterLock | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
 
     def start(self) -> None:
+        # the one writer: refuse to start while a CLI command (or another host) writes the data
+        self.lock = WriterLock.acquire(self.writer.db_path, "meetingapp serve")
         self.writer.on_events = self._on_events
         self.writer.start()
         token = self._console_token()
@@ -123,6 +127,8 @@ class Host:
     def stop(self) -> None:
         self.transcriber.stop()
         self.writer.stop()
+        if self.lock is not None:
+            self.lock.release()
 
     @property
     def url(self) -> str:
