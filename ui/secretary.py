@@ -335,9 +335,10 @@ class SecretaryConsole(RoleWindow):
         self.result.setObjectName("title")
         ml = QVBoxLayout(motions)
         row = QHBoxLayout()
-        for x in (self.motion_title, self.motion_form, self.motion_rule):
+        for x in (self.motion_title, self.motion_form):
             row.addWidget(x)
         ml.addLayout(row)
+        ml.addWidget(self.motion_rule)  # the rules' labels are long: a row of their own
         row = QHBoxLayout()
         row.addWidget(open_m)
         row.addWidget(close_m)
