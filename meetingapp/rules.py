@@ -115,16 +115,15 @@ class Headcount:
         ]
 
 
-def needed(rule: Rule, heads: Headcount) -> int:
-    """How many a rule needs with these numbers, measured against the rule's own basis (the
-    body's total per its TotalBasis, those serving, or those present): "cần 8 để đủ số tối
-    thiểu", "cần 7 phiếu tán thành". Every screen asks this; none computes it itself."""
-    return rule.minimum(heads.base(rule.basis))
-
-
 def quorum_met(rule: Rule, heads: Headcount) -> bool:
     """HĐND default: ``present * 3 >= total * 2``."""
     return rule.reached(heads.present, heads.base(rule.basis))
+
+
+def needed(rule: Rule, heads: Headcount) -> int:
+    """How many (delegates present for a quorum, votes in favour for a motion) reach ``rule``
+    with these heads: the "N needed" a screen shows. A chair's tie-break is not counted."""
+    return rule.minimum(heads.base(rule.basis))
 
 
 def motion_passes(

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from meetingapp.client import HostClient
 from meetingapp.domain import AttendanceMethod, BallotForm
-from meetingapp.rules import MAJORITY, QUORUM, needed
+from meetingapp.rules import MAJORITY, QUORUM
 from ui.bridge import Bridge, Feed
 from ui.camera import FaceCheckin
 from ui.strings import (
@@ -483,10 +483,9 @@ class SecretaryConsole(RoleWindow):
     def _votes_needed(self, rule_name: str) -> str:
         """ "cần 7 phiếu tán thành": the motion's rule with the body's numbers (rules module)."""
         world = self.feed.world
-        rule = world.rules.get(self.body, {}).get(rule_name) if world else None
-        if rule is None:
+        if world is None or rule_name not in world.rules.get(self.body, {}):
             return ""
-        need = needed(rule, world.headcount(self.sid))
+        need = world.needed(self.sid, rule_name)
         return L(f" — cần {need} phiếu tán thành", f" — {need} in favour needed")
 
     def _message(self, msg: dict[str, Any]) -> None:

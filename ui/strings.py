@@ -85,11 +85,11 @@ def result_lines(motion: Any, sep: str) -> tuple[str, str]:
 def quorum_status(world: Any, session_id: str) -> tuple[int, int, int]:
     """(present, of how many, how many needed) under the body's own quorum rule, measured
     against the rule's basis and the body's TotalBasis (meetingapp.rules: one source)."""
-    from meetingapp.rules import QUORUM, needed
+    from meetingapp.rules import QUORUM
 
     rule = world.rules[world.sessions[session_id].session.body_id][QUORUM]
     heads = world.headcount(session_id)
-    return heads.present, heads.base(rule.basis), needed(rule, heads)
+    return heads.present, heads.base(rule.basis), world.needed(session_id, QUORUM)
 
 
 MINUTES_STATES = {
