@@ -62,11 +62,19 @@ def cmd_verify_log(args: argparse.Namespace) -> int:
     from meetingapp.store import EventLog, open_db
 
     report = EventLog(open_db(args.db, create=False)).verify()
-    if report.ok:
-        print(tr("log.ok", count=report.count, head=report.head))
-        return 0
-    print(tr("log.broken", seq=report.broken_seq, reason=tr(report.reason_key)), file=sys.stderr)
-    return 1
+    if not report.ok:
+        reason = tr(report.reason_key)
+        print(tr("log.broken", seq=report.broken_seq, reason=reason), file=sys.stderr)
+        return 1
+    print(tr("log.ok", count=report.count, head=report.head))
+    if args.against:
+        from meetingapp.anchor import check_against
+
+        anchor = check_against(Path(args.db), Path(args.against).read_bytes())
+        out = sys.stdout if anchor.ok else sys.stderr
+        print(tr(anchor.reason_key, hash=anchor.printed, seq=anchor.seq), file=out)
+        return 0 if anchor.ok else 1
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -379,6 +387,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("verify-log", help="check the event log's hash chain / kiểm tra nhật ký")
     s.add_argument("db", help="SQLite file")
+    s.add_argument(
+        "--against",
+        metavar="SIGNED.pdf",
+        help="also check the chain against the log hash printed in these signed minutes",
+    )
     s.set_defaults(func=cmd_verify_log)
 
     s = sub.add_parser("serve", help="run the host that tablets connect to / chạy máy chủ")

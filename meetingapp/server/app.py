@@ -13,26 +13,22 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request, WebSocket, WebSocketDisconnect
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, Response
 
 from meetingapp import __version__
 from meetingapp.domain import AttendanceMethod, Choice
 from meetingapp.errors import (
     InvalidValue,
-    MeetingAppError,
     NotFound,
 )
 from meetingapp.events import Event
-from meetingapp.i18n import tr
 from meetingapp.pins import hash_pin, verify_pin
 from meetingapp.server import models as m
-from meetingapp.server.auth import Device
+from meetingapp.server.auth import Device, format_code
 from meetingapp.server.deps import (
     ANYONE,
     BINARY_BODY,
     RUNNERS,
-    STATUS,
     Anyone,
     ApiError,
     Caller,
@@ -43,13 +39,14 @@ from meetingapp.server.deps import (
     allow,
     authenticate,
     language,
-    problem,
 )
 from meetingapp.server.documents import read_pdf_upload
 from meetingapp.server.face_routes import add_face_routes
 from meetingapp.server.host import Host
 from meetingapp.server.hub import Subscriber
+from meetingapp.server.limits import BodyLimit
 from meetingapp.server.minutes_routes import add_minutes_routes
+from meetingapp.server.problems import install as install_problem_handlers
 from meetingapp.server.speech_routes import add_speech_routes
 from meetingapp.server.writer import Writer
 from meetingapp.session import DelegateSpec, new_id
@@ -66,20 +63,8 @@ def create_app(host: Host) -> FastAPI:
     app = FastAPI(title="meetingapp host", version=__version__, lifespan=lifespan)
     app.state.host = host
 
-    @app.exception_handler(MeetingAppError)
-    async def on_error(request: Request, exc: MeetingAppError) -> JSONResponse:
-        status = getattr(exc, "status", None) or STATUS.get(type(exc), 400)
-        return problem(status, exc.message(language(request)), exc.key)
-
-    @app.exception_handler(RequestValidationError)
-    async def on_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        detail = f"{where}: {first.get('msg', '')}"
-        return problem(
-            422, tr("request.invalid", language(request), detail=detail), "request.invalid"
-        )
-
+    install_problem_handlers(app)
+    app.add_middleware(BodyLimit)  # outermost: counts body bytes before parsing or auth
     add_public_routes(app, host)
     add_setup_routes(app, host)
     add_session_routes(app, host)
@@ -107,13 +92,11 @@ def add_public_routes(app: FastAPI, host: Host) -> None:
     @app.post("/api/pair")
     async def pair(body: m.PairIn, request: Request) -> dict[str, Any]:
         where = request.client.host if request.client else "?"
-        wait = host.pair_limiter.blocked(where)
-        if wait:
-            raise ApiError(429, "auth.rate_limited", seconds=int(wait) + 1)
+        attempt = host.pair_limiter.acquire(address=where)  # counted before the code is tried
         code = host.codes.redeem(body.code)
         if code is None:
-            host.pair_limiter.fail(where)
             raise ApiError(401, "auth.bad_code")
+        attempt.succeeded()
         device = Device(new_id("dev"), code.role, body.device_name, code.delegate_id)
 
         def register(w: Writer) -> str:
@@ -139,7 +122,7 @@ def add_public_routes(app: FastAPI, host: Host) -> None:
     async def login(
         body: m.LoginIn, caller: Annotated[Caller, Depends(allow(Role.DELEGATE))]
     ) -> dict[str, Any]:
-        await check_pin(host, body.delegate_id, body.pin)
+        await check_pin(host, body.delegate_id, body.pin, caller.device.device_id)
 
         def bind(w: Writer) -> None:
             w.machine.device_bound(
@@ -161,11 +144,10 @@ def add_public_routes(app: FastAPI, host: Host) -> None:
         }
 
 
-async def check_pin(host: Host, delegate_id: str, pin: str) -> None:
-    """Verify a delegate's PIN, counting failures per delegate (a lock-out, never a retry)."""
-    wait = host.pin_limiter.blocked(delegate_id)
-    if wait:
-        raise ApiError(429, "auth.rate_limited", seconds=int(wait) + 1)
+async def check_pin(host: Host, delegate_id: str, pin: str, device_id: str) -> None:
+    """Verify a delegate's PIN. The attempt is counted (per delegate, per device and for the
+    whole host) before anything is awaited, so parallel guesses cannot slip past the limit."""
+    attempt = host.pin_limiter.acquire(delegate=delegate_id, device=device_id)
 
     def stored(w: Writer) -> str:
         d = w.machine.world.delegates.get(delegate_id)
@@ -175,9 +157,8 @@ async def check_pin(host: Host, delegate_id: str, pin: str) -> None:
 
     pin_hash = await _call(host, stored)
     if not pin_hash or not await asyncio.to_thread(verify_pin, pin, pin_hash):
-        host.pin_limiter.fail(delegate_id)
         raise ApiError(401, "auth.bad_pin")
-    host.pin_limiter.reset(delegate_id)
+    attempt.succeeded()
 
 
 def add_setup_routes(app: FastAPI, host: Host) -> None:
@@ -187,7 +168,7 @@ def add_setup_routes(app: FastAPI, host: Host) -> None:
             await _call(host, lambda w: _delegate_exists(w, body.delegate_id or ""))
         issued = host.codes.issue(body.role, body.delegate_id)
         return {
-            "code": issued.code,
+            "code": format_code(issued.code),
             "role": issued.role.value,
             "delegate_id": issued.delegate_id,
             "qr": host.pairing_uri(issued.code),
@@ -317,7 +298,7 @@ def add_session_routes(app: FastAPI, host: Host) -> None:
         if caller.device.role is Role.DELEGATE:  # self check-in needs the PIN
             if body.method is not AttendanceMethod.PIN or body.pin is None:
                 raise InvalidValue(field="pin", detail="required")
-            await check_pin(host, delegate_id, body.pin)
+            await check_pin(host, delegate_id, body.pin, caller.device.device_id)
         event = await _call(
             host,
             lambda w: w.machine.check_in(
