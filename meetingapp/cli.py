@@ -77,6 +77,20 @@ def cmd_verify_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trust(args: argparse.Namespace) -> int:
+    from meetingapp.server.trust import TrustStore
+
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
+    store = TrustStore(data_dir / "trust")
+    for pem in args.pem:
+        digest, subject = store.add(args.body, Path(pem).read_bytes())
+        print(f"{args.body}: {subject} ({digest[:16]}…)")
+    for body, subjects in store.listing().items():
+        for subject in subjects:
+            print(f"[{body}] {subject}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from meetingapp.demo_run import run_demo
 
@@ -393,6 +407,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="also check the chain against the log hash printed in these signed minutes",
     )
     s.set_defaults(func=cmd_verify_log)
+
+    s = sub.add_parser(
+        "trust", help="trust a CA for signed minutes of a body / tin cậy CA ký biên bản"
+    )
+    s.add_argument("pem", nargs="*", help="CA certificate(s) in PEM (none: list the anchors)")
+    s.add_argument("--body", default="all", help="body id (default: all bodies)")
+    s.add_argument("--data-dir", help="the host's data folder (default: settings)")
+    s.set_defaults(func=cmd_trust)
 
     s = sub.add_parser("serve", help="run the host that tablets connect to / chạy máy chủ")
     s.add_argument(
