@@ -206,6 +206,8 @@ def signature_reports(data: bytes, trust: list[bytes] | None = None) -> list[Sig
             )
             for sig in embedded
         ]
+    except Exception as exc:  # noqa: BLE001 - damaged signature bytes fail in asn1crypto & co
+        raise SigningError("sign.not_pdf", detail=f"{type(exc).__name__}") from exc
     finally:
         quiet.setLevel(old_level)
     for sig, status in statuses:

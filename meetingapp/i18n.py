@@ -287,8 +287,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{field} contains control or bidirectional-override characters.",
     },
     "face.too_large": {
-        "vi": "Ảnh quá lớn ({pixels} điểm ảnh; tối đa {limit}).",
-        "en": "The image is too large ({pixels} pixels; at most {limit}).",
+        "vi": "Ảnh quá lớn (tối đa {limit} điểm ảnh).",
+        "en": "The image is too large (at most {limit} pixels).",
     },
     "device.revoked": {
         "vi": "Đã thu hồi thiết bị {device_id}.",

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from attendance.errors import FaceError
 from meetingapp.errors import MeetingAppError
 from meetingapp.i18n import tr
 from meetingapp.server.deps import STATUS, language, problem
@@ -42,6 +43,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(MeetingAppError)
     async def on_error(request: Request, exc: MeetingAppError) -> JSONResponse:
         status = getattr(exc, "status", None) or STATUS.get(type(exc), 400)
+        if isinstance(exc, FaceError) and status == 400:
+            status = 422  # an image that cannot be used (damaged, a decompression bomb)
         return problem(status, scrub(exc.message(language(request))), exc.key)
 
     @app.exception_handler(RequestValidationError)
