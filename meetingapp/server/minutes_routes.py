@@ -180,6 +180,8 @@ def add_minutes_routes(app: FastAPI, host: Host) -> None:
         except SigningError as exc:
             raise ApiError(422, exc.key, **exc.params) from exc
         fields = [r.field for r in reports]
+        # the legal order and the next stage are the state machine's to decide
+        await host.writer.call(lambda w: w.machine.signing_stage(session_id, fields))
         digest, _ = await asyncio.to_thread(
             host.files.put, data, kind="minutes", suffix=".signed.pdf"
         )
