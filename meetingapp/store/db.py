@@ -27,6 +27,8 @@ def open_db(path: str | Path, *, create: bool = True) -> Database:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=FULL")
+        # deleted or overwritten content is zeroed, not left in free pages (secret ballots)
+        conn.execute("PRAGMA secure_delete=ON")
         db = Database(conn)
         if not create and "events" not in db.table_names():
             raise StoreError("db.not_sqlite", path=str(path))
