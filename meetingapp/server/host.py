@@ -20,6 +20,7 @@ from asr.transcribe import Progress
 from meetingapp import settings
 from meetingapp.errors import NotFound
 from meetingapp.events import Event
+from meetingapp.keys import private_dir
 from meetingapp.server.auth import Device, DeviceStore, PairingCodes
 from meetingapp.server.documents import count_pages
 from meetingapp.server.faces import CheckinAttempt, vault_for
@@ -47,7 +48,7 @@ class Host:
         addresses: list[str] | None = None,
         max_upload_mb: int = 50,
     ) -> None:
-        self.data_dir = data_dir
+        self.data_dir = private_dir(data_dir)  # 0700: database, recordings, keys, tokens
         self.bind, self.port = bind, port
         self.tls: TlsFiles = ensure_tls(data_dir / "tls", [bind, *(addresses or [])])
         self.devices = DeviceStore()
