@@ -75,11 +75,33 @@ def cmd_verify_log(args: argparse.Namespace) -> int:
     from meetingapp.store import EventLog, open_db
 
     report = EventLog(open_db(args.db, create=False)).verify()
-    if report.ok:
-        print(tr("log.ok", count=report.count, head=report.head))
-        return 0
-    print(tr("log.broken", seq=report.broken_seq, reason=tr(report.reason_key)), file=sys.stderr)
-    return 1
+    if not report.ok:
+        reason = tr(report.reason_key)
+        print(tr("log.broken", seq=report.broken_seq, reason=reason), file=sys.stderr)
+        return 1
+    print(tr("log.ok", count=report.count, head=report.head))
+    if args.against:
+        from meetingapp.anchor import check_against
+
+        anchor = check_against(Path(args.db), Path(args.against).read_bytes())
+        out = sys.stdout if anchor.ok else sys.stderr
+        print(tr(anchor.reason_key, hash=anchor.printed, seq=anchor.seq), file=out)
+        return 0 if anchor.ok else 1
+    return 0
+
+
+def cmd_trust(args: argparse.Namespace) -> int:
+    from meetingapp.server.trust import TrustStore
+
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
+    store = TrustStore(data_dir / "trust")
+    for pem in args.pem:
+        digest, subject = store.add(args.body, Path(pem).read_bytes())
+        print(f"{args.body}: {subject} ({digest[:16]}…)")
+    for body, subjects in store.listing().items():
+        for subject in subjects:
+            print(f"[{body}] {subject}")
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -395,7 +417,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("verify-log", help="check the event log's hash chain / kiểm tra nhật ký")
     s.add_argument("db", help="SQLite file")
+    s.add_argument(
+        "--against",
+        metavar="SIGNED.pdf",
+        help="also check the chain against the log hash printed in these signed minutes",
+    )
     s.set_defaults(func=cmd_verify_log)
+
+    s = sub.add_parser(
+        "trust", help="trust a CA for signed minutes of a body / tin cậy CA ký biên bản"
+    )
+    s.add_argument("pem", nargs="*", help="CA certificate(s) in PEM (none: list the anchors)")
+    s.add_argument("--body", default="all", help="body id (default: all bodies)")
+    s.add_argument("--data-dir", help="the host's data folder (default: settings)")
+    s.set_defaults(func=cmd_trust)
 
     s = sub.add_parser("serve", help="run the host that tablets connect to / chạy máy chủ")
     s.add_argument(

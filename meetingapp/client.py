@@ -445,6 +445,15 @@ class HostClient:
             raise HostError(502, "document.corrupt", "downloaded file does not match its hash")
         return resp.content
 
+    async def trust_ca(self, body_id: str, pem: bytes) -> dict[str, Any]:
+        """Trust a CA certificate for this body's signed minutes (``all``: every body)."""
+        return await self.request(
+            "POST",
+            f"/api/bodies/{body_id}/trust",
+            content=pem,
+            content_type="application/x-pem-file",
+        )
+
     async def upload_signed_minutes(self, sid: str, pdf: bytes) -> dict[str, Any]:
         """A copy signed on this machine; the host checks it before keeping it."""
         return await self.request(

@@ -534,6 +534,7 @@ class Demo:
             f"Minutes no. {final['number']:02d} finalised: {pdf.name}",
         )
         certs = await asyncio.to_thread(make_demo_certs, self.out / "chung-thu-demo")
+        await c.trust_ca(self.body, certs.ca.read_bytes())  # the body trusts the demo CA
         signed = signed_name(pdf)
         source = pdf
         for role, vi, en in (("secretary", "Thư ký", "Secretary"), ("chair", "Chủ tọa", "Chair")):

@@ -186,6 +186,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "does not link to the previous event",
     },
     "log.reason.seq": {"vi": "số thứ tự bị đứt", "en": "sequence number gap"},
+    "log.anchor.ok": {
+        "vi": "Khớp với biên bản đã ký: mã băm {hash} là sự kiện #{seq}.",
+        "en": "Matches the signed minutes: hash {hash} is event #{seq}.",
+    },
+    "log.anchor.missing": {
+        "vi": "Nhật ký đã bị viết lại: mã băm in trong biên bản đã ký ({hash}) không có trong "
+        "chuỗi.",
+        "en": "The log was rewritten: the hash printed in the signed minutes ({hash}) is not in "
+        "the chain.",
+    },
+    "log.anchor.no_hash": {
+        "vi": "Không tìm thấy mã băm nhật ký trong tệp PDF.",
+        "en": "No log hash found in the PDF.",
+    },
+    "log.anchor.not_signed": {
+        "vi": "Tệp PDF không có chữ ký số hợp lệ, hoặc đã bị sửa sau khi ký.",
+        "en": "The PDF has no valid signature, or was changed after signing.",
+    },
     "log.reason.unreadable": {"vi": "không đọc được nội dung", "en": "content cannot be read"},
     # store
     "db.not_found": {
@@ -236,6 +254,51 @@ MESSAGES: dict[str, dict[str, str]] = {
     "document.too_large": {
         "vi": "Tệp quá lớn (tối đa {limit_mb} MB).",
         "en": "The file is too large (at most {limit_mb} MB).",
+    },
+    # host: security (docs/security.md)
+    "request.too_large": {
+        "vi": "Nội dung yêu cầu quá lớn (tối đa {limit}).",
+        "en": "The request body is too large (at most {limit}).",
+    },
+    "request.malformed": {
+        "vi": "Không đọc được nội dung yêu cầu (JSON hỏng hoặc lồng quá sâu).",
+        "en": "The request body cannot be read (broken or too deeply nested JSON).",
+    },
+    "request.not_found": {
+        "vi": "Không có địa chỉ này trên máy chủ.",
+        "en": "There is no such address on the host.",
+    },
+    "request.method_not_allowed": {
+        "vi": "Địa chỉ này không nhận phương thức đó.",
+        "en": "This address does not accept that method.",
+    },
+    "request.error": {
+        "vi": "Yêu cầu không được chấp nhận (HTTP {status}).",
+        "en": "The request was not accepted (HTTP {status}).",
+    },
+    "server.error": {
+        "vi": "Máy chủ gặp lỗi ngoài dự kiến; thao tác chưa được thực hiện.",
+        "en": "The host hit an unexpected error; nothing was done.",
+    },
+    "recording.sealed": {
+        "vi": "Bài phát biểu đã kết thúc; bản ghi âm đã được niêm phong.",
+        "en": "The speech has ended; its recording is sealed.",
+    },
+    "minutes.untrusted": {
+        "vi": "Biên bản đã ký không được chấp nhận: {detail}",
+        "en": "The signed minutes are not accepted: {detail}",
+    },
+    "text.forbidden_chars": {
+        "vi": "{field} chứa ký tự điều khiển hoặc ký tự đảo chiều văn bản không được phép.",
+        "en": "{field} contains control or bidirectional-override characters.",
+    },
+    "face.too_large": {
+        "vi": "Ảnh quá lớn (tối đa {limit} điểm ảnh).",
+        "en": "The image is too large (at most {limit} pixels).",
+    },
+    "device.revoked": {
+        "vi": "Đã thu hồi thiết bị {device_id}.",
+        "en": "Device {device_id} has been revoked.",
     },
     # exports
     "export.no_libreoffice": {

@@ -20,12 +20,15 @@ from asr.transcribe import Progress
 from meetingapp import settings
 from meetingapp.errors import NotFound
 from meetingapp.events import Event
-from meetingapp.server.auth import Device, DeviceStore, PairingCodes, RateLimiter
+from meetingapp.keys import private_dir
+from meetingapp.server.auth import Device, DeviceStore, PairingCodes
 from meetingapp.server.documents import count_pages
 from meetingapp.server.faces import CheckinAttempt, vault_for
 from meetingapp.server.hub import Hub
+from meetingapp.server.ratelimit import PAIR_LIMITS, PIN_LIMITS, AttemptLimiter
 from meetingapp.server.speech import Job, TranscriptionQueue, hotwords_from, join_recording
 from meetingapp.server.tls import TlsFiles, ensure_tls
+from meetingapp.server.trust import TrustStore
 from meetingapp.server.writer import Writer
 from meetingapp.store.files import FileStore, atomic_write
 from meetingapp.store.lock import WriterLock
@@ -46,14 +49,15 @@ class Host:
         addresses: list[str] | None = None,
         max_upload_mb: int = 50,
     ) -> None:
-        self.data_dir = data_dir
+        self.data_dir = private_dir(data_dir)  # 0700: database, recordings, keys, tokens
         self.bind, self.port = bind, port
         self.tls: TlsFiles = ensure_tls(data_dir / "tls", [bind, *(addresses or [])])
         self.devices = DeviceStore()
         self.codes = PairingCodes()
-        self.pair_limiter = RateLimiter(limit=10, window_s=60)
-        self.pin_limiter = RateLimiter(limit=5, window_s=300)
+        self.pair_limiter = AttemptLimiter(PAIR_LIMITS)
+        self.pin_limiter = AttemptLimiter(PIN_LIMITS)
         self.files = FileStore(data_dir / "files")
+        self.trust = TrustStore(data_dir / "trust")
         self.max_upload_bytes = max_upload_mb * 2**20
         self.writer = Writer(data_dir / "meetingapp.db", self.devices)
         self.hub = Hub()
