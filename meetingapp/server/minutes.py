@@ -249,7 +249,7 @@ def render_final(
     else:
         render_docx(plan.model, docx, annex_lang=annex_lang)
     with tempfile.TemporaryDirectory(prefix="minutes-") as tmp:
-        plain = docx_to_pdf(docx, Path(tmp))
+        plain = docx_to_pdf(docx, Path(tmp), pdfa=True)  # the archival profile, PDF/A-2b
         pdf = out_dir / f"{plan.stem}.pdf"
         add_signature_fields(plain, pdf, seal=seal)
     return MinutesFiles(docx, pdf, plan.number, plan.year)
