@@ -280,10 +280,15 @@ def test_exports_and_record_package(tmp_path: Path) -> None:
     } <= names
     import hashlib
 
-    for name, digest in manifest["files"].items():
-        assert hashlib.sha256((tmp_path / "exp" / name).read_bytes()).hexdigest() == digest
+    with zipfile.ZipFile(package) as zf:
+        for name, digest in manifest["files"].items():
+            assert hashlib.sha256(zf.read(name)).hexdigest() == digest
+            if name != "event-log.jsonl":
+                assert (tmp_path / "exp" / name).read_bytes() == zf.read(name)
     assert log[-1]["hash"] == manifest["event_log_hash"]
-    assert all("pin_hash" not in e["payload"] for e in log)
+    assert [e["seq"] for e in log] == list(range(1, len(log) + 1))  # the chain from event 1
+    assert all("pin_hash" not in e.get("payload_json", "") for e in log)
+    assert any(e.get("elided") for e in log)  # the roster's events: hashes only
     with (tmp_path / "exp" / "bieu-quyet.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
     assert rows[1][1:5] == [
