@@ -83,6 +83,11 @@ def clean_scan(data: bytes, *, kind: Kind = "signature", seal_mm: float = SEAL_M
     lut = [min(255, round(max(0, paper - v) * 255 / (span * 0.8))) for v in range(256)]
     lut = [0 if a < 51 else a for a in lut]
     alpha = grey.point(lut)
+    inked = sum(alpha.point(lambda a: 255 if a else 0).histogram()[255:]) / (
+        alpha.width * alpha.height
+    )
+    if inked > 0.3:  # a photo or a filled shape, not strokes on paper
+        raise AppearanceError("appearance.not_strokes", percent=round(inked * 100))
     box = alpha.getbbox()
     if box is None:
         raise AppearanceError("appearance.no_ink")
@@ -93,12 +98,12 @@ def clean_scan(data: bytes, *, kind: Kind = "signature", seal_mm: float = SEAL_M
     if covered > 0.6:  # a photo or a filled shape, not strokes on paper
         raise AppearanceError("appearance.not_strokes", percent=round(covered * 100))
     pad = max(2, round(max(alpha.size) * 0.03))
-    alpha = ImageOps.expand(alpha, border=pad, fill=0)
-    if kind == "seal":
-        side = _px(seal_mm)
-        scale = side / max(alpha.size)
+    if kind == "seal":  # the ink's diameter is the seal's real size; the margin is extra
+        scale = _px(seal_mm) / max(alpha.size)
+        alpha = ImageOps.expand(alpha, border=pad, fill=0)
         colour = SEAL_RED
     else:
+        alpha = ImageOps.expand(alpha, border=pad, fill=0)
         w, h = (_px(x) for x in SIGNATURE_MM)
         scale = min(w / alpha.width, h / alpha.height)
         colour = INK_BLUE

@@ -415,13 +415,41 @@ def test_signing_with_a_pkcs11_token(tmp_path: Path) -> None:
     assert wrong.returncode == 2 and "Lỗi thiết bị ký số" in wrong.stderr
     assert "PinIncorrect" in wrong.stderr
     assert signed.read_bytes() == before
+    # the chair's handwritten signature, imported once into their profile (by their name as in
+    # the certificate) and used by every later signing, here with the key on a token
+    from exports.demo_art import signature_scan
+
+    (tmp_path / "scan.jpg").write_bytes(signature_scan("Nguyễn Văn An"))
+    data_dir = ["--data-dir", str(tmp_path / "profile")]
+    imported = subprocess.run(
+        [*run, "signature-image", str(tmp_path / "scan.jpg"), "--name", "Nguyễn Văn An"] + data_dir,
+        capture_output=True,
+        text=True,
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert "nguyen-van-an.png" in imported.stdout and "nguyen-van-an.preview.png" in imported.stdout
     right = subprocess.run(
-        [*run, "sign", str(signed), "--role", "chair", *token],
+        [*run, "sign", str(signed), "--role", "chair", *token, *data_dir],
         env={**env, "TOKEN_PIN": "1234"},
         capture_output=True,
         text=True,
     )
     assert right.returncode == 0, right.stderr
+    from meetingapp.pdfpages import render_page
+
+    pages = [render_page(signed, i, 600) for i in range(2)]
+
+    def ink(left: int, right: int) -> int:  # the image's blue (0, 45, 165), not the stamp's
+        return sum(
+            1
+            for page in pages
+            for p in page.crop((left, 0, right, page.height)).getdata()
+            if p[0] < 20 and 30 < p[1] < 60 and p[2] > 150
+        )
+
+    assert ink(0, 300) < 20  # the secretary's column: a text stamp (no image imported)
+    blue = ink(300, 600)  # the chair's column
+    assert blue > 300  # the blue signature image, drawn from the token signer's profile
     reports = signature_reports(signed.read_bytes(), [certs.ca.read_bytes()])
     assert [(r.field, r.signer, r.ok) for r in reports] == [
         ("ThuKy", "Lê Hoàng Dũng", True),
