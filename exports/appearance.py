@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import re
-import textwrap
 import unicodedata
 from pathlib import Path
 from typing import Any, Literal
@@ -22,7 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.images import PdfImage
-from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.pdf_utils.text import DEFAULT_TEXT_BOX_MARGIN, TextBoxStyle
 from pyhanko.stamp import StaticStampStyle, TextStampStyle
 
 from meetingapp.errors import MeetingAppError
@@ -35,7 +34,8 @@ SEAL_RED = (215, 25, 30)  # "màu đỏ"
 SEAL_MM = 38.0  # real size of a round seal of a commune/district body (36–40 mm)
 SIGNATURE_MM = (45.0, 20.0)  # the field under THƯ KÝ / CHỦ TỌA
 SEAL_TEXT_PT = 10
-SEAL_TEXT_MM = 12.0  # two or three lines of 10 pt under the seal
+SEAL_FIELD_MM = 62.0  # the seal's field: the seal (38 mm) and the lines of text under it
+SEAL_TEXT_MM = 21.0  # up to three lines of 10 pt (13 pt leading) under the seal, with margins
 STAMP_FONT = Path("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf")  # 1000 units/em
 MAX_PIXELS = 40_000_000
 FOLDER = "chu-ky"
@@ -194,8 +194,31 @@ def person_style(img: Image.Image) -> StaticStampStyle:
     )
 
 
+UNITS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
+
+
 def seal_text(organisation: str, when: str) -> str:
-    lines = textwrap.wrap(organisation, width=34) or [""]
+    """The organisation's name (on one line when it fits the seal's field in the stamp font
+    at 10 pt, else broken before the administrative unit: "Hội đồng nhân dân / tỉnh Lâm
+    Đồng") and the signing time."""
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(str(STAMP_FONT), SEAL_TEXT_PT)  # 1 px = 1 pt at this size
+    room = SEAL_FIELD_MM * MM - 2 * DEFAULT_TEXT_BOX_MARGIN - 2
+    name = " ".join(organisation.split())
+    parts = [name]
+    if font.getlength(name) > room:
+        lower = name.lower()
+        cut = min((i for u in UNITS if (i := lower.find(f" {u} ")) > 0), default=-1)
+        parts = [name[:cut], name[cut + 1 :]] if cut > 0 else [name]
+    lines: list[str] = []
+    for part in parts:  # any part still too long: word by word
+        start = len(lines)
+        for word in part.split():
+            if len(lines) > start and font.getlength(f"{lines[-1]} {word}") <= room:
+                lines[-1] = f"{lines[-1]} {word}"
+            else:
+                lines.append(word)
     return "\n".join([*lines, when])
 
 
@@ -207,7 +230,7 @@ def seal_style(img: Image.Image, organisation: str, when: str) -> TextStampStyle
         text_box_style=TextBoxStyle(
             font=GlyphAccumulatorFactory(str(STAMP_FONT)),
             font_size=SEAL_TEXT_PT,
-            text_color=(0.0, 0.0, 0.0),
+            leading=SEAL_TEXT_PT + 3,  # room for stacked Vietnamese diacritics (ồ, ỗ)
         ),
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MID,

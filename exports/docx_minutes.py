@@ -263,7 +263,7 @@ def _opening(doc: DocxDocument, m: MinutesModel) -> None:
 
 def _person(p: object) -> str:
     name, title = getattr(p, "name", ""), getattr(p, "title", "")
-    honorific = getattr(p, "honorific", "Ông/Bà")
+    honorific = getattr(p, "honorific", "") or L.HONORIFIC_NEUTRAL
     return f"{honorific} {name}" + (f", {title}" if title else "")
 
 

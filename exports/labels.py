@@ -29,6 +29,8 @@ SECTIONS = {
         "VI. BẾ MẠC",
     ),
 }
+# A person's honorific in the minutes when the roster gives none (never the literal "Ông/Bà")
+HONORIFIC_NEUTRAL = "Đồng chí"
 SECRETARY = "THƯ KÝ"
 CHAIR = "CHỦ TỌA"
 RECIPIENTS = "Nơi nhận:"

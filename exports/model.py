@@ -13,7 +13,7 @@ class Person:
     name: str
     title: str = ""
     unit: str = ""
-    honorific: str = "Ông/Bà"  # the roster has no gender; the clerk may edit the DOCX
+    honorific: str = ""  # "Ông" / "Bà" from the roster; empty: labels.HONORIFIC_NEUTRAL
 
 
 @dataclass(frozen=True)

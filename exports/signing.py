@@ -26,7 +26,14 @@ from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from exports.appearance import MM, SEAL_MM, SEAL_TEXT_MM, SIGNATURE_MM, stamp_style
+from exports.appearance import (
+    MM,
+    SEAL_FIELD_MM,
+    SEAL_MM,
+    SEAL_TEXT_MM,
+    SIGNATURE_MM,
+    stamp_style,
+)
 from meetingapp.atomic import atomic_write
 from meetingapp.errors import MeetingAppError
 
@@ -35,7 +42,6 @@ ORDER = ("ThuKy", "ChuToa", "DauCoQuan")
 ROLE_FIELD = {"secretary": "ThuKy", "chair": "ChuToa", "seal": "DauCoQuan"}
 ROLE_TITLE = {"secretary": "THƯ KÝ", "chair": "CHỦ TỌA", "seal": "ĐÓNG DẤU"}
 LABELS = {"ThuKy": "THƯ KÝ", "ChuToa": "CHỦ TỌA"}
-SEAL_FIELD_MM = 62.0  # wide enough for the signing time (~59 mm in 10 pt) under the seal
 ACCEPTED = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
 
 

@@ -98,6 +98,7 @@ class Delegate:
     seat: str = ""
     contact: str = ""
     pin_hash: str = ""
+    honorific: str = ""  # "Ông" / "Bà" from the roster; empty: the minutes use a neutral form
 
 
 @dataclass(frozen=True)
@@ -256,3 +257,4 @@ class DelegateSpec:
     contact: str = ""
     pin_hash: str = ""
     id: str = ""
+    honorific: str = ""  # "Ông" / "Bà" (roster.HONORIFICS), or empty

@@ -154,6 +154,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "roster.not_a_number": {"vi": "phải là số", "en": "must be a number"},
     "roster.too_long": {"vi": "dài quá {limit} ký tự", "en": "longer than {limit} characters"},
     "roster.pin_format": {"vi": "mã PIN phải gồm 4–8 chữ số", "en": "the PIN must be 4–8 digits"},
+    "roster.honorific": {
+        "vi": "danh xưng phải là Ông hoặc Bà (hoặc để trống)",
+        "en": "the honorific must be Ông or Bà (or empty)",
+    },
     "roster.missing_columns": {"vi": "thiếu cột: {columns}", "en": "missing column(s): {columns}"},
     "roster.unreadable": {
         "vi": "không đọc được tệp: {detail}",
@@ -363,8 +367,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The signed minutes {member} were not signed on the finalised PDF.",
     },
     "package.ok": {
-        "vi": "Hồ sơ HỢP LỆ: {files} tệp khớp danh mục, {signatures} chữ ký hợp lệ, nhật ký {events} sự kiện liền mạch đến mã băm in trong biên bản {printed}.",
-        "en": "Package VALID: {files} files match the manifest, {signatures} valid signatures, a log of {events} events unbroken up to the hash printed in the minutes {printed}.",
+        "vi": "Hồ sơ HỢP LỆ: {files} tệp khớp danh mục, {signatures} chữ ký hợp lệ, nhật ký {events} sự kiện liền mạch đến mã băm in trong biên bản {printed}",
+        "en": "Package VALID: {files} files match the manifest, {signatures} valid signatures, a log of {events} events unbroken up to the hash printed in the minutes {printed}",
     },
     # audio
     "audio.unreadable": {

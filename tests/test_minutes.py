@@ -455,3 +455,42 @@ def test_signing_with_a_pkcs11_token(tmp_path: Path) -> None:
         ("ThuKy", "Lê Hoàng Dũng", True),
         ("ChuToa", "Nguyễn Văn An", True),
     ]
+
+
+def test_the_record_speaks_the_councils_language(tmp_path: Path) -> None:
+    """Term number in the title, a neutral honorific when the roster gives none (never the
+    literal "Ông/Bà"), each document's type and number/symbol in section III."""
+    from dataclasses import replace
+
+    from exports.model import DocumentRef
+    from meetingapp.server.minutes import summary_text
+
+    assert (
+        summary_text("Kỳ họp thứ Năm", "Hội đồng nhân dân xã Tân Phú", "XI, 2021-2026")
+        == "Kỳ họp thứ Năm Hội đồng nhân dân xã Tân Phú khóa XI, nhiệm kỳ 2021-2026"
+    )
+    assert summary_text("Kỳ họp thứ Hai", "HĐND tỉnh X", "2021-2026").endswith(
+        "HĐND tỉnh X, nhiệm kỳ 2021-2026"
+    )
+    mt, _ = closed_meeting(tmp_path)
+    model = build_minutes(mt.machine.world, mt.session)
+    first = model.items[0] if model.items else None
+    doc = DocumentRef("Tờ trình kế hoạch đầu tư công năm 2027", "Tờ trình", "125/TTr-UBND")
+    if first is None:
+        from exports.model import ItemEntry
+        from meetingapp.domain import ItemKind
+
+        first = ItemEntry(1, "Kế hoạch đầu tư công", "UBND xã", ItemKind.REPORT)
+    model = replace(
+        model,
+        items=(replace(first, documents=(doc,)),),
+        chairs=(replace(model.chairs[0], honorific="Bà"),),
+        secretary=replace(model.chairs[0], name="Lê Hoàng Dũng"),  # the roster gave none
+    )
+    text = "\n".join(
+        p.text for p in Document(str(render_docx(model, tmp_path / "m.docx"))).paragraphs
+    )
+    assert "Ông/Bà" not in text
+    assert f"Chủ trì (chủ tọa): Bà {model.chairs[0].name}" in text
+    assert "Thư ký (người ghi biên bản): Đồng chí Lê Hoàng Dũng" in text
+    assert "Tờ trình số 125/TTr-UBND: Tờ trình kế hoạch đầu tư công năm 2027" in text

@@ -155,3 +155,23 @@ def test_cli_import_roster_reports_line_numbers(tmp_path: Path) -> None:
         [*run, "import-roster", str(db), str(good)], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0 and "Đã nhập 1 đại biểu" in result.stdout
+
+
+def test_the_honorific_column_is_read_and_checked(tmp_path: Path) -> None:
+    from meetingapp.roster import parse_roster
+
+    rows = [
+        ["Họ và tên", "Danh xưng"],
+        ["Nguyễn Văn An", "Ông"],
+        ["Trần Thị Bích Ngọc", "bà"],
+        ["Lê Hoàng Dũng", ""],
+        ["Phạm Thị Hương", "Nữ"],
+    ]
+    specs = parse_roster(rows)
+    assert [s.honorific for s in specs] == ["Ông", "Bà", "", "Bà"]
+    with pytest.raises(RosterImportError) as err:
+        parse_roster([["Họ và tên", "Danh xưng"], ["A", "Ông"], ["B", "Cụ"]])
+    assert [(r.line, r.field, r.detail_key) for r in err.value.rows] == [
+        (3, "danh xưng", "roster.honorific")
+    ]
+    assert "danh xưng phải là Ông hoặc Bà" in err.value.message("vi")

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,25 @@ from meetingapp.wire import public_payload
 def _person(d: Delegate | None, fallback: str = "") -> Person:
     if d is None:
         return Person(fallback)
-    return Person(d.full_name, d.title, d.unit)
+    return Person(d.full_name, d.title, d.unit, d.honorific)
+
+
+# "XI, 2021-2026" or "khóa XI, nhiệm kỳ 2021-2026": the council's term number and years
+TERM_RE = re.compile(
+    r"^\s*(?:khóa\s+)?(?P<number>[IVXLCDM]+|\d+)\s*[,;]\s*(?:nhiệm kỳ\s+)?"
+    r"(?P<years>\d{4}\s*[-–]\s*\d{4})\s*$",
+    re.IGNORECASE,
+)
+
+
+def summary_text(title: str, body_name: str, term: str) -> str:
+    """The line under BIÊN BẢN: "Kỳ họp thứ Năm Hội đồng nhân dân xã Tân Phú khóa XI,
+    nhiệm kỳ 2021-2026" (the term as "XI, 2021-2026"; years alone give no "khóa")."""
+    found = TERM_RE.match(unicodedata.normalize("NFC", term))
+    if found:
+        number = found["number"].upper()
+        return f"{title} {body_name} khóa {number}, nhiệm kỳ {found['years']}"
+    return f"{title} {body_name}" + (f", nhiệm kỳ {term}" if term else "")
 
 
 def issuer_lines(kind_label: str, body_name: str) -> tuple[str, ...]:
@@ -63,7 +83,7 @@ def build_minutes(
     heads = world.headcount(session_id)
     present = rec.present_ids()
     delegates = world.delegates
-    summary = f"{rec.session.title} {body.name}" + (f", nhiệm kỳ {body.term}" if body.term else "")
+    summary = summary_text(rec.session.title, body.name, rec.session.term or body.term)
     absent = [d for d in roster if d.id not in present]
     return MinutesModel(
         body_kind=body.kind,

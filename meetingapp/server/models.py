@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, ItemKind, TotalBasis
@@ -47,6 +49,7 @@ class DelegateIn(Strict):
     contact: str = Field("", max_length=200)
     pin: str | None = Field(None, pattern=r"^\d{4,8}$")
     id: str = Field("", max_length=64)
+    honorific: Literal["", "Ông", "Bà"] = ""  # empty: a neutral form in the minutes
 
 
 class DelegatesIn(Strict):
