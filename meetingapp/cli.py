@@ -415,7 +415,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--kind", choices=[k.value for k in BodyKind], default="hdnd")
     s.add_argument("--name", required=True, help='e.g. "Hội đồng nhân dân tỉnh Lâm Đồng"')
     s.add_argument("--seats", type=int, required=True, help="total number of delegates")
-    s.add_argument("--term", default="", help='e.g. "2021-2026"')
+    s.add_argument(
+        "--term", default="", help='e.g. "2021-2026", or "X, 2021-2026" for "khóa X" in the minutes'
+    )
     s.add_argument(
         "--total-basis",
         choices=[t.value for t in TotalBasis],

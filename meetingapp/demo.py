@@ -210,9 +210,12 @@ class Demo:
         roster_csv = self.out / "roster.csv"
         with roster_csv.open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
-            w.writerow(["Mã", "Họ và tên", "Chức vụ", "Đơn vị", "Ghế", "PIN"])
+            w.writerow(["Mã", "Danh xưng", "Họ và tên", "Chức vụ", "Đơn vị", "Ghế", "PIN"])
             for i, (name, title, unit) in enumerate(script.NAMES):
-                w.writerow([f"DB{i + 1:02d}", name, title, unit, str(i + 1), script.pin_of(i)])
+                honorific = script.HONORIFICS[i]
+                w.writerow(
+                    [f"DB{i + 1:02d}", honorific, name, title, unit, str(i + 1), script.pin_of(i)]
+                )
         self.ids = await c.add_delegates(self.body, delegates_from_file(roster_csv))
         self.step_say(
             f"{script.BODY_NAME}: nhập {len(self.ids)} đại biểu từ {roster_csv.name}",

@@ -83,7 +83,7 @@ class Body:
     kind: BodyKind
     name: str  # e.g. "Hội đồng nhân dân tỉnh Lâm Đồng"
     total_seats: int
-    term: str = ""  # e.g. "2021-2026"
+    term: str = ""  # e.g. "2021-2026", or "XI, 2021-2026" (khóa XI) for the minutes' title
     total_basis: TotalBasis = TotalBasis.ELECTED
     rules: dict[str, str] = field(default_factory=dict)  # purpose -> rule name, see rules.py
 

@@ -57,6 +57,8 @@ def test_the_demo_meeting_end_to_end(tmp_path: Path) -> None:
     minutes = subprocess.run(["pdftotext", str(signed), "-"], capture_output=True, text=True).stdout
     flat = " ".join(minutes.split())
     assert "có mặt: 10/12; vắng mặt: 2" in flat
+    assert "Hội đồng nhân dân xã Tân Phú khóa XI, nhiệm kỳ 2021-2026" in flat  # the term
+    assert "Tờ trình số 125/TTr-UBND" in flat  # section III: type and number/symbol
     for speaker, _item, _text in script.SPEECHES:
         assert f"Đại biểu {script.NAMES[speaker][0]}" in flat
     assert "Tán thành: 8/12 đại biểu, chiếm 66,67% tổng số đại biểu" in flat
