@@ -175,3 +175,16 @@ def test_the_honorific_column_is_read_and_checked(tmp_path: Path) -> None:
         (3, "danh xưng", "roster.honorific")
     ]
     assert "danh xưng phải là Ông hoặc Bà" in err.value.message("vi")
+
+
+def test_the_honorific_reaches_the_roster_and_survives_a_replay(tmp_path: Path, machine) -> None:  # type: ignore[no-untyped-def]
+    m, body = machine
+    f = write(
+        tmp_path / "ds.csv",
+        "Mã,Danh xưng,Họ và tên\nA1,Bà,Nguyễn Thị Ánh Tuyết\nA2,,Trần Văn Đông\n",
+    )
+    import_roster(m, body, f)
+    assert m.world.delegates["A1"].honorific == "Bà"
+    assert m.world.delegates["A2"].honorific == ""
+    again = SessionMachine(open_db(tmp_path / "r.db", create=False))  # the log replayed
+    assert again.world.delegates["A1"].honorific == "Bà"
