@@ -63,6 +63,7 @@ class MotionEntry:
     rule_label: str
     named: dict[Choice, tuple[str, ...]] | None = None  # names per choice (open ballots)
     secret: SecretCounts | None = None
+    resolution: str = ""  # "01/NQ-HĐND" when it passed and issues a resolution
 
 
 @dataclass(frozen=True)

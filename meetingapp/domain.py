@@ -223,6 +223,9 @@ class Motion:
     participants: frozenset[str] = frozenset()  # who cast a ballot (all forms but hands)
     hands: Tally | None = None  # counts entered by the secretary for a show of hands
     result: MotionResult | None = None
+    resolution: bool = False  # adopting it issues a resolution (nghị quyết)
+    resolution_number: int | None = None  # assigned when it passes: per body and year
+    resolution_year: int | None = None
 
 
 @dataclass(frozen=True)

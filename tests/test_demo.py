@@ -59,6 +59,9 @@ def test_the_demo_meeting_end_to_end(tmp_path: Path) -> None:
     assert "có mặt: 10/12; vắng mặt: 2" in flat
     assert "Hội đồng nhân dân xã Tân Phú khóa XI, nhiệm kỳ 2021-2026" in flat  # the term
     assert "Tờ trình số 125/TTr-UBND" in flat  # section III: type and number/symbol
+    assert "Chủ trì (chủ tọa): Ông Nguyễn Văn An" in flat  # honorific from the roster
+    assert "Thông qua Nghị quyết số 01/NQ-HĐND." in flat  # the resolution that passed
+    assert "Nghị quyết số 02" not in flat  # the one that failed has no number
     for speaker, _item, _text in script.SPEECHES:
         assert f"Đại biểu {script.NAMES[speaker][0]}" in flat
     assert "Tán thành: 8/12 đại biểu, chiếm 66,67% tổng số đại biểu" in flat

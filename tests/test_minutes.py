@@ -495,3 +495,57 @@ def test_the_record_speaks_the_councils_language(tmp_path: Path) -> None:
     assert f"Chủ trì (chủ tọa): Bà {model.chairs[0].name}" in text
     assert "Thư ký (người ghi biên bản): Đồng chí Lê Hoàng Dũng" in text
     assert "Tờ trình số 125/TTr-UBND: Tờ trình kế hoạch đầu tư công năm 2027" in text
+
+
+def test_resolution_numbers_per_body_and_year_in_section_v_and_the_annex(tmp_path: Path) -> None:
+    """A resolution that passes gets the body's next number of the year; one that fails, or a
+    motion that issues no resolution, gets none; numbers survive a replay of the log."""
+    from meetingapp.domain import AttendanceMethod, BallotForm, Choice, ItemKind
+    from meetingapp.session import SessionMachine
+    from meetingapp.store import open_db
+
+    mt, _ = closed_meeting(tmp_path)  # its item is a report: its motions issue no resolution
+    m = mt.machine
+    assert all(x.resolution_number is None for x in m.record(mt.session).motions.values())
+    sid = m.create_session(
+        body_id=mt.body, number=2, title="Kỳ họp thứ Hai", chair_panel=[mt.delegates[0]]
+    )
+    item = m.add_agenda_item(sid, title="Dự thảo nghị quyết", kind=ItemKind.RESOLUTION)
+    m.open_session(sid)
+    m.start_roll_call(sid)
+    for did in mt.delegates[:10]:
+        m.check_in(sid, did, method=AttendanceMethod.PIN)
+    m.close_roll_call(sid)
+    m.start_item(sid, item)
+    ids = []
+    for title, yes in (("Nghị quyết A", 9), ("Nghị quyết B", 3), ("Nghị quyết C", 8)):
+        motion = m.open_motion(sid, title=title, form=BallotForm.ELECTRONIC)
+        for i, did in enumerate(mt.delegates[:10]):
+            m.cast_ballot(sid, motion, did, Choice.YES if i < yes else Choice.NO)
+        m.close_motion(sid, motion)
+        ids.append(motion)
+    procedural = m.open_motion(
+        sid, title="Thông qua chương trình", form=BallotForm.ELECTRONIC, resolution=False
+    )
+    for did in mt.delegates[:10]:
+        m.cast_ballot(sid, procedural, did, Choice.YES)
+    m.close_motion(sid, procedural)
+    m.close_session(sid)
+    motions = m.record(sid).motions
+    year = int(motions[ids[0]].closed_at[:4])
+    assert [motions[i].resolution_number for i in ids] == [1, None, 2]
+    assert motions[ids[0]].resolution_year == year
+    assert motions[procedural].resolution_number is None
+    assert m.next_resolution_number(mt.body, year) == 3
+    replayed = SessionMachine(open_db(mt.db_path, create=False))
+    assert [replayed.record(sid).motions[i].resolution_number for i in ids] == [1, None, 2]
+
+    model = build_minutes(m.world, sid)
+    assert [x.resolution for x in model.motions] == ["01/NQ-HĐND", "", "02/NQ-HĐND", ""]
+    text = "\n".join(
+        p.text for p in Document(str(render_docx(model, tmp_path / "m.docx"))).paragraphs
+    )
+    assert "Thông qua Nghị quyết số 01/NQ-HĐND." in text  # section V
+    assert "Thông qua Nghị quyết số 02/NQ-HĐND." in text
+    assert "1. Nghị quyết A (Nghị quyết số 01/NQ-HĐND)" in text  # annex III
+    assert "Nghị quyết số 03" not in text

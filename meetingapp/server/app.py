@@ -454,6 +454,7 @@ def add_vote_routes(app: FastAPI, host: Host) -> None:
                 rule=body.rule,
                 item_id=body.item_id,
                 allow_change=body.allow_change,
+                resolution=body.resolution,
                 actor=caller.actor,
             ),
         )

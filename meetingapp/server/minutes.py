@@ -151,6 +151,7 @@ def _speeches(rec: SessionRecord, delegates: dict[str, Delegate]) -> tuple[Speec
 
 def _motions(world: World, rec: SessionRecord) -> tuple[MotionEntry, ...]:
     body_rules = world.rules[rec.session.body_id]
+    body_kind = world.bodies[rec.session.body_id].kind
     entries = []
     for m in rec.motions.values():
         if m.state is not MotionState.CLOSED or m.result is None:
@@ -191,6 +192,11 @@ def _motions(world: World, rec: SessionRecord) -> tuple[MotionEntry, ...]:
                 rule.label_vi if rule else r.rule,
                 named,
                 secret,
+                resolution=(
+                    f"{m.resolution_number:02d}/{labels.RESOLUTION_SYMBOL[body_kind]}"
+                    if m.resolution_number is not None
+                    else ""
+                ),
             )
         )
     return tuple(entries)

@@ -131,6 +131,7 @@ class MotionIn(Strict):
     rule: str = Field("majority_of_total", min_length=1, max_length=64)
     item_id: str | None = Field(None, max_length=64)
     allow_change: bool = True
+    resolution: bool | None = None  # issues a numbered resolution when it passes (default: by item)
 
 
 class BallotIn(Strict):
