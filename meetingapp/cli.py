@@ -192,6 +192,7 @@ def _secret(env: str | None, prompt: str) -> str:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
+    from exports.appearance import load_image, profile_path
     from exports.signing import load_pkcs11, load_pkcs12, sign_minutes, signed_name
 
     if args.p12:
@@ -202,8 +203,39 @@ def cmd_sign(args: argparse.Namespace) -> int:
             args.pkcs11_lib, token_label=args.token_label, key_label=args.key_label, pin=pin
         )
     out = Path(args.out) if args.out else signed_name(Path(args.pdf))
-    report = sign_minutes(Path(args.pdf), args.role, signer, out=out, timestamp_url=args.tsa)
+    image = None
+    if args.image:
+        image = load_image(Path(args.image))
+    elif not args.text_stamp and signer.signing_cert is not None:
+        who = signer.signing_cert.subject.native.get("common_name", "")
+        data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
+        kept = profile_path(data_dir, who) if who else None
+        if kept is not None and kept.exists():  # the image imported with signature-image
+            image = load_image(kept)
+    report = sign_minutes(
+        Path(args.pdf),
+        args.role,
+        signer,
+        out=out,
+        timestamp_url=args.tsa,
+        image=image,
+        organisation=args.organisation or "",
+    )
     print(f"{report.field}: {report.signer} — {report.signed_at} → {out}")
+    return 0
+
+
+def cmd_signature_image(args: argparse.Namespace) -> int:
+    from exports.appearance import import_image, load_image, preview
+
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
+    kind = "seal" if args.seal else "signature"
+    stored = import_image(Path(args.scan), data_dir, args.name, kind=kind, seal_mm=args.seal_mm)
+    print(stored)
+    shown = Path(args.preview) if args.preview else stored.with_suffix(".preview.png")
+    preview(load_image(stored), kind=kind).save(shown)
+    vi = current_language() == "vi"
+    print(("Xem trước để xác nhận: " if vi else "Preview to confirm: ") + str(shown))
     return 0
 
 
@@ -238,6 +270,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from meetingapp.server.minutes import export_session
+    from meetingapp.store.files import FileStore
 
     machine = _machine(args.db, None)  # reads only: allowed beside a running host
     package = export_session(
@@ -245,9 +278,29 @@ def cmd_export(args: argparse.Namespace) -> int:
         _session_id(machine, args.session),
         Path(args.out),
         signed_pdf=Path(args.signed) if args.signed else None,
+        files=FileStore(Path(args.data_dir) / "files") if args.data_dir else None,
     )
     print(package)
     return 0
+
+
+def cmd_verify_package(args: argparse.Namespace) -> int:
+    from meetingapp.package import verify_package
+
+    trust = [Path(p).read_bytes() for p in args.trust]
+    report = verify_package(Path(args.zip), trust)
+    lang = current_language()
+    if report.ok:
+        print(report.message(lang))
+        if not trust:
+            print(
+                "(Chưa kiểm tra độ tin cậy của chứng thư: thêm --trust CA.pem)"
+                if lang == "vi"
+                else "(Certificate trust not checked: add --trust CA.pem)"
+            )
+        return 0
+    print(report.message(lang), file=sys.stderr)
+    return 1
 
 
 def cmd_demo_certs(args: argparse.Namespace) -> int:
@@ -400,7 +453,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--kind", choices=[k.value for k in BodyKind], default="hdnd")
     s.add_argument("--name", required=True, help='e.g. "Hội đồng nhân dân tỉnh Lâm Đồng"')
     s.add_argument("--seats", type=int, required=True, help="total number of delegates")
-    s.add_argument("--term", default="", help='e.g. "2021-2026"')
+    s.add_argument(
+        "--term", default="", help='e.g. "2021-2026", or "X, 2021-2026" for "khóa X" in the minutes'
+    )
     s.add_argument(
         "--total-basis",
         choices=[t.value for t in TotalBasis],
@@ -476,7 +531,31 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--pin-env", help="read the token PIN from this variable")
     s.add_argument("--tsa", help="RFC 3161 timestamp server URL (PAdES B-T); none: B-B")
     s.add_argument("--out", help="where to write (default: BB-….signed.pdf beside it)")
+    s.add_argument(
+        "--image",
+        help="signature (or seal) PNG; default: the one imported with signature-image for "
+        "the certificate's name, else a text stamp",
+    )
+    s.add_argument("--text-stamp", action="store_true", help="a text stamp even if an image exists")
+    s.add_argument("--organisation", help="name printed under the seal (default: certificate's)")
+    s.add_argument("--data-dir", help="where imported images are kept (default: settings)")
     s.set_defaults(func=cmd_sign)
+
+    s = sub.add_parser(
+        "signature-image",
+        help="import a scanned signature or seal for signing / nhập ảnh chữ ký, con dấu",
+    )
+    s.add_argument("scan", help="scan or photo of the signature (or seal) on white paper")
+    s.add_argument(
+        "--name",
+        required=True,
+        help="the signer as in their certificate (or the body, for the seal)",
+    )
+    s.add_argument("--seal", action="store_true", help="a seal: red, at its real size")
+    s.add_argument("--seal-mm", type=float, default=38.0, help="seal diameter in mm (36–40)")
+    s.add_argument("--preview", help="where to write the preview PNG (default: beside it)")
+    s.add_argument("--data-dir", help="where images are kept (default: settings)")
+    s.set_defaults(func=cmd_signature_image)
 
     s = sub.add_parser("verify", help="verify the signatures of a PDF / kiểm tra chữ ký số")
     s.add_argument("pdf", help="signed PDF")
@@ -488,7 +567,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--session", help="session id (needed when there are several)")
     s.add_argument("--out", default=".", help="output folder")
     s.add_argument("--signed", help="the signed minutes PDF to put in the record package")
+    s.add_argument(
+        "--data-dir",
+        help="the host's data folder: adds the signed minutes, the DOCX and the recordings",
+    )
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser(
+        "verify-package",
+        help="check a record package offline: signatures, log chain, every file / kiểm tra hồ sơ",
+    )
+    s.add_argument("zip", help="the record package (…-ho-so.zip)")
+    s.add_argument("--trust", action="append", default=[], help="trusted CA certificate (PEM)")
+    s.set_defaults(func=cmd_verify_package)
 
     s = sub.add_parser("run", help="the desktop/tablet app (Qt) / mở ứng dụng")
     s.add_argument(

@@ -323,8 +323,16 @@ class HostClient:
         *,
         rule: str = "majority_of_total",
         allow_change: bool = True,
+        resolution: bool | None = None,
     ) -> str:
-        body = {"title": title, "form": form.value, "rule": rule, "allow_change": allow_change}
+        body: dict[str, Any] = {
+            "title": title,
+            "form": form.value,
+            "rule": rule,
+            "allow_change": allow_change,
+        }
+        if resolution is not None:  # else the host decides by the agenda item's kind
+            body["resolution"] = resolution
         return (await self.post(self._s(sid, "/motions"), body))["id"]
 
     async def cast_ballot(

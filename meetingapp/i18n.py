@@ -154,6 +154,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "roster.not_a_number": {"vi": "phải là số", "en": "must be a number"},
     "roster.too_long": {"vi": "dài quá {limit} ký tự", "en": "longer than {limit} characters"},
     "roster.pin_format": {"vi": "mã PIN phải gồm 4–8 chữ số", "en": "the PIN must be 4–8 digits"},
+    "roster.honorific": {
+        "vi": "danh xưng phải là Ông hoặc Bà (hoặc để trống)",
+        "en": "the honorific must be Ông or Bà (or empty)",
+    },
     "roster.missing_columns": {"vi": "thiếu cột: {columns}", "en": "missing column(s): {columns}"},
     "roster.unreadable": {
         "vi": "không đọc được tệp: {detail}",
@@ -357,6 +361,83 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sign.earlier_invalid": {
         "vi": "Chữ ký {field} trước đó không còn hợp lệ; không ký tiếp.",
         "en": "The earlier signature {field} no longer validates; not signing.",
+    },
+    "appearance.bad_image": {
+        "vi": "Không đọc được ảnh chữ ký/con dấu: {detail}",
+        "en": "Cannot read the signature/seal image: {detail}",
+    },
+    "appearance.too_large": {
+        "vi": "Ảnh quá lớn ({pixels} điểm ảnh); hãy quét ở 300–600 dpi.",
+        "en": "The image is too large ({pixels} pixels); scan at 300–600 dpi.",
+    },
+    "appearance.no_ink": {
+        "vi": "Không thấy nét mực trên ảnh (ảnh trắng hoặc quá mờ).",
+        "en": "No ink found in the image (blank or too faint).",
+    },
+    "appearance.not_strokes": {
+        "vi": "Ảnh không giống chữ ký trên giấy trắng ({percent}% bị phủ kín); hãy chụp/quét chữ ký trên nền giấy trắng.",
+        "en": "The image does not look like a signature on white paper ({percent}% covered); scan or photograph it on white paper.",
+    },
+    "appearance.bad_name": {
+        "vi": "Tên hồ sơ không hợp lệ: “{name}”.",
+        "en": "Invalid profile name: “{name}”.",
+    },
+    # record package
+    "package.unreadable": {
+        "vi": "Không mở được hồ sơ {name}: {detail}",
+        "en": "Cannot open the package {name}: {detail}",
+    },
+    "package.no_manifest": {
+        "vi": "Hồ sơ không có manifest.json (danh mục mã băm).",
+        "en": "The package has no manifest.json (hash list).",
+    },
+    "package.missing": {
+        "vi": "Thiếu tệp {member} có trong danh mục.",
+        "en": "The member {member} listed in the manifest is missing.",
+    },
+    "package.unlisted": {
+        "vi": "Tệp {member} không có trong danh mục mã băm.",
+        "en": "The member {member} is not in the manifest.",
+    },
+    "package.hash": {
+        "vi": "Tệp {member} đã bị thay đổi: mã SHA-256 khác danh mục.",
+        "en": "The member {member} was changed: its SHA-256 differs from the manifest.",
+    },
+    "package.no_signed": {
+        "vi": "Hồ sơ không có biên bản đã ký số.",
+        "en": "The package holds no signed minutes.",
+    },
+    "package.signature": {
+        "vi": "Chữ ký {field} trong {member} không hợp lệ ({detail}).",
+        "en": "The signature {field} in {member} is not valid ({detail}).",
+    },
+    "package.log": {
+        "vi": "Nhật ký sự kiện {member} hỏng tại sự kiện {seq}: {reason}",
+        "en": "The event log {member} breaks at event {seq}: {reason}",
+    },
+    "package.log_hash": {
+        "vi": "Mã băm nhật ký in trong biên bản ({printed}) không có trong nhật ký {member}.",
+        "en": "The log hash printed in the minutes ({printed}) is not in the event log {member}.",
+    },
+    "package.no_printed_hash": {
+        "vi": "Không tìm thấy mã băm nhật ký trong biên bản {member}.",
+        "en": "No event-log hash found in the minutes {member}.",
+    },
+    "package.audio": {
+        "vi": "Bản ghi âm {member} không phải bản đã ghi trong nhật ký trước khi lập biên bản.",
+        "en": "The recording {member} is not one the log recorded before the minutes were made.",
+    },
+    "package.docx": {
+        "vi": "Tệp {member} không phải bản DOCX đã hoàn tất (mã băm khác nhật ký).",
+        "en": "{member} is not the finalised DOCX (its hash differs from the log).",
+    },
+    "package.not_finalised": {
+        "vi": "Biên bản ký số {member} không được ký trên bản PDF đã hoàn tất.",
+        "en": "The signed minutes {member} were not signed on the finalised PDF.",
+    },
+    "package.ok": {
+        "vi": "Hồ sơ HỢP LỆ: {files} tệp khớp danh mục, {signatures} chữ ký hợp lệ, nhật ký {events} sự kiện liền mạch đến mã băm in trong biên bản {printed}",
+        "en": "Package VALID: {files} files match the manifest, {signatures} valid signatures, a log of {events} events unbroken up to the hash printed in the minutes {printed}",
     },
     # audio
     "audio.unreadable": {

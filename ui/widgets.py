@@ -41,16 +41,10 @@ QListWidget, QTableWidget { font-size: 15px; }
 
 
 def render_page(pdf: Path, index: int, width: int) -> QImage:
-    """One page as an image ``width`` pixels wide (pypdfium2 also draws signature stamps)."""
-    import pypdfium2 as pdfium
+    """One page as an image ``width`` pixels wide, signature appearances drawn."""
+    from meetingapp.pdfpages import render_page as draw
 
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        page = doc[index]
-        scale = width / page.get_width()
-        pil = page.render(scale=scale, may_draw_forms=True).to_pil().convert("RGB")
-    finally:
-        doc.close()
+    pil = draw(pdf, index, width)
     data = pil.tobytes()
     img = QImage(data, pil.width, pil.height, pil.width * 3, QImage.Format.Format_RGB888)
     return img.copy()  # own the pixels: ``data`` goes away
