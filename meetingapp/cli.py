@@ -89,12 +89,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from meetingapp.server.host import serve
+    from meetingapp import lan
+    from meetingapp.server.host import Host, serve
+
+    def started(host: Host) -> None:
+        print(f"meetingapp host: {', '.join(host.lan_urls)} — {data_dir}", flush=True)
 
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
-    print(f"meetingapp host: https://{args.bind}:{args.port} — {data_dir}", flush=True)
-    serve(data_dir, bind=args.bind, port=args.port, addresses=args.address)
+    serve(
+        data_dir,
+        bind=lan.resolve_bind(args.bind),
+        port=args.port,
+        addresses=args.address,
+        advertise=not args.no_mdns,
+        on_start=started,
+    )
     return 0
 
 
@@ -385,7 +395,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--bind",
         default="127.0.0.1",
-        help="address to listen on (0.0.0.0 for the whole LAN; default 127.0.0.1)",
+        help="address or interface (eth0, wlan0) to listen on; 0.0.0.0: every interface "
+        "(default 127.0.0.1: this machine only)",
     )
     s.add_argument("--port", type=int, default=8443, help="HTTPS port (0: any free port)")
     s.add_argument(
@@ -395,6 +406,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="extra LAN address or name for the certificate (repeatable)",
     )
     s.add_argument("--data-dir", help="database, files and certificates (default: settings)")
+    s.add_argument(
+        "--no-mdns",
+        action="store_true",
+        help="do not advertise the host on the LAN (DNS-SD/mDNS _meetingapp._tcp)",
+    )
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("minutes", help="compile the draft minutes (DOCX + PDF) / lập dự thảo")

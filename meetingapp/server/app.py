@@ -49,6 +49,7 @@ from meetingapp.server.documents import read_pdf_upload
 from meetingapp.server.face_routes import add_face_routes
 from meetingapp.server.host import Host
 from meetingapp.server.hub import Subscriber
+from meetingapp.server.lan_routes import add_lan_routes
 from meetingapp.server.minutes_routes import add_minutes_routes
 from meetingapp.server.speech_routes import add_speech_routes
 from meetingapp.server.writer import Writer
@@ -88,6 +89,7 @@ def create_app(host: Host) -> FastAPI:
     add_face_routes(app, host)
     add_speech_routes(app, host)
     add_minutes_routes(app, host)
+    add_lan_routes(app, host)
     return app
 
 
