@@ -108,6 +108,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pairing_sheet(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from meetingapp.client import HostClient
+    from meetingapp.pairing_sheet import make_sheet
+
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
+
+    async def run() -> dict[str, object]:
+        async with HostClient.from_host_json(data_dir, console=True, lang=current_language()) as c:
+            return await make_sheet(c, Path(args.out), ttl_min=args.ttl, lang=current_language())
+
+    sheet = asyncio.run(run())
+    print(f"{args.out}: {len(sheet['cards'])}")  # type: ignore[arg-type]
+    return 0
+
+
 def _machine(db: str) -> SessionMachine:
     from meetingapp.session import SessionMachine
     from meetingapp.store import open_db
@@ -413,6 +430,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=cmd_serve)
 
+    s = sub.add_parser(
+        "pairing-sheet", help="print one pairing QR card per delegate (PDF) / phiếu ghép máy"
+    )
+    s.add_argument("--out", default="phieu-ghep-may.pdf", help="PDF to write")
+    s.add_argument("--ttl", type=int, default=180, help="minutes the codes stay valid (≤ 1440)")
+    s.add_argument("--data-dir", help="the data folder of the host running on this machine")
+    s.set_defaults(func=cmd_pairing_sheet)
+
     s = sub.add_parser("minutes", help="compile the draft minutes (DOCX + PDF) / lập dự thảo")
     s.add_argument("db", help="SQLite file")
     s.add_argument("--session", help="session id (needed when there are several)")
@@ -455,7 +480,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--signed", help="the signed minutes PDF to put in the record package")
     s.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("run", help="the desktop/tablet app (Qt) / mở ứng dụng")
+    s = sub.add_parser(
+        "run", help="the desktop/tablet app (Qt): host or join a session / mở ứng dụng"
+    )
     s.add_argument(
         "--demo", action="store_true", help="start a local host with the demo meeting loaded"
     )

@@ -20,9 +20,9 @@ import httpx
 from cryptography import x509
 
 from meetingapp import settings
+from meetingapp.atomic import atomic_write
 from meetingapp.client import HostClient, context_for_ca, pinned_context
 from meetingapp.errors import InvalidValue
-from meetingapp.store.files import atomic_write
 
 FILE_NAME = "device.json"
 
