@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -46,10 +47,23 @@ ITEM_KINDS = {
     ItemKind.RESOLUTION: ("Dự thảo nghị quyết", "Draft resolution"),
     ItemKind.QA: ("Chất vấn và trả lời chất vấn", "Questions and answers"),
 }
+SESSION_STATES = {
+    "scheduled": ("chưa khai mạc", "scheduled"),
+    "open": ("đang họp", "in session"),
+    "closed": ("đã bế mạc", "closed"),
+}
 BODY_KINDS = {
     BodyKind.HDND: ("Hội đồng nhân dân", "People's Council"),
     BodyKind.UBND: ("Ủy ban nhân dân", "People's Committee"),
 }
+
+
+def fit(table: QTableWidget, stretch: int) -> None:
+    """Columns as wide as their text; column ``stretch`` takes the rest."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if 0 <= stretch < table.columnCount():
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
 
 def preview_roster(path: Path, known: set[str]) -> tuple[list[list[str]], list[str], list[Any]]:
@@ -154,7 +168,8 @@ class SetupWindow(RoleWindow):
         self.session_pick.blockSignals(True)
         self.session_pick.clear()
         for s in self.org["sessions"]:
-            self.session_pick.addItem(f"{s['number']}. {s['title']} ({s['state']})", s["id"])
+            vi, en = SESSION_STATES.get(s["state"], (s["state"], s["state"]))
+            self.session_pick.addItem(f"{s['number']}. {s['title']} ({L(vi, en)})", s["id"])
         sid = keep if keep and self.session_pick.findData(keep) >= 0 else self._session_id()
         if sid:
             self.session_pick.setCurrentIndex(self.session_pick.findData(sid))
@@ -163,6 +178,7 @@ class SetupWindow(RoleWindow):
             self.number.setValue(len(self.org["sessions"]) + 1)
         self._show_agenda(state)
         self.open_console_btn.setEnabled(bool(self.org["sessions"]))
+        self._show_devices()
 
     # --- 1. body and term -------------------------------------------------------------------
 
@@ -228,7 +244,7 @@ class SetupWindow(RoleWindow):
                 "PIN",
             ]
         )
-        self.roster.horizontalHeader().setStretchLastSection(True)
+        fit(self.roster, stretch=1)
         self.roster_count = QLabel("")
         col = QVBoxLayout(w)
         col.addWidget(pick)
@@ -258,6 +274,7 @@ class SetupWindow(RoleWindow):
             self.preview.setColumnCount(len(header))
             self.preview.setHorizontalHeaderLabels(header)
             self.preview.setRowCount(len(data))
+            fit(self.preview, stretch=0)
             for r, row in enumerate(data):
                 for c, cell in enumerate(row[: len(header)]):
                     self.preview.setItem(r, c, QTableWidgetItem(cell))
@@ -368,7 +385,7 @@ class SetupWindow(RoleWindow):
         self.agenda.setHorizontalHeaderLabels(
             ["#", L("Loại", "Type"), L("Nội dung", "Title"), L("Người trình bày", "Presenter")]
         )
-        self.agenda.horizontalHeader().setStretchLastSection(True)
+        fit(self.agenda, stretch=2)
         docs = QGroupBox(L("Tài liệu của nội dung", "Documents of an item"))
         dform = QFormLayout(docs)
         self.doc_item = QComboBox()
@@ -497,17 +514,58 @@ class SetupWindow(RoleWindow):
         pl.addRow(pin_btn)
         pl.addRow(self.pin_result)
 
+        devices = QGroupBox(L("Thiết bị đã ghép", "Paired devices"))
+        self.where = QLabel("")
+        self.where.setWordWrap(True)
+        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.devices = QTableWidget(0, 3)
+        self.devices.setHorizontalHeaderLabels(
+            [L("Tên máy", "Device"), L("Vai trò", "Role"), L("Đại biểu", "Delegate")]
+        )
+        fit(self.devices, stretch=2)
+        dl = QVBoxLayout(devices)
+        dl.addWidget(self.where)
+        dl.addWidget(self.devices)
+
         self.open_console_btn = QPushButton(
             L("Mở bàn điều hành kỳ họp", "Open the session console")
         )
         self.open_console_btn.setObjectName("primary")
         self.open_console_btn.clicked.connect(self.open_console)
         col = QVBoxLayout(w)
-        col.addWidget(sheet)
-        col.addWidget(pin)
-        col.addStretch()
+        row = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(sheet)
+        left.addWidget(pin)
+        left.addStretch()
+        row.addLayout(left, 1)
+        row.addWidget(devices, 1)
+        col.addLayout(row, 1)
         col.addWidget(self.open_console_btn)
         return w
+
+    def _show_devices(self) -> None:
+        from ui.start import role_label
+
+        host = self.org.get("host") or {}
+        if host:
+            from meetingapp.device_store import short_fingerprint
+
+            self.where.setText(
+                L("Máy tính bảng kết nối tới: ", "Tablets connect to: ")
+                + ", ".join(host["urls"])
+                + "\n"
+                + L("Dấu vân tay chứng thư: ", "Certificate fingerprint: ")
+                + short_fingerprint(host["ca_fingerprint"])
+            )
+        body = self.body()
+        names = {d["id"]: d["full_name"] for d in body["delegates"]} if body else {}
+        rows = [d for d in self.org.get("devices", []) if d["device_id"] != "console-local"]
+        self.devices.setRowCount(len(rows))
+        for r, d in enumerate(rows):
+            who = names.get(d["delegate_id"] or "", "")
+            for c, text in enumerate((d["name"], role_label(d["role"]), who)):
+                self.devices.setItem(r, c, QTableWidgetItem(text))
 
     def _pick_sheet(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

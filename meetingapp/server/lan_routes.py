@@ -93,6 +93,16 @@ def add_lan_routes(app: FastAPI, host: Host) -> None:
                     for r in world.sessions.values()
                 ],
                 "current_session": host.advertised(world)["session"] or None,
+                "devices": [
+                    {
+                        "device_id": d.device_id,
+                        "role": d.role,
+                        "name": d.name,
+                        "delegate_id": d.delegate_id,
+                    }
+                    for d in world.devices.values()
+                ],
+                "host": {"urls": host.lan_urls, "ca_fingerprint": host.tls.fingerprint},
             }
 
         return await host.writer.call(read)
