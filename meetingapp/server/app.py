@@ -26,6 +26,7 @@ from meetingapp.errors import (
 from meetingapp.events import Event
 from meetingapp.i18n import tr
 from meetingapp.pins import hash_pin, verify_pin
+from meetingapp.rules import Rule
 from meetingapp.server import models as m
 from meetingapp.server.auth import Device
 from meetingapp.server.deps import (
@@ -221,6 +222,15 @@ def add_setup_routes(app: FastAPI, host: Host) -> None:
         )
         return {"ids": ids}
 
+    @app.post("/api/bodies/{body_id}/rules")
+    async def define_rule(body_id: str, body: m.RuleIn, caller: Setup) -> dict[str, Any]:
+        """Add or replace one of the body's rules (e.g. three quarters of the total)."""
+        rule = Rule(**body.model_dump())
+        event = await _call(
+            host, lambda w: w.machine.define_rule(body_id, rule, actor=caller.actor)
+        )
+        return _event_result(event)
+
     @app.post("/api/sessions")
     async def create_session(body: m.SessionIn, caller: Setup) -> dict[str, str]:
         sid = await _call(
@@ -338,6 +348,17 @@ def add_session_routes(app: FastAPI, host: Host) -> None:
         event = await _call(
             host,
             lambda w: w.machine.check_out(
+                session_id, body.delegate_id, reason=body.reason, actor=caller.actor
+            ),
+        )
+        return _event_result(event)
+
+    @app.post("/api/sessions/{session_id}/absences")
+    async def note_absence(session_id: str, body: m.AbsenceIn, caller: Runner) -> dict[str, Any]:
+        """Why an absent delegate is absent (vắng có lý do), for the minutes."""
+        event = await _call(
+            host,
+            lambda w: w.machine.note_absence(
                 session_id, body.delegate_id, reason=body.reason, actor=caller.actor
             ),
         )

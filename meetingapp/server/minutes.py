@@ -24,11 +24,11 @@ from exports.model import (
 from exports.pdf import docx_to_pdf
 from exports.records import export_all, record_package
 from exports.signing import add_signature_fields
-from meetingapp.domain import BallotForm, Choice, Delegate, MotionState, SessionState
-from meetingapp.errors import InvalidTransition, InvalidValue
+from meetingapp.domain import BallotForm, Choice, Delegate, MotionState
+from meetingapp.errors import InvalidValue
 from meetingapp.rules import QUORUM, quorum_met
-from meetingapp.session import SessionMachine, now_iso
-from meetingapp.state import SessionRecord, World
+from meetingapp.session import SessionMachine
+from meetingapp.session.world import SessionRecord, World
 from meetingapp.wire import public_payload
 
 
@@ -221,15 +221,11 @@ class FinalisePlan:
 
 
 def plan_finalisation(machine: SessionMachine, session_id: str) -> FinalisePlan:
-    """Check the session may be finalised and take the next number (fast: the host runs this
-    on its writer thread, the rendering elsewhere)."""
+    """Take the number the state machine gives (it refuses a session that is not closed or
+    already final) and build the model (fast: the host runs this on its writer thread, the
+    rendering elsewhere)."""
     rec = machine.record(session_id)
-    if rec.minutes is not None:
-        raise InvalidTransition("finalise_minutes", "reason.minutes_final")
-    if rec.session.state is not SessionState.CLOSED:
-        raise InvalidTransition("finalise_minutes", "reason.session_not_closed")
-    year = int((rec.session.closed_at or now_iso())[:4])
-    number = machine.next_minutes_number(rec.session.body_id, year)
+    number, year = machine.minutes_number(session_id)
     model = build_minutes(machine.world, session_id, number=number, year=year)
     return FinalisePlan(session_id, number, year, file_stem(number, rec.session.closed_at), model)
 
@@ -258,9 +254,7 @@ def render_final(
 def record_final(
     machine: SessionMachine, plan: FinalisePlan, files: MinutesFiles, *, actor: str = ""
 ) -> None:
-    rec = machine.record(plan.session_id)
-    if machine.next_minutes_number(rec.session.body_id, plan.year) != plan.number:
-        raise InvalidTransition("finalise_minutes", "reason.minutes_final")
+    """Record the finalisation (refused by the machine if the number was taken meanwhile)."""
     machine.minutes_finalised(
         plan.session_id,
         number=plan.number,

@@ -14,7 +14,7 @@ from pathlib import Path
 from asr.recording import RATE, SAMPLE_BYTES, recovered_pcm, write_chunk, write_wav
 from asr.transcribe import DecodeSettings, Progress, Transcriber, hotwords_for
 from meetingapp.errors import InvalidValue
-from meetingapp.state import World
+from meetingapp.session.world import World
 from meetingapp.store.files import FileStore
 
 log = logging.getLogger(__name__)
