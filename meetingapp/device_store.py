@@ -78,7 +78,7 @@ def fetch_fingerprint(url: str, timeout: float = 10) -> str:
 
     from cryptography.hazmat.primitives import serialization
 
-    insecure = ssl.create_default_context()
+    insecure = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     insecure.check_hostname = False
     insecure.verify_mode = ssl.CERT_NONE
     pem = httpx.get(f"{url}/api/ca.pem", verify=insecure, timeout=timeout).content

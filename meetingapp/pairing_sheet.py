@@ -69,10 +69,12 @@ def render(cards: Sequence[Card], *, heading: str, footer: str) -> bytes:
             draw.rectangle([x, y, x + cell_w, y + cell_h], outline=(150, 150, 150), width=2)
             draw.text((x + 20, y + 16), _fit(draw, card.name, big, cell_w - 40), "black", big)
             draw.text((x + 20, y + 60), _fit(draw, card.detail, small, cell_w - 40), "black", small)
-            code_img = qr.image(card.uri, box_size=4, border=2)
-            side = min(cell_h - 170, cell_w - 40)
-            code_img = code_img.resize((side, side), Image.Resampling.NEAREST)
-            page.paste(code_img, (x + (cell_w - side) // 2, y + 95))
+            # whole pixels per module (a resized code blurs its modules and fails to scan)
+            room = min(cell_h - 170, cell_w - 40)
+            modules = qr.image(card.uri, box_size=1, border=4).width
+            code_img = qr.image(card.uri, box_size=max(1, room // modules), border=4)
+            side = code_img.width
+            page.paste(code_img, (x + (cell_w - side) // 2, y + 95 + (room - side) // 2))
             digits = f"{card.code[:3]} {card.code[3:]}"
             tw = draw.textlength(digits, font=big)
             draw.text((x + (cell_w - tw) / 2, y + cell_h - 64), digits, "black", big)
