@@ -202,6 +202,19 @@ class HostClient:
         body = {"title": title, "presenter": presenter, "kind": kind.value}
         return (await self.post(f"/api/sessions/{session_id}/agenda", body))["id"]
 
+    async def amend_item(
+        self, session_id: str, item_id: str, title: str, presenter: str, kind: ItemKind
+    ) -> Any:
+        body = {"title": title, "presenter": presenter, "kind": kind.value}
+        return await self.post(f"/api/sessions/{session_id}/agenda/{item_id}/amend", body)
+
+    async def reorder_agenda(self, session_id: str, order: list[str]) -> Any:
+        return await self.post(f"/api/sessions/{session_id}/agenda/reorder", {"order": order})
+
+    async def remove_item(self, session_id: str, item_id: str, reason: str = "") -> Any:
+        path = f"/api/sessions/{session_id}/agenda/{item_id}/remove"
+        return await self.post(path, {"reason": reason})
+
     async def upload_document(
         self,
         session_id: str,

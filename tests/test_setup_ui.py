@@ -106,6 +106,25 @@ def test_set_up_a_session_from_an_empty_host(  # type: ignore[no-untyped-def]
         n = w.agenda.rowCount()
         w.add_item()
         qtbot.waitUntil(lambda n=n: w.agenda.rowCount() == n + 1, timeout=10000)
+    # reorder, amend, remove: a fourth item moved up, renamed, then taken off again
+    w.item_title.setText("Nội dung tạm")
+    w.add_item()
+    qtbot.waitUntil(lambda: w.agenda.rowCount() == 4, timeout=10000)
+    w.agenda.selectRow(3)
+    w.move_item(-1)
+    qtbot.waitUntil(lambda: w.agenda.item(2, 2).text() == "Nội dung tạm", timeout=10000)
+    assert w.agenda.item(3, 2).text() == "Chất vấn và trả lời chất vấn"
+    w.agenda.selectRow(2)
+    w.item_title.setText("Báo cáo thẩm tra")
+    w.presenter.setText("Trưởng ban Kinh tế - Xã hội")
+    w.amend_item()
+    qtbot.waitUntil(lambda: w.agenda.item(2, 2).text() == "Báo cáo thẩm tra", timeout=10000)
+    assert w.agenda.item(2, 3).text() == "Trưởng ban Kinh tế - Xã hội"
+    w.agenda.selectRow(2)
+    w.remove_item()
+    qtbot.waitUntil(lambda: w.agenda.rowCount() == 3, timeout=10000)
+    assert [w.agenda.item(r, 0).text() for r in range(3)] == ["1", "2", "3"]
+    assert w.agenda.item(2, 2).text() == "Chất vấn và trả lời chất vấn"
     assert w.agenda.item(1, 1).text() == "Dự thảo nghị quyết"
     assert w.agenda.item(1, 3).text() == "Phó Chủ tịch UBND xã"
     pdf = tmp_path / "to-trinh.pdf"

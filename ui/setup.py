@@ -89,6 +89,8 @@ class SetupWindow(RoleWindow):
         self.client, self.work = client, work_dir
         self.org: dict[str, Any] = {"bodies": [], "sessions": []}
         self.pending_roster: list[Any] = []
+        self.items: dict[str, Any] = {}
+        self._select_after: int | None = None
         self.consoles: list[QWidget] = []
         self.tabs = QTabWidget()
         self.tabs.addTab(self._body_tab(), L("1. Cơ quan, nhiệm kỳ", "1. Body and term"))
@@ -409,8 +411,60 @@ class SetupWindow(RoleWindow):
         row.addWidget(docs)
         col.addLayout(row)
         col.addWidget(self.agenda, 1)
+        edit = QHBoxLayout()
+        for text, slot in (
+            (L("▲ Lên", "▲ Up"), lambda: self.move_item(-1)),
+            (L("▼ Xuống", "▼ Down"), lambda: self.move_item(1)),
+            (L("Sửa theo ô bên trên", "Amend from the fields above"), self.amend_item),
+            (L("Bỏ khỏi chương trình", "Remove from the agenda"), self.remove_item),
+        ):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            edit.addWidget(b)
+        self.agenda.itemSelectionChanged.connect(self._selected_item)
+        col.addLayout(edit)
         col.addWidget(self.doc_list)
         return w
+
+    def _item_ids(self) -> list[str]:
+        return [self.agenda.item(r, 0).data(256) for r in range(self.agenda.rowCount())]
+
+    def _current_item(self) -> str | None:
+        row = self.agenda.currentRow()
+        return self._item_ids()[row] if 0 <= row < self.agenda.rowCount() else None
+
+    def _selected_item(self) -> None:
+        """The selected item's fields, ready to amend."""
+        item = self.items.get(self._current_item() or "")
+        if item is not None:
+            self.item_kind.setCurrentIndex(self.item_kind.findData(item["kind"]))
+            self.item_title.setText(item["title"])
+            self.presenter.setText(item["presenter"])
+
+    def move_item(self, step: int) -> None:
+        sid, ids, row = self._session_id(), self._item_ids(), self.agenda.currentRow()
+        if not sid or not 0 <= row + step < len(ids) or row < 0:
+            return
+        ids[row], ids[row + step] = ids[row + step], ids[row]
+        self._select_after = row + step
+        self.act(self.client.reorder_agenda(sid, ids), self.refresh)
+
+    def amend_item(self) -> None:
+        sid, item = self._session_id(), self._current_item()
+        if not sid or not item:
+            self.fail(L("Hãy chọn một nội dung", "Choose an item"))
+            return
+        kind = ItemKind(self.item_kind.currentData())
+        title, presenter = self.item_title.text().strip(), self.presenter.text().strip()
+        self._select_after = self.agenda.currentRow()
+        self.act(self.client.amend_item(sid, item, title, presenter, kind), self.refresh)
+
+    def remove_item(self) -> None:
+        sid, item = self._session_id(), self._current_item()
+        if not sid or not item:
+            self.fail(L("Hãy chọn một nội dung", "Choose an item"))
+            return
+        self.act(self.client.remove_item(sid, item), self.refresh)
 
     def _show_agenda(self, state: dict[str, Any] | None) -> None:
         record = (state or {}).get("session") or {}
@@ -418,6 +472,8 @@ class SetupWindow(RoleWindow):
         self.agenda.setRowCount(len(items))
         keep = self.doc_item.currentData()
         self.doc_item.clear()
+        self.items = {i["id"]: i for i in items}
+        self.agenda.blockSignals(True)
         for r, item in enumerate(items):
             vi, en = ITEM_KINDS.get(ItemKind(item["kind"]), (item["kind"], item["kind"]))
             for c, text in enumerate(
@@ -425,6 +481,11 @@ class SetupWindow(RoleWindow):
             ):
                 self.agenda.setItem(r, c, QTableWidgetItem(text))
             self.doc_item.addItem(f"{item['order']}. {item['title']}", item["id"])
+            self.agenda.item(r, 0).setData(256, item["id"])
+        self.agenda.blockSignals(False)
+        if self._select_after is not None and self._select_after < len(items):
+            self.agenda.selectRow(self._select_after)
+        self._select_after = None
         if keep is not None and self.doc_item.findData(keep) >= 0:
             self.doc_item.setCurrentIndex(self.doc_item.findData(keep))
         self.doc_list.clear()

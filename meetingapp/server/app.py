@@ -28,6 +28,7 @@ from meetingapp.i18n import tr
 from meetingapp.pins import hash_pin, verify_pin
 from meetingapp.rules import Rule
 from meetingapp.server import models as m
+from meetingapp.server.agenda_routes import add_agenda_routes
 from meetingapp.server.auth import Device
 from meetingapp.server.deps import (
     ANYONE,
@@ -91,6 +92,7 @@ def create_app(host: Host) -> FastAPI:
     add_speech_routes(app, host)
     add_minutes_routes(app, host)
     add_lan_routes(app, host)
+    add_agenda_routes(app, host)
     return app
 
 

@@ -8,24 +8,25 @@ import socket
 from typing import Any
 
 from fastapi import FastAPI
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from meetingapp.domain import AttendanceMethod
 from meetingapp.errors import NotFound
 from meetingapp.server.deps import Anyone, Runner, Setup
 from meetingapp.server.host import Host
+from meetingapp.server.models import Strict
 from meetingapp.server.writer import Writer
 from meetingapp.wire import Role
 
 SHEET_TTL_MAX_MIN = 24 * 60
 
 
-class ConsolePinIn(BaseModel):
+class ConsolePinIn(Strict):
     delegate_id: str = Field(min_length=1, max_length=64)
     pin: str = Field(pattern=r"^\d{4,8}$")
 
 
-class SheetIn(BaseModel):
+class SheetIn(Strict):
     body_id: str | None = None  # default: the body of the current session, else the only one
     delegate_ids: list[str] | None = None  # default: the whole roster
     ttl_min: int = Field(default=180, ge=1, le=SHEET_TTL_MAX_MIN)
