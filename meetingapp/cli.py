@@ -124,12 +124,39 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from meetingapp.server.host import serve
+    from meetingapp import lan
+    from meetingapp.server.host import Host, serve
+
+    def started(host: Host) -> None:
+        print(f"meetingapp host: {', '.join(host.lan_urls)} — {data_dir}", flush=True)
 
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
-    print(f"meetingapp host: https://{args.bind}:{args.port} — {data_dir}", flush=True)
-    serve(data_dir, bind=args.bind, port=args.port, addresses=args.address)
+    serve(
+        data_dir,
+        bind=lan.resolve_bind(args.bind),
+        port=args.port,
+        addresses=args.address,
+        advertise=not args.no_mdns,
+        on_start=started,
+    )
+    return 0
+
+
+def cmd_pairing_sheet(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from meetingapp.client import HostClient
+    from meetingapp.pairing_sheet import make_sheet
+
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
+
+    async def run() -> dict[str, object]:
+        async with HostClient.from_host_json(data_dir, console=True, lang=current_language()) as c:
+            return await make_sheet(c, Path(args.out), ttl_min=args.ttl, lang=current_language())
+
+    sheet = asyncio.run(run())
+    print(f"{args.out}: {len(sheet['cards'])}")  # type: ignore[arg-type]
     return 0
 
 
@@ -491,7 +518,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--bind",
         default="127.0.0.1",
-        help="address to listen on (0.0.0.0 for the whole LAN; default 127.0.0.1)",
+        help="address or interface (eth0, wlan0) to listen on; 0.0.0.0: every interface "
+        "(default 127.0.0.1: this machine only)",
     )
     s.add_argument("--port", type=int, default=8443, help="HTTPS port (0: any free port)")
     s.add_argument(
@@ -501,7 +529,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="extra LAN address or name for the certificate (repeatable)",
     )
     s.add_argument("--data-dir", help="database, files and certificates (default: settings)")
+    s.add_argument(
+        "--no-mdns",
+        action="store_true",
+        help="do not advertise the host on the LAN (DNS-SD/mDNS _meetingapp._tcp)",
+    )
     s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser(
+        "pairing-sheet", help="print one pairing QR card per delegate (PDF) / phiếu ghép máy"
+    )
+    s.add_argument("--out", default="phieu-ghep-may.pdf", help="PDF to write")
+    s.add_argument("--ttl", type=int, default=180, help="minutes the codes stay valid (≤ 1440)")
+    s.add_argument("--data-dir", help="the data folder of the host running on this machine")
+    s.set_defaults(func=cmd_pairing_sheet)
 
     s = sub.add_parser("minutes", help="compile the draft minutes (DOCX + PDF) / lập dự thảo")
     s.add_argument("db", help="SQLite file")
@@ -581,7 +622,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--trust", action="append", default=[], help="trusted CA certificate (PEM)")
     s.set_defaults(func=cmd_verify_package)
 
-    s = sub.add_parser("run", help="the desktop/tablet app (Qt) / mở ứng dụng")
+    s = sub.add_parser(
+        "run", help="the desktop/tablet app (Qt): host or join a session / mở ứng dụng"
+    )
     s.add_argument(
         "--demo", action="store_true", help="start a local host with the demo meeting loaded"
     )

@@ -44,11 +44,148 @@ def shot(window: QWidget, name: str) -> None:
     sys.stdout.write(f"{OUT / name}.png\n")
 
 
+def quickstart(app: QApplication, bridge: Bridge, tmp: Path) -> None:
+    """docs/quickstart.md: a council from a clean data directory — the start screen, set-up
+    (body, roster with a bad row, session, agenda), the pairing sheet, a tablet paired from the
+    start screen, and a vote on it."""
+    from meetingapp import qr
+    from meetingapp.domain import AttendanceMethod
+    from tests.meeting_api import make_pdf
+    from ui.start import App
+
+    data = tmp / "quickstart"
+    roster = Path(__file__).resolve().parents[1] / "docs" / "examples" / "danh-sach-mau.csv"
+    host_app = App(bridge, data / "host-machine", browse=False)
+    host_app.run()
+    start = host_app.start
+    assert start is not None
+    start.interface.setCurrentIndex(start.interface.findData("127.0.0.1"))
+    start.port.setValue(0)
+    wait(app, lambda: True)
+    shot(start, "qs-1-start")
+    start.host_btn.click()
+    wait(app, lambda: bool(host_app.windows), timeout=120)
+    setup = host_app.windows[0]
+    wait(app, lambda: "Chưa có cơ quan" in setup.body_summary.text())
+    setup.body_name.setText("Hội đồng nhân dân xã Tân Hà")
+    setup.seats.setValue(12)
+    setup.term.setText("2021-2026")
+    shot(setup, "qs-2-body")
+    setup.create_body_btn.click()
+    wait(app, lambda: "Tân Hà" in setup.body_summary.text())
+    setup.tabs.setCurrentIndex(1)
+    bad = tmp / "co-loi.csv"
+    bad.write_text(roster.read_text(encoding="utf-8") + ",Đại biểu,Tổ 1,13,12\n", encoding="utf-8")
+    setup.preview_file(bad)
+    wait(app, lambda: "dòng" in setup.row_errors.text().lower())
+    shot(setup, "qs-3-roster-error")
+    setup.preview_file(roster)
+    wait(app, lambda: setup.import_btn.isEnabled())
+    setup.import_btn.click()
+    wait(app, lambda: setup.roster.rowCount() == 12)
+    shot(setup, "qs-4-roster")
+    setup.tabs.setCurrentIndex(2)
+    setup.number.setValue(10)
+    setup.session_title.setText("Kỳ họp thứ Mười (kỳ họp thường lệ cuối năm 2026)")
+    setup.place.setText("Hội trường UBND xã Tân Hà")
+    setup.secretaries.item(2).setCheckState(setup.secretaries.item(2).checkState().Checked)
+    shot(setup, "qs-5-session")
+    setup.create_session()
+    wait(app, lambda: setup.session_pick.count() == 1 and setup.tabs.currentIndex() == 3)
+    for kind, title, presenter in (
+        ("report", "Báo cáo tình hình kinh tế - xã hội năm 2026", "Chủ tịch UBND xã"),
+        ("resolution", "Dự thảo nghị quyết dự toán ngân sách năm 2027", "Phó Chủ tịch UBND xã"),
+        ("qa", "Chất vấn và trả lời chất vấn", "Thường trực HĐND xã"),
+    ):
+        setup.item_kind.setCurrentIndex(setup.item_kind.findData(kind))
+        setup.item_title.setText(title)
+        setup.presenter.setText(presenter)
+        n = setup.agenda.rowCount()
+        setup.add_item()
+        wait(app, lambda n=n: setup.agenda.rowCount() == n + 1)
+    pdf = tmp / "to-trinh.pdf"
+    pdf.write_bytes(make_pdf(3))
+    setup.doc_item.setCurrentIndex(1)
+    setup.doc_title.setText("Tờ trình về dự toán ngân sách năm 2027")
+    setup.doc_type.setText("Tờ trình")
+    setup.doc_number.setText("125/TTr-UBND")
+    setup.upload_document(pdf)
+    wait(app, lambda: setup.doc_list.count() == 1)
+    shot(setup, "qs-6-agenda")
+    setup.tabs.setCurrentIndex(4)
+    sheet = tmp / "phieu-ghep-may.pdf"
+    setup.print_sheet(sheet)
+    wait(app, lambda: "12" in setup.sheet_result.text(), timeout=60)
+    shot(setup, "qs-7-devices")
+    import pypdfium2 as pdfium
+
+    page = pdfium.PdfDocument(str(sheet))[0].render(scale=0.6).to_pil()
+    page.save(OUT / "qs-8-sheet.png")
+    # the first card, cut from the page as a tablet's camera would frame it
+    first = pdfium.PdfDocument(str(sheet))[0].render(scale=150 / 72).to_pil()
+    card = first.crop((40, 80, 640, 650))
+    card_png = tmp / "the.png"
+    card.save(card_png)
+    card.save(OUT / "qs-8-card.png")
+
+    tablet_app = App(bridge, data / "tablet", browse=False)
+    tablet_app.run()
+    tstart = tablet_app.start
+    assert tstart is not None
+    host = host_app.hosted.host  # type: ignore[union-attr]
+    tstart.address.setText(f"127.0.0.1:{host.port}")
+    tstart.device_name.setText("Máy tính bảng ghế 1")
+    wait(app, lambda: True)
+    shot(tstart, "qs-9-join")
+    text = qr.decode(card_png)
+    assert text, "the first card's QR code was not read"
+    tstart.pair_with_qr(text)
+    wait(app, lambda: bool(tablet_app.windows), timeout=60)
+    tablet = tablet_app.windows[0]
+    wait(app, lambda: tablet.feed.world is not None)
+    setup.refresh()
+    wait(app, lambda: setup.devices.rowCount() == 1)
+    shot(setup, "qs-10-devices")
+    console = setup.open_console()
+    assert console is not None
+    wait(app, lambda: console.feed.world is not None)
+    c = setup.client
+    sid = setup._session_id()
+    people = [d["id"] for d in setup.body()["delegates"]]
+    bridge.run(c.open_session(sid))
+    bridge.run(c.start_roll_call(sid))
+    for did in people[:10]:
+        bridge.run(c.check_in(sid, did, method=AttendanceMethod.MANUAL, reason="Có mặt"))
+    bridge.run(c.close_roll_call(sid))
+    items = sorted(console.feed.record().items.values(), key=lambda i: i.order)
+    bridge.run(c.start_item(sid, items[1].id))
+    console.tabs.setCurrentIndex(1)
+    console.motion_title.setText("Thông qua Nghị quyết dự toán ngân sách năm 2027")
+    console._open_motion()
+    wait(app, lambda: tablet.vote_buttons["yes"].isEnabled())
+    tablet._vote("yes")
+    wait(app, lambda: "Đã ghi nhận" in tablet.receipt.text())
+    shot(tablet, "qs-11-tablet-vote")
+    shot(console, "qs-12-console-vote")
+    for w in tablet_app.windows + host_app.windows:
+        w.close()
+    tablet_app.stop()
+    host_app.stop()
+
+
 def main() -> int:
     set_language("vi")
     app = QApplication(sys.argv[:1])
     app.setStyleSheet(STYLE)
     bridge = Bridge()
+    if "--quickstart-only" in sys.argv:
+        with tempfile.TemporaryDirectory(prefix="screens-") as tmp:
+            try:
+                quickstart(app, bridge, Path(tmp))
+            finally:
+                bridge.stop()
+        sys.stdout.flush()
+        os._exit(0)
     with tempfile.TemporaryDirectory(prefix="screens-") as tmp:
         host, demo = prepare_demo(bridge, Path(tmp), "vi")
         try:
@@ -104,6 +241,7 @@ def main() -> int:
             shot(clerk, "clerk-minutes")
             for w in launcher.windows:
                 w.close()
+            quickstart(app, bridge, Path(tmp))
         finally:
             bridge.stop()
             host.stop()

@@ -261,13 +261,19 @@ def main(argv: list[str] | None = None) -> int:
     app.setStyleSheet(STYLE)
     bridge = Bridge()
     start: DemoStart | None = None
+    plain: Any = None
     try:
-        if args.demo or not args.host_dir:
+        if args.demo:
             start = DemoStart(bridge, Path(args.out))
             start.show()
             start.start()
-        else:
+        elif args.host_dir:
             host_launcher(bridge, Path(args.host_dir), args.session or "").show()
+        else:  # the start screen: host here or join (ui/start.py)
+            from ui.start import App
+
+            plain = App(bridge)
+            plain.run()
         code = app.exec()
     except Exception as exc:  # noqa: BLE001 - said plainly, then the exit code
         sys.stderr.write(describe(exc) + "\n")
@@ -276,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         bridge.stop()  # a demo still loading is cancelled and stops its host
         if start is not None and start.host is not None:
             start.host.stop()
+        if plain is not None:
+            plain.stop()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)  # Qt objects collected by the interpreter at exit have crashed PySide

@@ -15,7 +15,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from meetingapp import __version__
+from meetingapp.server.agenda_routes import add_agenda_routes
 from meetingapp.server.host import Host
+from meetingapp.server.lan_routes import add_lan_routes
 from meetingapp.server.limits import BodyLimit
 from meetingapp.server.problems import install as install_problem_handlers
 from meetingapp.server.routes import (
@@ -62,4 +64,6 @@ def create_app(host: Host) -> FastAPI:
     app.add_middleware(BodyLimit)  # outermost: counts body bytes before parsing or auth
     for module in ROUTES:
         module.add_routes(app, host)
+    add_lan_routes(app, host)
+    add_agenda_routes(app, host)
     return app
