@@ -24,7 +24,13 @@ from meetingapp.server.auth import Device, DeviceStore, PairingCodes, RateLimite
 from meetingapp.server.documents import count_pages
 from meetingapp.server.faces import CheckinAttempt, vault_for
 from meetingapp.server.hub import Hub
-from meetingapp.server.speech import Job, TranscriptionQueue, hotwords_from, join_recording
+from meetingapp.server.speech import (
+    Job,
+    TranscriptionQueue,
+    hotwords_from,
+    join_recording,
+    session_words,
+)
 from meetingapp.server.tls import TlsFiles, ensure_tls
 from meetingapp.server.writer import Writer
 from meetingapp.store.files import FileStore, atomic_write
@@ -149,6 +155,7 @@ class Host:
             speech_id,
             self.files.path_for(sha256, kind="audio", suffix=".wav"),
             hotwords_from(w.machine.world, session_id),
+            session_words(w.machine.world, session_id, self.files),
         )
 
     def finish_recording(self, session_id: str, speech_id: str) -> bool:
