@@ -21,6 +21,7 @@ from meetingapp import settings
 from meetingapp.errors import NotFound
 from meetingapp.events import Event
 from meetingapp.server.auth import Device, DeviceStore, PairingCodes, RateLimiter
+from meetingapp.server.captions import LiveCaptions
 from meetingapp.server.documents import count_pages
 from meetingapp.server.faces import CheckinAttempt, vault_for
 from meetingapp.server.hub import Hub
@@ -71,6 +72,13 @@ class Host:
             on_progress=self._transcription_progress,
             on_done=self._transcription_done,
             on_error=self._transcription_error,
+        )
+        self.captions = (
+            LiveCaptions(
+                lambda: resolve_model(settings.get("asr_model")), self.audio_dir, self.broadcast
+            )
+            if settings.get("live_captions") != "off"
+            else None
         )
         self.vault = vault_for(data_dir)
         self.checkins: dict[str, CheckinAttempt] = {}  # face check-ins in progress
@@ -128,6 +136,8 @@ class Host:
 
     def stop(self) -> None:
         self.transcriber.stop()
+        if self.captions:
+            self.captions.stop()
         self.writer.stop()
 
     @property
@@ -161,6 +171,8 @@ class Host:
     def finish_recording(self, session_id: str, speech_id: str) -> bool:
         """Join the speech's chunks, record the audio, queue it for transcription (any
         thread but the writer's and the event loop's)."""
+        if self.captions:
+            self.captions.ended(speech_id)
         sha256, seconds = join_recording(self.audio_dir, self.files, speech_id)
 
         def record(w: Writer) -> Job | None:
@@ -193,6 +205,11 @@ class Host:
                 job.session_id, job.speech_id, segments=segments, asr=asr, actor="asr"
             )
         ).result()
+        text = " ".join(str(s["text"]) for s in segments).strip()
+        self.broadcast(
+            job.session_id,
+            {"type": "caption", "speech_id": job.speech_id, "text": text, "final": True},
+        )
 
     def _transcription_error(self, job: Job, exc: Exception) -> None:
         self.broadcast(

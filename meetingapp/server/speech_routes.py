@@ -54,6 +54,8 @@ def add_speech_routes(app: FastAPI, host: Host) -> None:
         await host.writer.call(lambda w: _may_record(w, caller, session_id, speech_id))
         data = await request.body()
         await asyncio.to_thread(store_chunk, host.audio_dir, speech_id, index, data)
+        if host.captions:
+            host.captions.heard(session_id, speech_id, index)
         return {"index": index, "bytes": len(data)}
 
     @app.post(base + "/audio-file", openapi_extra=BINARY_BODY)
