@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 
 RATE = 16000
+PREPEND = "\"'“¿([{-"  # faster-whisper's defaults
+APPEND = "\"'.。,，!！?？:：”)]}、"
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,8 @@ class NBestDecoder:
         self, encoded: Any, hyp: Hypothesis, window: Window
     ) -> list[tuple[str, float, float, float]]:
         """(word, start s, end s, probability) for the hypothesis, times in the recording."""
+        from faster_whisper.transcribe import merge_punctuations
+
         if not hyp.tokens:
             return []
         frames = int(
@@ -150,6 +154,7 @@ class NBestDecoder:
         aligned = self.whisper.find_alignment(
             self.tokenizer, [list(hyp.tokens)], encoded, max(min(frames, 3000), 1)
         )[0]
+        merge_punctuations(aligned, PREPEND, APPEND)  # "đáp" "." -> "đáp."
         out = []
         for w in aligned:
             word = w["word"].strip()
