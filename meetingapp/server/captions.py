@@ -7,8 +7,9 @@ transcription (logged as ``transcript_ready``) supersedes, they would add tens o
 minute of speech to a log that must be read and verified for years, and a client that missed
 some needs only the next one. A client that reconnects gets the next caption within seconds.
 
-One small model on its own thread (greedy decoding, no rescoring: speed over accuracy), so the
-final transcriptions' queue never waits for captions nor captions for it.
+Captions run on their own thread with greedy decoding and no rescoring (speed over accuracy),
+sharing the transcription queue's loaded model (CTranslate2 serialises the two threads' calls;
+a second copy of the model would cost the host about 300 MB).
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from asr.recording import RATE, SAMPLE_BYTES
-from asr.transcribe import DecodeSettings, Transcriber
+from asr.transcribe import DecodeSettings, Segment, Transcriber, collapse_repeats, is_hallucination
 
 log = logging.getLogger(__name__)
 
-CAPTION_SETTINGS = replace(DecodeSettings(), rescore=False, beam_size=1, cpu_threads=1)
+CAPTION_SETTINGS = replace(DecodeSettings(), rescore=False, beam_size=1)
 
 
 @dataclass
@@ -41,15 +42,15 @@ class LiveCaptions:
 
     def __init__(
         self,
-        model_dir: Callable[[], Path],
+        model: Callable[[], Transcriber],
         audio_dir: Path,
         send: Callable[[str, dict[str, Any]], None],
         *,
         interval_s: float = 2.0,
-        window_s: float = 10.0,
+        window_s: float = 8.0,
         settings: DecodeSettings = CAPTION_SETTINGS,
     ) -> None:
-        self._model_dir = model_dir
+        self._model = model
         self.audio_dir = audio_dir
         self.send = send
         self.interval_s = interval_s
@@ -59,7 +60,6 @@ class LiveCaptions:
         self._lock = threading.Condition()
         self._thread: threading.Thread | None = None
         self._stopped = False
-        self._model: Transcriber | None = None
 
     def heard(self, session_id: str, speech_id: str, index: int) -> None:
         with self._lock:
@@ -123,10 +123,15 @@ class LiveCaptions:
         live.captioned = chunks
         if not pcm:
             return
-        if self._model is None:
-            self._model = Transcriber(self._model_dir(), self.settings)
         audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
-        text = self._model.text(audio)
+        raw, _ = self._model().model.transcribe(audio, **self.settings.options())
+        text = " ".join(
+            collapse_repeats(s.text.strip())
+            for s in raw
+            if not is_hallucination(
+                Segment(s.start, s.end, s.text, s.avg_logprob, s.no_speech_prob)
+            )
+        ).strip()
         if speech_id not in self._live:  # ended meanwhile: the final transcript follows
             return
         self.send(

@@ -74,9 +74,7 @@ class Host:
             on_error=self._transcription_error,
         )
         self.captions = (
-            LiveCaptions(
-                lambda: resolve_model(settings.get("asr_model")), self.audio_dir, self.broadcast
-            )
+            LiveCaptions(self.transcriber.model, self.audio_dir, self.broadcast)
             if settings.get("live_captions") != "off"
             else None
         )

@@ -133,6 +133,7 @@ class TranscriptionQueue:
         self.on_progress, self.on_done, self.on_error = on_progress, on_done, on_error
         self._thread = threading.Thread(target=self._run, name="transcriber", daemon=True)
         self._model: Transcriber | None = None
+        self._model_lock = threading.Lock()
         self._pdf_text: dict[Path, str] = {}  # the transcription thread only
 
     def vocabulary(self, words: SessionWords) -> Vocabulary:
@@ -176,9 +177,16 @@ class TranscriptionQueue:
             finally:
                 self._queued.discard(job.speech_id)
 
+    def model(self) -> Transcriber:
+        """The loaded model, loaded once (the live captions share it; any thread)."""
+        with self._model_lock:
+            if self._model is None:
+                self._model = Transcriber(self._model_dir(), self.settings)
+            return self._model
+
     def _transcribe(self, job: Job) -> None:
-        if self._model is None:
-            self._model = Transcriber(self._model_dir(), self.settings)
+        self.model()
+        assert self._model is not None
         segments: list[dict[str, Any]] = []
         for seg in self._model.segments(
             job.audio,
