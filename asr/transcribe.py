@@ -176,9 +176,37 @@ def pick_device() -> tuple[str, str]:
     return "cpu", "int8"
 
 
+def preload_cuda_libraries() -> list[str]:
+    """Load cuBLAS and cuDNN from the ``gpu`` extra's PyPI wheels (nvidia-cublas-cu12,
+    nvidia-cudnn-cu12) so CTranslate2 finds them without LD_LIBRARY_PATH. Best effort: returns
+    the libraries loaded."""
+    import ctypes
+    import importlib.util
+
+    loaded = []
+    for package, names in (
+        ("nvidia.cublas", ("libcublasLt.so.12", "libcublas.so.12")),
+        ("nvidia.cudnn", ("libcudnn.so.9",)),
+    ):
+        try:
+            spec = importlib.util.find_spec(package)
+        except ModuleNotFoundError:
+            continue
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        lib = Path(next(iter(spec.submodule_search_locations))) / "lib"
+        for name in names:
+            try:
+                ctypes.CDLL(str(lib / name), mode=ctypes.RTLD_GLOBAL)
+                loaded.append(name)
+            except OSError:
+                pass
+    return loaded
+
+
 @dataclass
 class Transcriber:
-    """One loaded model; use one per worker (it is not shared between threads)."""
+    """One loaded model. Calls from several threads are serialised by CTranslate2."""
 
     model_dir: Path
     settings: DecodeSettings = field(default_factory=DecodeSettings)
@@ -193,13 +221,27 @@ class Transcriber:
             if self.device == "auto"
             else (self.device, "float16" if self.device == "cuda" else "int8")
         )
+        self.fallback = ""  # why CUDA was not used, when it was asked for and failed
+        if device == "cuda":
+            try:
+                preload_cuda_libraries()
+                self.model = WhisperModel(str(self.model_dir), device="cuda", compute_type=compute)
+                # cuBLAS/cuDNN load at the first call: try one now, not mid-meeting
+                import numpy as np
+
+                self.model.encode(np.zeros((self.model.model.n_mels, 3000), dtype=np.float32))
+            except (RuntimeError, ValueError, OSError) as exc:
+                self.fallback = f"CUDA did not start ({exc}); using the CPU"
+                log.warning("%s", self.fallback)
+                device, compute = "cpu", "int8"
         self.device, self.compute_type = device, compute
-        self.model = WhisperModel(
-            str(self.model_dir),
-            device=device,
-            compute_type=compute,
-            cpu_threads=self.settings.cpu_threads,
-        )
+        if device != "cuda":
+            self.model = WhisperModel(
+                str(self.model_dir),
+                device=device,
+                compute_type=compute,
+                cpu_threads=self.settings.cpu_threads,
+            )
         self._decoder: NBestDecoder | None = None
         self._lm_cache: tuple[Vocabulary, SyllableLM] | None = None
 

@@ -175,3 +175,18 @@ def test_the_session_vocabulary_reaches_the_transcriber(
     assert queue._model.lm_for(seen[1]) is default_lm()  # type: ignore[union-attr]
     review = [w for seg in done[0] for w in seg.get("review", [])]  # type: ignore[attr-defined]
     assert all(0 <= w[3] < 0.5 for w in review)
+
+
+def test_cuda_asked_for_without_a_gpu_falls_back_to_the_cpu_with_a_message(
+    model_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count() > 0:
+        pytest.skip("a GPU is present: the fallback path is not taken")
+    with caplog.at_level("WARNING", logger="asr.transcribe"):
+        tr = Transcriber(model_dir, DecodeSettings(), device="cuda")
+    assert (tr.device, tr.compute_type) == ("cpu", "int8")
+    assert "CUDA did not start" in tr.fallback and "using the CPU" in caplog.text
+    auto = Transcriber(model_dir, DecodeSettings())
+    assert (auto.device, auto.compute_type, auto.fallback) == ("cpu", "int8", "")
