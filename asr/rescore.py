@@ -31,7 +31,7 @@ DISCOUNT = 0.75
 class Weights:
     """Chosen by two-fold cross-validation on the development sets (bench/rescore_tune.py)."""
 
-    a: float = 0.3  # × LM log-probability (natural log, summed over syllables)
+    a: float = 0.225  # × LM log-probability (natural log, summed over syllables)
     b: float = 1.0  # × share of adjacent syllable pairs that are dictionary words
 
 
