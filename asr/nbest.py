@@ -90,7 +90,7 @@ class NBestDecoder:
         self.whisper = whisper
         self.n = n
         self.repetition_penalty = repetition_penalty
-        self.vad = {"threshold": vad_threshold, "speech_pad_ms": vad_speech_pad_ms}
+        self.vad_threshold, self.vad_speech_pad_ms = vad_threshold, vad_speech_pad_ms
         self.max_window_s = max_window_s
         self.tokenizer = Tokenizer(
             whisper.hf_tokenizer,
@@ -100,7 +100,12 @@ class NBestDecoder:
         )
 
     def windows(self, audio: np.ndarray) -> list[tuple[int, int]]:
-        return speech_windows(audio, max_window_s=self.max_window_s, **self.vad)
+        return speech_windows(
+            audio,
+            threshold=self.vad_threshold,
+            speech_pad_ms=self.vad_speech_pad_ms,
+            max_window_s=self.max_window_s,
+        )
 
     def encode(self, piece: np.ndarray) -> Any:
         from faster_whisper.audio import pad_or_trim
