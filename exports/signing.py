@@ -29,10 +29,11 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from meetingapp.atomic import atomic_write
+from meetingapp.domain import SIGNATURE_ORDER
 from meetingapp.errors import MeetingAppError
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-ORDER = ("ThuKy", "ChuToa", "DauCoQuan")
+ORDER = SIGNATURE_ORDER
 ROLE_FIELD = {"secretary": "ThuKy", "chair": "ChuToa", "seal": "DauCoQuan"}
 ROLE_TITLE = {"secretary": "THƯ KÝ", "chair": "CHỦ TỌA", "seal": "ĐÓNG DẤU"}
 LABELS = {"ThuKy": "THƯ KÝ", "ChuToa": "CHỦ TỌA"}

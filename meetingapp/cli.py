@@ -21,10 +21,22 @@ if TYPE_CHECKING:
 Command = Callable[[argparse.Namespace], int]
 
 
+def _writer_lock(db: str, command: str) -> None:
+    """Refuse (in the user's language) while another process — a running host — writes this
+    database; otherwise hold its writer lock until this command's process ends."""
+    from meetingapp.store.lock import WriterLock
+
+    _LOCKS.append(WriterLock.acquire(db, f"meetingapp {command}"))
+
+
+_LOCKS: list[object] = []
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from meetingapp.session import SessionMachine
     from meetingapp.store import open_db
 
+    _writer_lock(args.db, "init")
     db = open_db(args.db)
     machine = SessionMachine(db)
     body_id = machine.create_body(
@@ -44,6 +56,7 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     from meetingapp.session import SessionMachine
     from meetingapp.store import open_db
 
+    _writer_lock(args.db, "import-roster")
     machine = SessionMachine(open_db(args.db, create=False))
     body_id = args.body or _only_body(machine.world.bodies)
     ids = import_roster(machine, body_id, Path(args.file), actor="cli")
@@ -98,10 +111,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _machine(db: str) -> SessionMachine:
+def _machine(db: str, command: str | None) -> SessionMachine:
+    """The state machine on ``db``; a ``command`` that writes takes the writer lock first."""
     from meetingapp.session import SessionMachine
     from meetingapp.store import open_db
 
+    if command is not None:
+        _writer_lock(db, command)
     return SessionMachine(open_db(db, create=False))
 
 
@@ -117,7 +133,7 @@ def _session_id(machine: SessionMachine, given: str | None) -> str:
 def cmd_minutes(args: argparse.Namespace) -> int:
     from meetingapp.server.minutes import draft_minutes
 
-    machine = _machine(args.db)
+    machine = _machine(args.db, "minutes")
     files = draft_minutes(
         machine, _session_id(machine, args.session), Path(args.out), annex_lang=args.annex_lang
     )
@@ -129,7 +145,7 @@ def cmd_minutes(args: argparse.Namespace) -> int:
 def cmd_finalise(args: argparse.Namespace) -> int:
     from meetingapp.server.minutes import finalise_minutes
 
-    machine = _machine(args.db)
+    machine = _machine(args.db, "finalise")
     files = finalise_minutes(
         machine,
         _session_id(machine, args.session),
@@ -201,7 +217,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from meetingapp.server.minutes import export_session
 
-    machine = _machine(args.db)
+    machine = _machine(args.db, None)  # reads only: allowed beside a running host
     package = export_session(
         machine,
         _session_id(machine, args.session),
@@ -245,7 +261,7 @@ def cmd_faces(args: argparse.Namespace) -> int:
         withdraw,
     )
 
-    machine = _machine(args.db)
+    machine = _machine(args.db, f"faces {args.faces_command}")
     vault = vault_for(Path(args.data_dir) if args.data_dir else settings.data_dir())
     if args.faces_command == "enrol":
         machine.record_consent(args.delegate, given=True, text_version=args.consent, actor="cli")

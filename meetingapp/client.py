@@ -28,7 +28,8 @@ from cryptography.hazmat.primitives import serialization
 from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, ItemKind
 from meetingapp.errors import MeetingAppError
 from meetingapp.events import Event
-from meetingapp.state import World, apply
+from meetingapp.session.registry import REGISTRY
+from meetingapp.session.world import World, apply
 from meetingapp.wire import message_event, world_from_snapshot
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,10 @@ class HostClient:
         body = {"kind": kind.value, "name": name, "total_seats": total_seats, "term": term}
         return (await self.post("/api/bodies", body))["id"]
 
+    async def define_rule(self, body_id: str, rule: dict[str, Any]) -> Any:
+        """Add or replace a rule of the body (fields as ``rules.Rule``)."""
+        return await self.post(f"/api/bodies/{body_id}/rules", rule)
+
     async def add_delegates(self, body_id: str, delegates: list[dict[str, Any]]) -> list[str]:
         return (await self.post(f"/api/bodies/{body_id}/delegates", {"delegates": delegates}))[
             "ids"
@@ -274,6 +279,12 @@ class HostClient:
     async def check_out(self, sid: str, delegate_id: str, reason: str) -> Any:
         return await self.post(
             self._s(sid, "/check-out"), {"delegate_id": delegate_id, "reason": reason}
+        )
+
+    async def note_absence(self, sid: str, delegate_id: str, reason: str) -> Any:
+        """Why an absent delegate is absent (vắng có lý do), for the minutes."""
+        return await self.post(
+            self._s(sid, "/absences"), {"delegate_id": delegate_id, "reason": reason}
         )
 
     async def start_item(self, sid: str, item_id: str) -> Any:
@@ -562,37 +573,5 @@ class LiveSession:
 
 
 # Events that change a session's state as a client sees it (device audit events and other
-# sessions' set-up are not part of it).
-_SESSION_KINDS = frozenset(
-    {
-        "delegate_added",
-        "agenda_item_added",
-        "document_added",
-        "session_opened",
-        "roll_call_started",
-        "roll_call_closed",
-        "checked_in",
-        "checked_out",
-        "item_started",
-        "item_ended",
-        "floor_requested",
-        "floor_withdrawn",
-        "floor_reordered",
-        "floor_granted",
-        "speech_ended",
-        "speech_audio",
-        "transcript_ready",
-        "transcript_edited",
-        "presenter_moved",
-        "motion_opened",
-        "ballot_cast",
-        "ballot_changed",
-        "secret_ballot_cast",
-        "show_of_hands_recorded",
-        "motion_closed",
-        "minutes_finalised",
-        "minutes_signed",
-        "session_closed",
-        "rule_defined",
-    }
-)
+# sessions' set-up are not part of it): the registry marks them ``replica``.
+_SESSION_KINDS = REGISTRY.select(replica=True)

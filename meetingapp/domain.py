@@ -75,6 +75,16 @@ class MinutesState(StrEnum):
     SEALED = "sealed"
 
 
+# The signature fields of the minutes PDF in their legal order: secretary, chair, seal. The
+# state machine checks a signed copy against it; ``exports.signing`` draws the fields by it.
+SIGNATURE_ORDER = ("ThuKy", "ChuToa", "DauCoQuan")
+SIGNED_STAGE = {
+    1: MinutesState.SIGNED_SECRETARY,
+    2: MinutesState.SIGNED_CHAIR,
+    3: MinutesState.SEALED,
+}
+
+
 @dataclass(frozen=True)
 class Body:
     """An organisation that meets: one People's Council or People's Committee."""

@@ -20,7 +20,7 @@ from meetingapp.domain import (
 )
 from meetingapp.errors import DuplicateCommand, InvalidTransition, InvalidValue, NotFound
 from meetingapp.session import SessionMachine
-from meetingapp.state import World
+from meetingapp.session.world import World
 from meetingapp.store import EventLog, open_db
 from tests.helpers import Meeting, make_meeting
 
@@ -257,3 +257,32 @@ def test_ubnd_tie_is_broken_by_the_chair(tmp_path: Path) -> None:
     for i, did in enumerate(d):
         m.cast_ballot(sid, motion, did, Choice.YES if i < 5 else Choice.NO)  # d[0] is the chair
     assert m.close_motion(sid, motion).payload["passed"] is True
+
+
+def test_what_a_screen_shows_as_needed_follows_the_body_basis_and_rules(tmp_path: Path) -> None:
+    """``World.needed``: the quorum and a motion's rule as "N needed", with the body's
+    TotalBasis (serving delegates here) and a rule the body defined itself."""
+    from meetingapp.domain import DelegateSpec, TotalBasis
+    from meetingapp.rules import MAJORITY, Basis, Rule
+
+    m = SessionMachine(open_db(tmp_path / "m.db"))
+    body = m.create_body(
+        kind=BodyKind.HDND, name="HĐND xã Cơ Sở", total_seats=30, total_basis=TotalBasis.SERVING
+    )
+    ids = m.add_delegates(body, [DelegateSpec(full_name=f"Đại biểu {i}") for i in range(25)])
+    m.define_rule(body, Rule("three_quarters", 3, 4, strict=False))
+    m.define_rule(body, Rule("half_present", 1, 2, strict=True, basis=Basis.PRESENT))
+    sid = m.create_session(body_id=body, number=1, title="Kỳ họp")
+    m.open_session(sid)
+    m.start_roll_call(sid)
+    for did in ids[:18]:
+        m.check_in(sid, did, method=AttendanceMethod.PIN)
+    w = m.world
+    assert w.needed(sid) == 17  # 2/3 of the 25 serving (not the 30 seats): 16.67 -> 17
+    assert w.needed(sid, MAJORITY) == 13  # more than half of 25
+    assert w.needed(sid, "three_quarters") == 19  # 18.75 -> 19
+    assert w.needed(sid, "half_present") == 10  # more than half of the 18 present
+    with pytest.raises(InvalidValue):
+        m.define_rule(body, Rule("", 1, 2, strict=True))
+    with pytest.raises(NotFound):
+        m.define_rule("body-nope", Rule("x", 1, 2, strict=True))

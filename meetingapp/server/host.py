@@ -35,6 +35,7 @@ from meetingapp.server.speech import (
 from meetingapp.server.tls import TlsFiles, ensure_tls
 from meetingapp.server.writer import Writer
 from meetingapp.store.files import FileStore, atomic_write
+from meetingapp.store.lock import WriterLock
 from meetingapp.wire import BALLOT_EVENTS, snapshot
 
 log = logging.getLogger(__name__)
@@ -80,10 +81,13 @@ class Host:
         )
         self.vault = vault_for(data_dir)
         self.checkins: dict[str, CheckinAttempt] = {}  # face check-ins in progress
+        self.lock: WriterLock | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
 
     def start(self) -> None:
+        # the one writer: refuse to start while a CLI command (or another host) writes the data
+        self.lock = WriterLock.acquire(self.writer.db_path, "meetingapp serve")
         self.writer.on_events = self._on_events
         self.writer.start()
         token = self._console_token()
@@ -137,6 +141,8 @@ class Host:
         if self.captions:
             self.captions.stop()
         self.writer.stop()
+        if self.lock is not None:
+            self.lock.release()
 
     @property
     def url(self) -> str:

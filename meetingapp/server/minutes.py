@@ -25,11 +25,12 @@ from exports.model import (
 from exports.pdf import docx_to_pdf
 from exports.records import export_all, record_package
 from exports.signing import add_signature_fields
-from meetingapp.domain import BallotForm, Choice, Delegate, MotionState, SessionState
-from meetingapp.errors import InvalidTransition, InvalidValue
+from meetingapp.domain import BallotForm, Choice, Delegate, MotionState
+from meetingapp.errors import InvalidValue
+from meetingapp.results import vote_result
 from meetingapp.rules import QUORUM, quorum_met
-from meetingapp.session import SessionMachine, now_iso
-from meetingapp.state import SessionRecord, World
+from meetingapp.session import SessionMachine
+from meetingapp.session.world import SessionRecord, World
 from meetingapp.wire import public_payload
 
 
@@ -69,7 +70,7 @@ def build_minutes(
         issuer_lines=issuer_lines(labels.ISSUER[body.kind], body.name),
         summary=summary,
         started_at=rec.session.opened_at or rec.session.scheduled_start,
-        ended_at=rec.session.closed_at or rec.session.opened_at,
+        ended_at=rec.session.closed_at,  # empty while the session is open: never invented
         place=rec.session.place,
         present=heads.present,
         total=heads.total,
@@ -87,7 +88,7 @@ def build_minutes(
         ),
         items=_items(rec),
         speeches=_speeches(rec, delegates),
-        motions=_motions(world, rec),
+        motions=_motions(world, rec, roster),
         attendance=_attendance(rec, roster),
         log_hash=rec.head_hash,
         number=number,
@@ -128,7 +129,7 @@ def _speeches(rec: SessionRecord, delegates: dict[str, Delegate]) -> tuple[Speec
     )
 
 
-def _motions(world: World, rec: SessionRecord) -> tuple[MotionEntry, ...]:
+def _motions(world: World, rec: SessionRecord, roster: list[Delegate]) -> tuple[MotionEntry, ...]:
     body_rules = world.rules[rec.session.body_id]
     entries = []
     for m in rec.motions.values():
@@ -161,12 +162,7 @@ def _motions(world: World, rec: SessionRecord) -> tuple[MotionEntry, ...]:
             MotionEntry(
                 m.title,
                 m.form,
-                r.tally.yes,
-                r.tally.no,
-                r.tally.abstain,
-                r.not_voting,
-                r.total,
-                r.passed,
+                vote_result(m, roster),  # the same figures as every screen
                 rule.label_vi if rule else r.rule,
                 named,
                 secret,
@@ -223,15 +219,11 @@ class FinalisePlan:
 
 
 def plan_finalisation(machine: SessionMachine, session_id: str) -> FinalisePlan:
-    """Check the session may be finalised and take the next number (fast: the host runs this
-    on its writer thread, the rendering elsewhere)."""
+    """Take the number the state machine gives (it refuses a session that is not closed or
+    already final) and build the model (fast: the host runs this on its writer thread, the
+    rendering elsewhere)."""
     rec = machine.record(session_id)
-    if rec.minutes is not None:
-        raise InvalidTransition("finalise_minutes", "reason.minutes_final")
-    if rec.session.state is not SessionState.CLOSED:
-        raise InvalidTransition("finalise_minutes", "reason.session_not_closed")
-    year = int((rec.session.closed_at or now_iso())[:4])
-    number = machine.next_minutes_number(rec.session.body_id, year)
+    number, year = machine.minutes_number(session_id)
     model = build_minutes(machine.world, session_id, number=number, year=year)
     return FinalisePlan(session_id, number, year, file_stem(number, rec.session.closed_at), model)
 
@@ -260,9 +252,7 @@ def render_final(
 def record_final(
     machine: SessionMachine, plan: FinalisePlan, files: MinutesFiles, *, actor: str = ""
 ) -> None:
-    rec = machine.record(plan.session_id)
-    if machine.next_minutes_number(rec.session.body_id, plan.year) != plan.number:
-        raise InvalidTransition("finalise_minutes", "reason.minutes_final")
+    """Record the finalisation (refused by the machine if the number was taken meanwhile)."""
     machine.minutes_finalised(
         plan.session_id,
         number=plan.number,

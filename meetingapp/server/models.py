@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, ItemKind, TotalBasis
+from meetingapp.rules import Basis
 from meetingapp.wire import Role
 
 Text = Field(min_length=1, max_length=300)
@@ -83,6 +84,24 @@ class CheckInIn(Strict):
 class CheckOutIn(Strict):
     delegate_id: str = Id
     reason: str = Text
+
+
+class AbsenceIn(Strict):
+    delegate_id: str = Id
+    reason: str = Text
+
+
+class RuleIn(Strict):
+    """A body's own rule: ``count * denominator`` must reach ``base * numerator``."""
+
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
+    numerator: int = Field(ge=1, le=1000)
+    denominator: int = Field(ge=1, le=1000)
+    strict: bool
+    basis: Basis = Basis.TOTAL
+    chair_breaks_tie: bool = False
+    label_vi: str = Field("", max_length=300)
+    label_en: str = Field("", max_length=300)
 
 
 class FloorIn(Strict):

@@ -16,7 +16,7 @@ from asr.recording import RATE, SAMPLE_BYTES, recovered_pcm, write_chunk, write_
 from asr.rescore import Vocabulary
 from asr.transcribe import DecodeSettings, Progress, Transcriber, hotwords_for
 from meetingapp.errors import InvalidValue
-from meetingapp.state import World
+from meetingapp.session.world import World
 from meetingapp.store.files import FileStore
 
 log = logging.getLogger(__name__)

@@ -38,7 +38,7 @@ def _may_record(w: Writer, caller: Caller, session_id: str, speech_id: str) -> N
         raise ApiError(403, "auth.not_yours")
 
 
-def add_speech_routes(app: FastAPI, host: Host) -> None:
+def add_routes(app: FastAPI, host: Host) -> None:
     base = "/api/sessions/{session_id}/speeches/{speech_id}"
 
     @app.post(base + "/audio", openapi_extra=BINARY_BODY)

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import FileResponse, Response
 
-from exports.signing import ORDER, SigningError, signature_reports
+from exports.signing import SigningError, signature_reports
 from meetingapp.errors import NotFound
 from meetingapp.server.deps import BINARY_BODY, Anyone, ApiError, Caller, Setup
 from meetingapp.server.host import HEX64, Host
@@ -51,7 +51,7 @@ def _store(files: FileStore, result: MinutesFiles) -> dict[str, Any]:
     return out
 
 
-def add_minutes_routes(app: FastAPI, host: Host) -> None:
+def add_routes(app: FastAPI, host: Host) -> None:
     finalising = asyncio.Lock()
 
     @app.post("/api/sessions/{session_id}/minutes/draft")
@@ -156,12 +156,10 @@ def add_minutes_routes(app: FastAPI, host: Host) -> None:
         except SigningError as exc:
             raise ApiError(422, "minutes.bad_signatures", detail=exc.message("en")) from exc
         fields = [r.field for r in reports]
-        if (
-            not reports
-            or not all(r.intact and r.valid for r in reports)
-            or fields != list(ORDER[: len(fields)])
-        ):
+        if not reports or not all(r.intact and r.valid for r in reports):
             raise ApiError(422, "minutes.bad_signatures", detail=", ".join(fields) or "-")
+        # the legal order and the next stage are the state machine's to decide
+        await host.writer.call(lambda w: w.machine.signing_stage(session_id, fields))
         digest, _ = await asyncio.to_thread(
             host.files.put, data, kind="minutes", suffix=".signed.pdf"
         )
