@@ -34,6 +34,15 @@ class ItemEntry:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """One transcript segment: seconds from the start of the speech's recording."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
 class SpeechEntry:
     speaker: Person
     item_title: str
@@ -41,6 +50,7 @@ class SpeechEntry:
     ended_at: str
     text: str  # verbatim, with the clerk's corrections applied
     edited: bool = False  # the clerk changed the machine transcript
+    cues: tuple[Cue, ...] = ()  # the segments with their real times (corrections applied)
 
 
 @dataclass(frozen=True)

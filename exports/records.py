@@ -15,7 +15,7 @@ from pathlib import Path
 from docx import Document
 
 from exports import labels as L
-from exports.model import MinutesModel, SpeechEntry
+from exports.model import Cue, MinutesModel, SpeechEntry
 from meetingapp.domain import Choice
 
 
@@ -51,14 +51,28 @@ def transcript_txt(model: MinutesModel) -> str:
     return "\n".join(blocks)
 
 
+def _cues(sp: SpeechEntry) -> list[Cue]:
+    """The transcript's segments with their real times; a speech without segments (typed in,
+    or not transcribed) is one cue over its duration."""
+    if sp.cues:
+        return [Cue(c.start, max(c.end, c.start + 0.001), c.text) for c in sp.cues]
+    return [Cue(0.0, _seconds(sp) or 1.0, sp.text)]
+
+
 def speech_srt(sp: SpeechEntry) -> str:
-    end = _seconds(sp) or 1.0
-    return f"1\n{_stamp(0, ',')} --> {_stamp(end, ',')}\n{_speaker(sp)}: {sp.text}\n"
+    blocks = [
+        f"{n}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{_speaker(sp)}: {c.text}\n"
+        for n, c in enumerate(_cues(sp), start=1)
+    ]
+    return "\n".join(blocks)
 
 
 def speech_vtt(sp: SpeechEntry) -> str:
-    end = _seconds(sp) or 1.0
-    return f"WEBVTT\n\n{_stamp(0, '.')} --> {_stamp(end, '.')}\n<v {_speaker(sp)}>{sp.text}\n"
+    blocks = [
+        f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n<v {_speaker(sp)}>{c.text}\n"
+        for c in _cues(sp)
+    ]
+    return "WEBVTT\n\n" + "\n".join(blocks)
 
 
 def transcript_docx(model: MinutesModel, path: Path) -> Path:

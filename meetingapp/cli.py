@@ -411,7 +411,9 @@ def cmd_asr_eval(args: argparse.Namespace) -> int:
     if args.beam is not None:
         decode = dataclasses.replace(decode, beam_size=args.beam)
     if args.no_vad:
-        decode = dataclasses.replace(decode, vad_filter=False)
+        decode = dataclasses.replace(decode, vad_filter=False, rescore=False)
+    if args.no_rescore:
+        decode = dataclasses.replace(decode, rescore=False)
     result = evaluate(
         Path(args.manifest),
         model,
@@ -671,8 +673,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--model",
         help="bundled, a downloaded name or a CTranslate2 folder (default: the asr_model setting)",
     )
-    s.add_argument("--beam", type=int, help="beam size (default: the shipped 5)")
-    s.add_argument("--no-vad", action="store_true", help="switch voice-activity detection off")
+    s.add_argument("--beam", type=int, help="beam size without rescoring (default: the shipped 5)")
+    s.add_argument(
+        "--no-vad",
+        action="store_true",
+        help="switch voice-activity detection off (and with it the rescoring)",
+    )
+    s.add_argument(
+        "--no-rescore",
+        action="store_true",
+        help="the model's own best hypothesis, without the Vietnamese language model",
+    )
     s.add_argument("--hyp-out", help="also write audio, reference, hypothesis, seconds per clip")
     s.add_argument("--limit", type=int, help="only the first N clips")
     s.set_defaults(func=cmd_asr_eval)

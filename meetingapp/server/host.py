@@ -24,11 +24,18 @@ from meetingapp.errors import NotFound
 from meetingapp.events import Event
 from meetingapp.keys import private_dir
 from meetingapp.server.auth import Device, DeviceStore, PairingCodes
+from meetingapp.server.captions import LiveCaptions
 from meetingapp.server.documents import count_pages
 from meetingapp.server.faces import CheckinAttempt, vault_for
 from meetingapp.server.hub import Hub
 from meetingapp.server.ratelimit import PAIR_LIMITS, PIN_LIMITS, AttemptLimiter
-from meetingapp.server.speech import Job, TranscriptionQueue, hotwords_from, join_recording
+from meetingapp.server.speech import (
+    Job,
+    TranscriptionQueue,
+    hotwords_from,
+    join_recording,
+    session_words,
+)
 from meetingapp.server.tls import TlsFiles, ensure_tls
 from meetingapp.server.trust import TrustStore
 from meetingapp.server.writer import Writer
@@ -98,6 +105,11 @@ class Host:
             on_progress=self._transcription_progress,
             on_done=self._transcription_done,
             on_error=self._transcription_error,
+        )
+        self.captions = (
+            LiveCaptions(self.transcriber.model, self.audio_dir, self.broadcast)
+            if settings.get("live_captions") != "off"
+            else None
         )
         self.vault = vault_for(data_dir)
         self.checkins: dict[str, CheckinAttempt] = {}  # face check-ins in progress
@@ -198,6 +210,8 @@ class Host:
         if self.advertiser is not None:
             self.advertiser.stop()  # says goodbye: browsers drop the host at once
         self.transcriber.stop()
+        if self.captions:
+            self.captions.stop()
         self.writer.stop()
         if self.lock is not None:
             self.lock.release()
@@ -233,11 +247,14 @@ class Host:
             speech_id,
             self.files.path_for(sha256, kind="audio", suffix=".wav"),
             hotwords_from(w.machine.world, session_id),
+            session_words(w.machine.world, session_id, self.files),
         )
 
     def finish_recording(self, session_id: str, speech_id: str) -> bool:
         """Join the speech's chunks, record the audio, queue it for transcription (any
         thread but the writer's and the event loop's)."""
+        if self.captions:
+            self.captions.ended(speech_id)
         sha256, seconds = join_recording(self.audio_dir, self.files, speech_id)
 
         def record(w: Writer) -> Job | None:
@@ -270,6 +287,11 @@ class Host:
                 job.session_id, job.speech_id, segments=segments, asr=asr, actor="asr"
             )
         ).result()
+        text = " ".join(str(s["text"]) for s in segments).strip()
+        self.broadcast(
+            job.session_id,
+            {"type": "caption", "speech_id": job.speech_id, "text": text, "final": True},
+        )
 
     def _transcription_error(self, job: Job, exc: Exception) -> None:
         self.broadcast(

@@ -16,6 +16,7 @@ from exports import labels
 from exports.docx_minutes import render_docx
 from exports.model import (
     AttendanceEntry,
+    Cue,
     DocumentRef,
     ItemEntry,
     MinutesModel,
@@ -145,6 +146,7 @@ def _speeches(rec: SessionRecord, delegates: dict[str, Delegate]) -> tuple[Speec
             sp.ended_at,
             sp.transcript,
             sp.edited,
+            tuple(Cue(s.start, s.end, s.final) for s in sp.segments if s.final.strip()),
         )
         for sp in sorted(rec.speeches.values(), key=lambda s: s.started_at)
     )
