@@ -29,6 +29,7 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from meetingapp.atomic import atomic_write
+from meetingapp.bundle import shipped
 from meetingapp.errors import MeetingAppError
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -36,7 +37,10 @@ ORDER = ("ThuKy", "ChuToa", "DauCoQuan")
 ROLE_FIELD = {"secretary": "ThuKy", "chair": "ChuToa", "seal": "DauCoQuan"}
 ROLE_TITLE = {"secretary": "THƯ KÝ", "chair": "CHỦ TỌA", "seal": "ĐÓNG DẤU"}
 LABELS = {"ThuKy": "THƯ KÝ", "ChuToa": "CHỦ TỌA"}
-STAMP_FONT = Path("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf")  # 1000 units/em
+# 1000 units/em; a packaged installation ships its own copy (packaging/fonts)
+STAMP_FONT = shipped("fonts", "NotoSerif-Regular.ttf") or Path(
+    "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf"
+)
 MM = 72 / 25.4
 ACCEPTED = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
 
