@@ -32,7 +32,7 @@ def docx_to_pdf(docx: Path, out_dir: Path, *, timeout: float = TIMEOUT_S) -> Pat
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         cmd = [
             exe,
-            f"-env:UserInstallation=file://{profile}",
+            f"-env:UserInstallation={Path(profile).as_uri()}",  # file:///C:/… on Windows
             "--headless",
             "--norestore",
             "--convert-to",

@@ -21,6 +21,7 @@ DATA_PACKAGES = (
     "pyhanko_certvalidator",
     "certifi",
     "tzdata",
+    "docx",  # python-docx's templates (default header, footer, styles)
 )
 # Packages reached only through strings, entry points or lazy imports.
 HIDDEN_PACKAGES = ("meetingapp", "asr", "attendance", "exports", "ui", "uvicorn")
