@@ -105,10 +105,15 @@ def cmd_trust(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from meetingapp import tools_check
     from meetingapp.demo_run import run_demo
 
+    if tools_check.find(tools_check.LIBREOFFICE) is None:  # its documents and minutes are PDFs
+        print(tr("tools.demo_needs_libreoffice"), file=sys.stderr)
+        return 3
     result = run_demo(Path(args.out), lang=current_language())
-    return 0 if result.log_ok and result.signatures_ok and result.pdfsig_ok else 1
+    ok = result.log_ok and result.signatures_ok and result.pdfsig_ok is not False
+    return 0 if ok else 1
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -456,6 +461,27 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tools(args: argparse.Namespace) -> int:
+    from meetingapp import tools_check
+
+    found = tools_check.check()
+    print(tools_check.report(found))
+    return 0 if all(f.ok for f in found) else 3
+
+
+# Commands that use LibreOffice or poppler: a missing tool is explained before they start.
+NEEDS_TOOLS = frozenset({"demo", "serve", "minutes", "finalise"})
+
+
+def warn_missing_tools(command: str) -> None:
+    if command in NEEDS_TOOLS:
+        from meetingapp import tools_check
+
+        text = tools_check.notice()
+        if text:
+            print(text, file=sys.stderr, flush=True)
+
+
 def cmd_asr_model(args: argparse.Namespace) -> int:
     from asr.models import ensure_bundled_model
 
@@ -703,6 +729,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("asr-model", help="assemble and verify the bundled Whisper base model")
     s.set_defaults(func=cmd_asr_model)
+
+    s = sub.add_parser(
+        "tools",
+        help="check LibreOffice and poppler: what is missing, what waits for it / kiểm tra công cụ",
+    )
+    s.set_defaults(func=cmd_tools)
     return p
 
 
@@ -712,6 +744,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["MEETINGAPP_LANG"] = args.lang
     setup_logging(settings.data_dir(), verbose=args.verbose)
     func: Command = args.func
+    warn_missing_tools(args.command)
     try:
         return func(args)
     except MeetingAppError as exc:

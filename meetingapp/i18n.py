@@ -309,6 +309,52 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Không tìm thấy LibreOffice (soffice). Cài đặt: apt-get install libreoffice-writer-nogui",
         "en": "LibreOffice (soffice) not found. Install it: apt-get install libreoffice-writer-nogui",
     },
+    # external tools (meetingapp/tools_check.py)
+    "tools.missing": {
+        "vi": "Thiếu {tool}. Chưa dùng được: {features}. Cần cài đặt: {install}",
+        "en": "{tool} is missing. Waiting for it: {features}. Install: {install}",
+    },
+    "tools.libreoffice.features": {
+        "vi": "chuyển biên bản và tài liệu DOCX sang PDF (lập dự thảo, hoàn tất và ký số biên bản)",
+        "en": "converting the minutes and DOCX documents to PDF (drafting, finalising and signing the minutes)",
+    },
+    "tools.libreoffice.install.linux": {
+        "vi": "sudo apt-get install libreoffice-writer-nogui (hoặc bộ LibreOffice từ libreoffice.org)",
+        "en": "sudo apt-get install libreoffice-writer-nogui (or LibreOffice from libreoffice.org)",
+    },
+    "tools.libreoffice.install.windows": {
+        "vi": "LibreOffice từ https://www.libreoffice.org/download (bộ cài .msi, cài vào thư mục mặc định)",
+        "en": "LibreOffice from https://www.libreoffice.org/download (the .msi installer, default folder)",
+    },
+    "tools.poppler.features": {
+        "vi": "kiểm tra chữ ký số lần thứ hai, độc lập, bằng pdfsig (trong cuộc họp mẫu)",
+        "en": "the second, independent signature check with pdfsig (in the demo meeting)",
+    },
+    "tools.poppler.install.linux": {
+        "vi": "sudo apt-get install poppler-utils",
+        "en": "sudo apt-get install poppler-utils",
+    },
+    "tools.poppler.install.windows": {
+        "vi": "poppler cho Windows (github.com/oschwartz10612/poppler-windows), giải nén vào C:\\Program Files\\poppler",
+        "en": "poppler for Windows (github.com/oschwartz10612/poppler-windows), unpacked into C:\\Program Files\\poppler",
+    },
+    "tools.rest_works": {
+        "vi": "Mọi chức năng khác vẫn hoạt động: điểm danh, phát biểu, tài liệu, biểu quyết, chuyển lời nói thành văn bản, xuất biên bản DOCX.",
+        "en": "Everything else works: roll call, floor, documents, votes, speech-to-text, the minutes as DOCX.",
+    },
+    "tools.found": {"vi": "✓ {tool}: {path}", "en": "✓ {tool}: {path}"},
+    "tools.all_found": {
+        "vi": "Đã có đủ công cụ ngoài (LibreOffice, poppler).",
+        "en": "All external tools are here (LibreOffice, poppler).",
+    },
+    "tools.demo_needs_libreoffice": {
+        "vi": "Cuộc họp mẫu cần LibreOffice (tài liệu và biên bản của nó là PDF): hãy cài đặt rồi chạy lại.",
+        "en": "The demo meeting needs LibreOffice (its documents and minutes are PDFs): install it, then run it again.",
+    },
+    "tools.pdfsig_skipped": {
+        "vi": "chưa kiểm tra (thiếu poppler-utils)",
+        "en": "not checked (poppler-utils missing)",
+    },
     "export.convert_failed": {
         "vi": "Không chuyển được sang PDF: {detail}",
         "en": "Conversion to PDF failed: {detail}",

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetingapp import tools_check
 from meetingapp.client import HostClient
 from ui.bridge import Bridge, describe
 from ui.clerk import ClerkWindow, run_cli
@@ -204,6 +205,8 @@ class DemoStart(QWidget):
         for w in (title, self.steps, self.error):
             layout.addWidget(w)
         self.line.connect(self.steps.appendPlainText)
+        if notice := tools_check.notice(lang=lang()):  # LibreOffice or poppler missing
+            self.steps.appendPlainText(notice)
         self.resize(760, 420)
 
     def start(self) -> None:
@@ -244,7 +247,8 @@ def host_launcher(bridge: Bridge, host_dir: Path, session_id: str) -> Launcher:
     state = bridge.run(console.state(session_id))
     body = state["session"]["session"]["body_id"]
     clients = {"console": console, "clerk": console, "display": console, "tablets": {}}
-    return Launcher(bridge, session_id, body, clients, [], host_dir / "app")
+    note = tools_check.notice(lang=lang()) or ""  # LibreOffice or poppler missing
+    return Launcher(bridge, session_id, body, clients, [], host_dir / "app", note)
 
 
 def main(argv: list[str] | None = None) -> int:
