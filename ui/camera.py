@@ -14,7 +14,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from meetingapp.client import HostClient
-from ui.bridge import Bridge, describe
+from ui.bridge import Scope, describe
 from ui.strings import L
 
 FRAME_INTERVAL_S = 0.25
@@ -42,7 +42,7 @@ class FaceCheckin(QWidget):
 
     def __init__(
         self,
-        bridge: Bridge,
+        bridge: Scope,
         client: HostClient,
         session_id: str,
         delegate_id: str | None = None,
@@ -118,7 +118,10 @@ class FaceCheckin(QWidget):
             return
         self.in_flight = True
         self.bridge.call(
-            self.client.send_frame(self.sid, self.attempt, jpeg), self._reply, self._failed
+            self.client.send_frame(self.sid, self.attempt, jpeg),
+            self._reply,
+            self._failed,
+            background=True,  # four a second: not "work in progress" for the Cancel button
         )
 
     def feed_frames(self, frames: list[bytes]) -> None:

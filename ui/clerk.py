@@ -141,7 +141,7 @@ class ClerkWindow(RoleWindow):
         super().__init__(bridge, L("Thư ký tổng hợp — biên bản", "Clerk — minutes"))
         self.client, self.sid, self.work = client, session_id, work_dir
         self.minutes_client = minutes_client or client
-        self.feed = Feed(bridge, client, session_id)
+        self.feed = Feed(self.bridge, client, session_id)
         self.progress: dict[str, float] = {}
         self.speech_id: str | None = None
         self.reviewed_docx: bytes = b""

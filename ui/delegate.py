@@ -43,7 +43,7 @@ class DelegateTablet(RoleWindow):
         super().__init__(bridge, L("Máy tính bảng đại biểu", "Delegate tablet"))
         self.client, self.sid, self.me = client, session_id, delegate_id
         self.cache_dir = cache_dir
-        self.feed = Feed(bridge, client, session_id)
+        self.feed = Feed(self.bridge, client, session_id)
         self.doc_shown: str | None = None
         self._loading: str | None = None
         self.my_request: str | None = None
@@ -58,7 +58,7 @@ class DelegateTablet(RoleWindow):
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.check_in = QPushButton(L("Điểm danh", "Check in"))
         self.check_in.clicked.connect(self._check_in)
-        self.face = FaceCheckin(bridge, client, session_id, delegate_id)
+        self.face = FaceCheckin(self.bridge, client, session_id, delegate_id)
         self.face.setMaximumHeight(260)
         top = QHBoxLayout()
         for w in (self.who, self.presence):
@@ -79,7 +79,7 @@ class DelegateTablet(RoleWindow):
         left_w = QWidget()
         left_w.setLayout(left)
 
-        self.viewer = PdfView(bridge, follow_option=True)
+        self.viewer = PdfView(self.bridge, follow_option=True)
         self.viewer.follow.toggled.connect(self._follow_again)
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(L("Ghi chú riêng (chỉ trên máy này)", "Private notes"))
@@ -104,7 +104,7 @@ class DelegateTablet(RoleWindow):
         self.meter.setRange(-60, 0)
         self.meter.setTextVisible(False)
         self.meter.setVisible(False)
-        self.recorder = SpeechRecorder(bridge, client, session_id, cache_dir / "recordings")
+        self.recorder = SpeechRecorder(self.bridge, client, session_id, cache_dir / "recordings")
         self.recorder.level.connect(lambda db: self.meter.setValue(int(max(-60.0, db))))
         self.recorder.recording.connect(self._recording)
         self.recorder.failed.connect(self.fail)

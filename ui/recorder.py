@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal
 
 from asr.recording import ChunkRecorder
 from meetingapp.client import HostClient
-from ui.bridge import Bridge
+from ui.bridge import Scope
 from ui.strings import L
 
 
@@ -19,7 +19,7 @@ class SpeechRecorder(QObject):
     recording = Signal(bool)
     failed = Signal(str)
 
-    def __init__(self, bridge: Bridge, client: HostClient, session_id: str, folder: Path) -> None:
+    def __init__(self, bridge: Scope, client: HostClient, session_id: str, folder: Path) -> None:
         super().__init__()
         self.bridge, self.client, self.sid, self.folder = bridge, client, session_id, folder
         self.speech: str | None = None
@@ -67,6 +67,7 @@ class SpeechRecorder(QObject):
             self.client.send_audio_chunk(self.sid, speech, index, path.read_bytes()),
             kept,
             failed,
+            background=True,
         )
 
     def stop(self) -> None:

@@ -61,7 +61,7 @@ class SecretaryConsole(RoleWindow):
     def __init__(self, bridge: Bridge, client: HostClient, session_id: str, body_id: str) -> None:
         super().__init__(bridge, L("Bàn thư ký — điều hành kỳ họp", "Secretary console"))
         self.client, self.sid, self.body = client, session_id, body_id
-        self.feed = Feed(bridge, client, session_id)
+        self.feed = Feed(self.bridge, client, session_id)
         self.ballots_in: dict[str, int] = {}
         tabs = QTabWidget()
         tabs.addTab(self._setup_tab(), L("Chuẩn bị", "Set-up"))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.bridge import Bridge, describe
+from ui.bridge import LOST, ONLINE, RECONNECTING, Bridge, Feed, Scope, describe
 from ui.strings import L
 
 STYLE = """
@@ -71,7 +71,7 @@ class PdfView(QWidget):
 
     page_changed = Signal(int)  # 1-based
 
-    def __init__(self, bridge: Bridge, *, follow_option: bool = False, width: int = 620) -> None:
+    def __init__(self, bridge: Scope, *, follow_option: bool = False, width: int = 620) -> None:
         super().__init__()
         self.bridge = bridge
         self.width_px = width
@@ -123,7 +123,9 @@ class PdfView(QWidget):
                 self.image.setPixmap(QPixmap.fromImage(img))
                 self.page_changed.emit(page)
 
-        self.bridge.call(asyncio.to_thread(render_page, pdf, page - 1, width), shown)
+        self.bridge.call(
+            asyncio.to_thread(render_page, pdf, page - 1, width), shown, background=True
+        )
 
     def presenter_moved(self, page: int) -> None:
         if self.follow.isChecked():
@@ -135,28 +137,59 @@ class PdfView(QWidget):
         self.next.setEnabled(self.page < self.pages)
 
 
+LINK_TEXT = {
+    ONLINE: ("● Đã kết nối", "● Online"),
+    RECONNECTING: ("● Đang kết nối lại…", "● Reconnecting…"),
+    LOST: ("● Mất kết nối máy chủ", "● Host lost"),
+}
+
+
+def link_label(state: str) -> str:
+    vi, en = LINK_TEXT[state]
+    return L(vi, en)
+
+
 class RoleWindow(QMainWindow):
-    """A window talking to the host: errors and work in progress on the status bar."""
+    """A window talking to the host: the link's state always on view, errors next to the
+    action (and on the status bar), its own work in progress with a Cancel that stops only this
+    window's commands."""
 
     def __init__(self, bridge: Bridge, title: str) -> None:
         super().__init__()
-        self.bridge = bridge
+        self.shared = bridge
+        self.bridge = bridge.scope()  # this window's calls
         self.setWindowTitle(title)
+        self.link = QLabel(link_label(RECONNECTING))
+        self.link.setObjectName("link")
+        self.link.setProperty("state", RECONNECTING)
         self.status = QLabel("")
         self.status.setObjectName("error")
+        self.status.setWordWrap(True)
         self.activity = QLabel("")
         self.cancel = QPushButton(L("Hủy", "Cancel"))
         self.cancel.setVisible(False)
         self.cancel.clicked.connect(self._cancel)
+        self.statusBar().addWidget(self.link)
         self.statusBar().addWidget(self.status, 1)
         self.statusBar().addPermanentWidget(self.activity)
         self.statusBar().addPermanentWidget(self.cancel)
-        bridge.busy_changed.connect(self._busy)
+        self.bridge.busy_changed.connect(self._busy)
+        self._near: QLabel | None = None
+
+    def watch_link(self, feed: Feed) -> None:
+        feed.connection.connect(self.link_changed)
+
+    def link_changed(self, state: str) -> None:
+        self.link.setText(link_label(state))
+        self.link.setProperty("state", state)
+        self.link.style().unpolish(self.link)
+        self.link.style().polish(self.link)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 — Qt's name
         feed = getattr(self, "feed", None)
         if feed is not None:
             feed.stop()  # the window's event stream ends with it
+        self.bridge.close()
         super().closeEvent(event)
 
     def _busy(self, count: int) -> None:
@@ -164,18 +197,26 @@ class RoleWindow(QMainWindow):
         self.cancel.setVisible(bool(count))
 
     def _cancel(self) -> None:
-        """Stop waiting for what is in progress (a command the host already took stays done;
-        the event stream shows what it did)."""
-        self.bridge.cancel_all()
+        """Stop waiting for what this window has in progress (a command the host already took
+        stays done; the event stream shows what it did). Other windows are not touched."""
+        self.bridge.cancel()
         self.ok(L("Đã hủy", "Cancelled"))
 
-    def fail(self, exc: BaseException | str) -> None:
-        self.status.setText(exc if isinstance(exc, str) else describe(exc))
+    def fail(self, exc: BaseException | str, near: QLabel | None = None) -> None:
+        text = exc if isinstance(exc, str) else describe(exc)
+        self.status.setText(text)
+        if near is not None:
+            near.setText(text)
+            self._near = near
 
     def ok(self, text: str = "") -> None:
         self.status.setText(text)
+        if self._near is not None:
+            self._near.setText("")
+            self._near = None
 
-    def act(self, coro: Any, done: Any = None) -> None:
-        """Run a host command; on failure show why, keep everything else as it was."""
+    def act(self, coro: Any, done: Any = None, *, near: QLabel | None = None) -> None:
+        """Run a host command; on failure say why (beside the action when ``near`` is given),
+        keep everything else as it was."""
         self.ok()
-        self.bridge.call(coro, done, self.fail)
+        self.bridge.call(coro, done, lambda exc: self.fail(exc, near))
