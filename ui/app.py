@@ -105,8 +105,10 @@ class Launcher(QMainWindow):
         self._build()
 
     def _keep(self, window: QWidget) -> QWidget:
-        window.setStyleSheet(STYLE) if not isinstance(window, PublicDisplay) else None
-        window.show()
+        if isinstance(window, PublicDisplay):
+            window.show_on_screen()  # fullscreen on the projector's screen
+        else:
+            window.show()
         self.windows.append(window)
         return window
 

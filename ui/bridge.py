@@ -33,8 +33,8 @@ def describe(exc: BaseException) -> str:
         if exc.status >= 500 and not exc.detail:
             return L("Máy chủ gặp lỗi, hãy thử lại", "The host failed; try again")
         return exc.detail or L("Máy chủ từ chối thao tác", "The host refused")
-    if isinstance(exc, MeetingAppError):
-        return exc.message(lang())
+    if isinstance(exc, MeetingAppError) or callable(getattr(exc, "message", None)):
+        return str(exc.message(lang()))  # type: ignore[attr-defined]
     if isinstance(exc, httpx.TransportError | OSError | TimeoutError):
         return L(
             "Mất kết nối tới máy chủ — thao tác chưa được thực hiện",

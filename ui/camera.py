@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QBuffer, QIODevice, Qt, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from meetingapp.client import HostClient
 from ui.bridge import Scope, describe
@@ -46,7 +46,10 @@ class FaceCheckin(QWidget):
         client: HostClient,
         session_id: str,
         delegate_id: str | None = None,
+        *,
+        compact: bool = False,
     ) -> None:
+        """``compact``: a row (the tablet's top bar); the preview shows only while checking."""
         super().__init__()
         self.bridge, self.client, self.sid, self.expected = bridge, client, session_id, delegate_id
         self.attempt: str | None = None
@@ -58,17 +61,25 @@ class FaceCheckin(QWidget):
         self.prompt.setWordWrap(True)
         self.start_btn = QPushButton(L("Điểm danh bằng khuôn mặt", "Check in by face"))
         self.start_btn.clicked.connect(self.start)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self) if compact else QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.preview: Any = None
         self.devices = self._devices()
         if self.devices:
             from PySide6.QtMultimediaWidgets import QVideoWidget
 
             self.preview = QVideoWidget()
-            self.preview.setMinimumSize(320, 240)
+            self.preview.setMinimumSize(240 if compact else 320, 180 if compact else 240)
+            self.preview.setVisible(not compact)
             layout.addWidget(self.preview)
-        else:
-            self.prompt.setText(L("Không tìm thấy camera", "No camera found"))
+        else:  # nothing to look into: said once, and the button cannot be pressed
+            self.start_btn.setEnabled(False)
+            self.start_btn.setToolTip(L("Máy này không có camera", "This device has no camera"))
+            if not compact:
+                self.prompt.setText(L("Không tìm thấy camera", "No camera found"))
+            self.prompt.setObjectName("")
+        if compact:
+            self.prompt.setStyleSheet("font-size: 17px;")
         layout.addWidget(self.prompt)
         layout.addWidget(self.start_btn)
 
@@ -86,6 +97,9 @@ class FaceCheckin(QWidget):
             self.prompt.setText(L("Nhìn thẳng vào camera", "Look at the camera"))
             if self.devices and self.camera is None:
                 self._open_camera()
+            elif not self.devices:
+                self.attempt = None
+                self.prompt.setText(L("Không tìm thấy camera", "No camera found"))
 
         self.bridge.call(
             self.client.start_face_checkin(self.sid, self.expected), started, self._failed
@@ -94,6 +108,7 @@ class FaceCheckin(QWidget):
     def _open_camera(self) -> None:
         from PySide6.QtMultimedia import QCamera, QMediaCaptureSession
 
+        self.preview.setVisible(True)
         self.camera = QCamera(self.devices[0])
         self.capture = QMediaCaptureSession()
         self.capture.setCamera(self.camera)
@@ -162,7 +177,11 @@ class FaceCheckin(QWidget):
 
     def _failed(self, exc: BaseException | str) -> None:
         self.in_flight = False
-        self.prompt.setText(exc if isinstance(exc, str) else describe(exc))
+        if isinstance(exc, str):  # the camera's own error text: not shown raw
+            exc_text = L("Camera gặp lỗi — hãy điểm danh bằng mã PIN", "Camera error — use the PIN")
+        else:
+            exc_text = describe(exc)
+        self.prompt.setText(exc_text)
 
     def stop_camera(self) -> None:
         if self.camera is not None:

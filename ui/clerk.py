@@ -7,6 +7,7 @@ app, and pyHanko's own event loop never meets the app's."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 from pathlib import Path
@@ -20,12 +21,16 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
+    QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -35,18 +40,24 @@ from PySide6.QtWidgets import (
 )
 
 from meetingapp.client import HostClient
-from ui.bridge import Bridge, Feed
-from ui.strings import L, minutes_state_label
-from ui.widgets import PdfView, RoleWindow
+from ui import actions as A
+from ui.bridge import LOST, Bridge, Feed
+from ui.strings import L, lang, minutes_state_label, role_label
+from ui.widgets import PdfView, RoleWindow, confirm
+
+log = logging.getLogger(__name__)
 
 
 class SigningFailed(Exception):
-    pass
+    """The child's own message (already in the user's language), or a plain one."""
+
+    def message(self, lang: str | None = None) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 async def run_cli(*args: str, secret: str = "") -> str:
     """``meetingapp …`` in a child process; its message on failure, output on success."""
-    env = {**os.environ, "MEETINGAPP_SIGN_SECRET": secret}
+    env = {**os.environ, "MEETINGAPP_SIGN_SECRET": secret, "MEETINGAPP_LANG": lang()}
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -63,31 +74,42 @@ async def run_cli(*args: str, secret: str = "") -> str:
         await proc.wait()
         raise
     if proc.returncode != 0:
-        lines = (err or out).decode("utf-8", "replace").strip().splitlines()
-        raise SigningFailed(lines[-1] if lines else f"exit {proc.returncode}")
+        text = (err or out).decode("utf-8", "replace").strip()
+        lines = text.splitlines()
+        if not lines or "Traceback (most recent call last)" in text:
+            log.warning("meetingapp %s failed: %s", args[0], text)
+            raise SigningFailed(
+                L("Không thực hiện được (chi tiết trong nhật ký)", "It failed (see the log)")
+            )
+        raise SigningFailed(lines[-1])  # the command's own message, in the user's language
     return out.decode("utf-8", "replace")
 
 
-class SignDialog(QDialog):
-    """Who signs, and with which key: a .p12 file and its password, or a USB token and PIN."""
+SIGN_STEPS = (
+    ("secretary", A.SIGN_SECRETARY),
+    ("chair", A.SIGN_CHAIR),
+    ("seal", A.SEAL),
+)
+FIELD_ROLE = {"ThuKy": "secretary", "ChuToa": "chair", "DauCoQuan": "seal"}
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+
+class SignDialog(QDialog):
+    """One step of the signing order: the signer is fixed by the step; the key (a .p12 file
+    and its password, or a USB token and PIN) — the file is remembered for next time."""
+
+    def __init__(self, role: str, remembered: dict[str, str], parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(L("Ký số biên bản", "Sign the minutes"))
-        self.role = QComboBox()
-        for role, vi, en in (
-            ("secretary", "Thư ký", "Secretary"),
-            ("chair", "Chủ tọa", "Chair"),
-            ("seal", "Văn thư (đóng dấu)", "Seal"),
-        ):
-            self.role.addItem(L(vi, en), role)
+        self.role = role
+        self.setWindowTitle(L("Ký số biên bản — ", "Sign the minutes — ") + role_label(role))
         self.kind = QComboBox()
         self.kind.addItem(L("Tệp chứng thư .p12", ".p12 file"), "p12")
         self.kind.addItem(L("Thiết bị ký (USB token)", "USB token (PKCS#11)"), "pkcs11")
-        self.path = QLineEdit()
+        self.kind.setCurrentIndex(max(0, self.kind.findData(remembered.get("kind", "p12"))))
+        self.path = QLineEdit(remembered.get("path", ""))
         browse = QPushButton("…")
+        browse.setToolTip(L("Chọn tệp", "Choose a file"))
         browse.clicked.connect(self._browse)
-        self.token = QLineEdit()
+        self.token = QLineEdit(remembered.get("token", ""))
         self.token.setPlaceholderText(L("Nhãn token", "Token label"))
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
@@ -95,25 +117,37 @@ class SignDialog(QDialog):
         row.addWidget(self.path)
         row.addWidget(browse)
         form = QFormLayout(self)
-        form.addRow(L("Người ký", "Signer"), self.role)
+        signer = QLabel(role_label(role))
+        signer.setObjectName("title")
+        form.addRow(L("Người ký", "Signer"), signer)
         form.addRow(L("Khóa", "Key"), self.kind)
         form.addRow(L("Tệp / thư viện", "File / module"), row)
         form.addRow(L("Token", "Token"), self.token)
         form.addRow(L("Mật khẩu / PIN", "Password / PIN"), self.secret)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = QDialogButtonBox()
+        buttons.addButton(L("Ký", "Sign"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(L("Hủy", "Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.secret.setFocus()
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "", "", "*.p12 *.pfx *.so")
+        path, _ = QFileDialog.getOpenFileName(
+            self, L("Chọn khóa ký", "Signing key"), "", L("Khóa", "Keys") + " (*.p12 *.pfx *.so)"
+        )
         if path:
             self.path.setText(path)
 
+    def remembered(self) -> dict[str, str]:
+        return {
+            "kind": self.kind.currentData(),
+            "path": self.path.text(),
+            "token": self.token.text(),
+        }
+
     def cli_args(self) -> list[str]:
-        args = ["--role", self.role.currentData()]
+        args = ["--role", self.role]
         if self.kind.currentData() == "p12":
             return [*args, "--p12", self.path.text(), "--password-env", "MEETINGAPP_SIGN_SECRET"]
         return [
@@ -125,6 +159,77 @@ class SignDialog(QDialog):
             "--pin-env",
             "MEETINGAPP_SIGN_SECRET",
         ]
+
+
+MODIFICATIONS = {
+    "NONE": ("không có thay đổi nào sau khi ký", "nothing changed after signing"),
+    "LTA_UPDATES": (
+        "sau khi ký chỉ thêm dữ liệu kiểm tra lâu dài (được phép)",
+        "only long-term validation data added after signing (allowed)",
+    ),
+    "FORM_FILLING": (
+        "sau khi ký chỉ thêm các chữ ký tiếp theo (được phép)",
+        "only the following signatures added after signing (allowed)",
+    ),
+    "ANNOTATIONS": (
+        "sau khi ký có thêm ghi chú trên trang",
+        "annotations were added after signing",
+    ),
+    "OTHER": (
+        "NỘI DUNG ĐÃ BỊ THAY ĐỔI sau khi ký",
+        "THE CONTENT WAS CHANGED after signing",
+    ),
+}
+
+
+def verification_report(reports: list[Any], trust_checked: bool) -> str:
+    """The signatures in words a secretary can read out: who signed as what and when, whether
+    the text is untouched, whether the certificate comes from a trusted authority."""
+    if not reports:
+        return L("Tệp không có chữ ký số nào.", "The file has no digital signature.")
+    lines = []
+    for n, r in enumerate(reports, start=1):
+        role = FIELD_ROLE.get(r.field)
+        who = role_label(role) if role else r.field
+        when = r.signed_at.replace("T", " ")[:16]
+        mark = "✔" if r.ok else "✘"
+        lines.append(f"{mark} {n}. {who}: {r.signer}" + (f" — {when}" if when else ""))
+        lines.append(
+            "   "
+            + (
+                L("chữ ký đúng, nội dung nguyên vẹn", "signature correct, content intact")
+                if r.intact and r.valid
+                else L(
+                    "CHỮ KÝ KHÔNG ĐÚNG hoặc nội dung bị sửa", "SIGNATURE WRONG or content altered"
+                )
+            )
+        )
+        vi, en = MODIFICATIONS.get(r.modification, MODIFICATIONS["OTHER"])
+        lines.append("   " + L(vi, en))
+        if trust_checked:
+            lines.append(
+                "   "
+                + (
+                    L("chứng thư do tổ chức tin cậy cấp", "certificate from a trusted authority")
+                    if r.trusted
+                    else L(
+                        "chứng thư KHÔNG do tổ chức tin cậy cấp",
+                        "certificate NOT from a trusted authority",
+                    )
+                )
+            )
+    ok = all(r.ok for r in reports)
+    verdict = (
+        L("Kết luận: các chữ ký HỢP LỆ", "Verdict: the signatures are VALID")
+        if ok
+        else L("Kết luận: KHÔNG HỢP LỆ", "Verdict: NOT VALID")
+    )
+    if not trust_checked:
+        verdict += L(
+            " (chưa kiểm tra nguồn gốc chứng thư: hãy chọn chứng thư gốc)",
+            " (the issuer was not checked: choose the root certificate)",
+        )
+    return "\n".join([*lines, verdict])
 
 
 class ClerkWindow(RoleWindow):
@@ -147,21 +252,29 @@ class ClerkWindow(RoleWindow):
         self.reviewed_docx: bytes = b""
         self.current_pdf: Path | None = None
         self.final: dict[str, Any] | None = None
+        self.signed: Path | None = None  # the latest final (then signed) copy held here
+        self.docx: Path | None = None
+        self.keys: dict[str, dict[str, str]] = {}  # role -> the key last used (never secrets)
+        self.trust: Path | None = None
+        self.buttons: dict[str, QPushButton] = {}
         self._filling = False
         tabs = QTabWidget()
         tabs.addTab(self._transcripts(), L("Văn bản phát biểu", "Transcripts"))
         tabs.addTab(self._minutes(), L("Biên bản", "Minutes"))
         self.tabs = tabs
         self.setCentralWidget(tabs)
-        self.resize(1280, 800)
+        self.resize(1366, 700)  # a 1366×768 laptop, less the title and task bars
         self.feed.changed.connect(self.render)
         self.feed.message.connect(self._message)
+        self.feed.connection.connect(self.link_changed)
+        self.feed.connection.connect(lambda _s: self._enable())
         self.feed.start()
 
     # --- transcripts ------------------------------------------------------------------------
 
     def _transcripts(self) -> QWidget:
         self.speeches = QListWidget()
+        self.speeches.setWordWrap(True)
         self.speeches.currentRowChanged.connect(self._pick_speech)
         self.asr_progress = QProgressBar()
         self.segments = QTableWidget(0, 3)
@@ -172,12 +285,20 @@ class ClerkWindow(RoleWindow):
                 L("Bản gốc ASR", "ASR original"),
             ]
         )
-        self.segments.horizontalHeader().setStretchLastSection(True)
-        self.segments.setColumnWidth(1, 520)
+        header = self.segments.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.segments.setWordWrap(True)  # whole sentences, never cut with "…"
+        self.segments.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.segments.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.segments.itemChanged.connect(self._edited)
         self.segments.cellClicked.connect(self._seek)
         self.play = QPushButton(L("▶ Nghe", "▶ Play"))
         self.play.clicked.connect(self._toggle_play)
+        self.play_note = QLabel("")
+        self.play_note.setObjectName("error")
+        self.play_note.setWordWrap(True)
         self.player: Any = None
         left = QVBoxLayout()
         left.addWidget(QLabel(L("Các lượt phát biểu", "Speeches")))
@@ -187,13 +308,16 @@ class ClerkWindow(RoleWindow):
         lw.setLayout(left)
         right = QVBoxLayout()
         right.addWidget(self.segments)
-        right.addWidget(self.play)
+        row = QHBoxLayout()
+        row.addWidget(self.play)
+        row.addWidget(self.play_note, 1)
+        right.addLayout(row)
         rw = QWidget()
         rw.setLayout(right)
         split = QSplitter()
         split.addWidget(lw)
         split.addWidget(rw)
-        split.setSizes([320, 900])
+        split.setSizes([340, 1000])
         return split
 
     def render(self, world: Any) -> None:
@@ -210,6 +334,8 @@ class ClerkWindow(RoleWindow):
                 state = L("đã sửa", "edited") if sp.edited else L("xong", "done")
             elif sp.id in self.progress:
                 state = f"{self.progress[sp.id]:.0f}%"
+            elif sp.ended_at and not sp.audio_ref:
+                state = L("⚠ không có âm thanh", "⚠ no audio")
             else:
                 state = L("chờ", "waiting") if sp.ended_at else L("đang nói", "speaking")
             self.speeches.addItem(
@@ -224,6 +350,32 @@ class ClerkWindow(RoleWindow):
             self.minutes_state.setText(
                 L("Trạng thái biên bản: ", "Minutes: ") + minutes_state_label(minutes.state.value)
             )
+        elif rec.session.state.value != "closed":
+            self.minutes_state.setText(
+                L(
+                    "Kỳ họp chưa bế mạc: dự thảo chỉ là bản tạm; hoàn tất sau khi bế mạc.",
+                    "The session is still open: a draft is provisional; finalise after closing.",
+                )
+            )
+        else:
+            self.minutes_state.setText(L("Biên bản: chưa hoàn tất", "Minutes: not finalised"))
+        self._render_steps(rec)
+        self._enable()
+
+    def _enable(self) -> None:
+        rec = self.feed.record()
+        if rec is None:
+            return
+        snap = A.snapshot(
+            self.feed.world,
+            rec,
+            online=self.feed.link != LOST,
+            draft=self.docx is not None,
+            final_copy=self.signed is not None,
+        )
+        ok = A.allowed("clerk", snap)
+        for action, button in self.buttons.items():
+            button.setEnabled(action in ok)
 
     def _message(self, msg: dict[str, Any]) -> None:
         if msg.get("type") == "transcription":
@@ -259,6 +411,7 @@ class ClerkWindow(RoleWindow):
                 text.setToolTip(L(f"Sửa bởi {seg.edited_by}", f"Edited by {seg.edited_by}"))
             for col, item in enumerate((when, text, original)):
                 self.segments.setItem(i, col, item)
+        self.segments.resizeRowsToContents()
         self._filling = False
 
     def _edited(self, item: QTableWidgetItem) -> None:
@@ -279,12 +432,32 @@ class ClerkWindow(RoleWindow):
             self.audio_out = QAudioOutput(self)
             self.player.setAudioOutput(self.audio_out)
             self.player.positionChanged.connect(self._follow_audio)
+            self.player.errorOccurred.connect(
+                lambda *_: self.play_note.setText(
+                    L("Không phát được âm thanh của lượt này", "This recording cannot be played")
+                )
+            )
         return self.player
 
     def _toggle_play(self) -> None:
+        from PySide6.QtMultimedia import QMediaDevices
+
         sp = self._speech()
-        if sp is None or not sp.audio_ref:
+        if sp is None:
+            self.play_note.setText(L("Hãy chọn một lượt phát biểu", "Choose a speech"))
             return
+        if not sp.audio_ref:
+            self.play_note.setText(L("Lượt này không có âm thanh", "This speech has no audio"))
+            return
+        if not QMediaDevices.audioOutputs():
+            self.play_note.setText(
+                L(
+                    "Máy này không có thiết bị phát âm thanh (loa/tai nghe)",
+                    "This computer has no audio output (speaker/headphones)",
+                )
+            )
+            return
+        self.play_note.setText("")
         player = self._ensure_player()
         if player.isPlaying():
             player.pause()
@@ -313,40 +486,88 @@ class ClerkWindow(RoleWindow):
 
     # --- minutes ----------------------------------------------------------------------------
 
+    def _button(self, text: str, action: str, slot: Any) -> QPushButton:
+        b = QPushButton(text)
+        b.clicked.connect(lambda: slot())
+        self.buttons[action] = b
+        return b
+
     def _minutes(self) -> QWidget:
-        self.preview = PdfView(self.bridge, width=700)
-        buttons = [
-            (L("Lập dự thảo", "Draft"), self.draft),
-            (L("Mở DOCX để soát", "Open DOCX to review"), self._open_docx),
-            (L("Nhập lại DOCX đã soát…", "Re-import reviewed DOCX…"), self._reimport),
-            (L("Hoàn tất (đánh số)", "Finalise (number)"), self.finalise),
-            (L("Ký số…", "Sign…"), self._sign_dialog),
-            (L("Kiểm tra chữ ký", "Verify"), self.verify),
-            (L("Xuất hồ sơ lưu trữ…", "Export record package…"), self._export),
-        ]
-        col = QVBoxLayout()
-        for text, slot in buttons:
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            col.addWidget(b)
+        self.preview = PdfView(self.bridge, thumbnails=False)
+        prepare = QGroupBox(L("1. Dự thảo và soát", "1. Draft and review"))
+        pl = QGridLayout(prepare)
+        pl.addWidget(self._button(L("Lập dự thảo", "Draft"), A.DRAFT, self.draft), 0, 0)
+        pl.addWidget(self._button(L("Mở DOCX", "Open DOCX"), A.OPEN_DOCX, self._open_docx), 0, 1)
+        pl.addWidget(
+            self._button(L("Nhập DOCX đã soát…", "Reviewed DOCX…"), A.REIMPORT, self._reimport),
+            1,
+            0,
+        )
+        pl.addWidget(
+            self._button(L("Hoàn tất (đánh số)…", "Finalise…"), A.FINALISE, self._finalise),
+            1,
+            1,
+        )
+        sign = QGroupBox(L("2. Ký số theo thứ tự", "2. Sign, in order"))
+        sl = QGridLayout(sign)
+        self.step_marks: dict[str, QLabel] = {}
+        for n, (role, action) in enumerate(SIGN_STEPS):
+            mark = QLabel("")
+            self.step_marks[role] = mark
+            sl.addWidget(QLabel(f"{n + 1}. {role_label(role)}"), n, 0)
+            sl.addWidget(mark, n, 1)
+            sl.addWidget(
+                self._button(L("Ký…", "Sign…"), action, lambda r=role: self._sign_dialog(r)), n, 2
+            )
+        check = QGroupBox(L("3. Kiểm tra và lưu trữ", "3. Check and archive"))
+        cl = QVBoxLayout(check)
+        row = QHBoxLayout()
+        row.addWidget(self._button(L("Kiểm tra chữ ký", "Verify"), A.VERIFY, self.verify))
+        trust = QPushButton(L("Chứng thư gốc…", "Root certificate…"))
+        trust.clicked.connect(self._choose_trust)
+        row.addWidget(trust)
+        cl.addLayout(row)
+        cl.addWidget(
+            self._button(L("Xuất hồ sơ lưu trữ…", "Export record package…"), A.EXPORT, self._export)
+        )
         self.minutes_state = QLabel("")
         self.minutes_state.setWordWrap(True)
+        self.minutes_state.setObjectName("warning")
         self.minutes_info = QLabel("")
         self.minutes_info.setWordWrap(True)
+        self.minutes_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.minutes_error = QLabel("")
+        self.minutes_error.setObjectName("error")
+        self.minutes_error.setWordWrap(True)
+        col = QVBoxLayout()
         col.addWidget(self.minutes_state)
-        col.addWidget(self.minutes_info)
-        col.addStretch()
+        for box in (prepare, sign, check):
+            box.layout().setContentsMargins(6, 4, 6, 4)
+            col.addWidget(box)
+        col.addWidget(self.minutes_error)
+        info = QScrollArea()
+        info.setWidget(self.minutes_info)
+        info.setWidgetResizable(True)
+        info.setFrameShape(QScrollArea.Shape.NoFrame)
+        info.setMinimumHeight(40)
+        col.addWidget(info, 1)
         cw = QWidget()
         cw.setLayout(col)
         split = QSplitter()
         split.addWidget(cw)
         split.addWidget(self.preview)
-        split.setSizes([300, 900])
+        split.setSizes([430, 930])
         return split
+
+    def _render_steps(self, rec: Any) -> None:
+        signed = set(rec.minutes.signed_by) if rec.minutes else set()
+        roles = {FIELD_ROLE[f] for f in signed if f in FIELD_ROLE}
+        for role, mark in self.step_marks.items():
+            mark.setText(L("✔ đã ký", "✔ signed") if role in roles else "")
 
     def _show_pdf(self, path: Path) -> None:
         self.current_pdf = path
-        self.preview.open(path)
+        self.preview.open(path)  # drawn again even when the same file changed (new stamps)
 
     def draft(self) -> None:
         async def run() -> tuple[Path, Path]:
@@ -363,20 +584,36 @@ class ClerkWindow(RoleWindow):
             self.docx = paths[1]
             self._show_pdf(paths[0])
             self.minutes_info.setText(L("Dự thảo: ", "Draft: ") + paths[0].name)
+            self._enable()
 
         self.minutes_info.setText(L("Đang lập dự thảo…", "Drafting…"))
-        self.act(run(), done)
+        self.act(run(), done, near=self.minutes_error)
 
     def _open_docx(self) -> None:
-        docx = getattr(self, "docx", None)
-        if docx is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(docx)))
+        if self.docx is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.docx)))
 
     def _reimport(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "", "", "DOCX (*.docx)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, L("Biên bản đã soát", "Reviewed minutes"), "", "DOCX (*.docx)"
+        )
         if path:
             self.reviewed_docx = Path(path).read_bytes()
             self.minutes_info.setText(L("Sẽ hoàn tất từ: ", "Will finalise from: ") + path)
+
+    def _finalise(self) -> None:
+        if confirm(
+            self,
+            L("Hoàn tất biên bản", "Finalise the minutes"),
+            L(
+                "Hoàn tất sẽ đánh số biên bản; sau đó không sửa được nội dung, kể cả văn bản "
+                "phát biểu. Tiếp tục?",
+                "Finalising numbers the minutes; nothing in them (transcripts included) can "
+                "change afterwards. Go on?",
+            ),
+            L("Hoàn tất", "Finalise"),
+        ):
+            self.finalise()
 
     def finalise(self) -> None:
         async def run() -> tuple[dict[str, Any], Path]:
@@ -393,19 +630,24 @@ class ClerkWindow(RoleWindow):
             self.minutes_info.setText(
                 L(f"Biên bản số {self.final['number']:02d}", f"Minutes no. {self.final['number']}")
             )
+            self._enable()
 
-        self.act(run(), done)
+        self.act(run(), done, near=self.minutes_error)
 
-    def _sign_dialog(self) -> None:
-        dialog = SignDialog(self)
+    def _sign_dialog(self, role: str) -> None:
+        dialog = SignDialog(role, self.keys.get(role, {}), self)
         if dialog.exec():
+            self.keys[role] = dialog.remembered()
             self.sign(dialog.cli_args(), dialog.secret.text())
 
     def sign(self, key_args: list[str], secret: str) -> None:
         """Sign the latest copy in a child process, then hand it to the host to check."""
-        source = getattr(self, "signed", None)
+        source = self.signed
         if source is None:
-            self.fail(L("Hãy hoàn tất biên bản trước khi ký", "Finalise the minutes first"))
+            self.fail(
+                L("Hãy hoàn tất biên bản trước khi ký", "Finalise the minutes first"),
+                self.minutes_error,
+            )
             return
         signed_suffix = ".signed.pdf"
         target = (
@@ -413,42 +655,67 @@ class ClerkWindow(RoleWindow):
             if source.name.endswith(signed_suffix)
             else source.with_name(source.stem + signed_suffix)
         )
+        scratch = target.with_name(target.stem + ".new.pdf")  # the copy only replaces on success
 
         async def run() -> dict[str, Any]:
-            await run_cli("sign", str(source), *key_args, "--out", str(target), secret=secret)
-            return await self.client.upload_signed_minutes(self.sid, target.read_bytes())
+            await run_cli("sign", str(source), *key_args, "--out", str(scratch), secret=secret)
+            stored = await self.client.upload_signed_minutes(self.sid, scratch.read_bytes())
+            os.replace(scratch, target)
+            return stored  # type: ignore[no-any-return]
 
         def done(stored: dict[str, Any]) -> None:
             self.signed = target
             self._show_pdf(target)
             self.minutes_info.setText(L("Đã ký: ", "Signed: ") + ", ".join(stored["signers"]))
 
+        def failed(exc: BaseException) -> None:
+            self.minutes_info.setText("")  # no "Signing…" left behind
+            scratch.unlink(missing_ok=True)
+            self.fail(exc, self.minutes_error)
+
+        self.ok()
         self.minutes_info.setText(L("Đang ký…", "Signing…"))
-        self.act(run(), done)
+        self.bridge.call(run(), done, failed)
+
+    def _choose_trust(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, L("Chứng thư gốc (CA)", "Root certificate (CA)"), "", "PEM (*.pem *.crt)"
+        )
+        if path:
+            self.trust = Path(path)
 
     def verify(self, trust: Path | None = None) -> None:
-        pdf = getattr(self, "signed", None)
+        pdf = self.signed
         if pdf is None:
             return
-        args = ["verify", str(pdf)] + (["--trust", str(trust)] if trust else [])
+        trust = trust or self.trust
+        if trust is not None:
+            self.trust = trust
 
         async def run() -> str:
-            try:
-                return await run_cli(*args)
-            except SigningFailed as exc:
-                return str(exc)
+            from exports.signing import signature_reports
 
-        self.act(run(), self.minutes_info.setText)
+            roots = [trust.read_bytes()] if trust else []
+            reports = await asyncio.to_thread(signature_reports, pdf.read_bytes(), roots)
+            return verification_report(reports, bool(roots))
+
+        self.act(run(), self.minutes_info.setText, near=self.minutes_error)
 
     def _export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "", "ho-so.zip", "ZIP (*.zip)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, L("Lưu hồ sơ lưu trữ", "Save the record package"), "ho-so.zip", "ZIP (*.zip)"
+        )
         if path:
             self.export(Path(path))
 
     def export(self, path: Path) -> None:
         async def run() -> Path:
             _name, data = await self.client.record_package(self.sid)
-            path.write_bytes(data)
+            await asyncio.to_thread(path.write_bytes, data)
             return path
 
-        self.act(run(), lambda p: self.minutes_info.setText(L("Đã lưu: ", "Saved: ") + str(p)))
+        self.act(
+            run(),
+            lambda p: self.minutes_info.setText(L("Đã lưu: ", "Saved: ") + str(p)),
+            near=self.minutes_error,
+        )

@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,18 +32,22 @@ from PySide6.QtWidgets import (
 
 from meetingapp.client import HostClient
 from meetingapp.domain import AttendanceMethod, BallotForm
-from ui.bridge import Bridge, Feed
+from ui import actions as A
+from ui.bridge import ONLINE, Bridge, Feed
 from ui.camera import FaceCheckin
 from ui.strings import (
     L,
     choice_label,
     countdown,
+    form_label,
     item_state_label,
     lang,
     method_label,
     result_lines,
+    role_label,
+    timer_state,
 )
-from ui.widgets import RoleWindow
+from ui.widgets import RoleWindow, confirm, restyle
 
 
 def qr_pixmap(text: str, size: int = 220) -> QPixmap:
@@ -63,18 +67,21 @@ class SecretaryConsole(RoleWindow):
         self.client, self.sid, self.body = client, session_id, body_id
         self.feed = Feed(self.bridge, client, session_id)
         self.ballots_in: dict[str, int] = {}
+        self.buttons: dict[str, QPushButton] = {}  # action (ui/actions.py) -> its button
         tabs = QTabWidget()
         tabs.addTab(self._setup_tab(), L("Chuẩn bị", "Set-up"))
         tabs.addTab(self._run_tab(), L("Điều hành", "Running"))
         tabs.setCurrentIndex(1)
         self.tabs = tabs
         self.setCentralWidget(tabs)
-        self.resize(1280, 800)
+        self.resize(1366, 700)  # a 1366×768 laptop, less the title and task bars
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._update_timer)
         self._tick.start()
         self.feed.changed.connect(self.render)
         self.feed.message.connect(self._message)
+        self.feed.connection.connect(self.link_changed)
+        self.feed.connection.connect(self._link)
         self.feed.start()
 
     # --- set-up tab -------------------------------------------------------------------------
@@ -97,8 +104,7 @@ class SecretaryConsole(RoleWindow):
         agenda = QGroupBox(L("Chương trình kỳ họp", "Agenda"))
         self.item_title = QLineEdit()
         self.item_title.setPlaceholderText(L("Tên nội dung", "Item title"))
-        add = QPushButton(L("Thêm nội dung", "Add item"))
-        add.clicked.connect(self._add_item)
+        add = self._button(L("Thêm nội dung", "Add item"), A.ADD_ITEM, self._add_item)
         self.setup_items = QListWidget()
         al = QVBoxLayout(agenda)
         al.addWidget(self.item_title)
@@ -109,8 +115,7 @@ class SecretaryConsole(RoleWindow):
         self.doc_item = QComboBox()
         self.doc_title = QLineEdit()
         self.doc_title.setPlaceholderText(L("Tên tài liệu", "Title"))
-        upload = QPushButton(L("Tải lên PDF…", "Upload PDF…"))
-        upload.clicked.connect(self._upload)
+        upload = self._button(L("Tải lên PDF…", "Upload PDF…"), A.UPLOAD, self._upload)
         self.setup_docs = QListWidget()
         dl = QVBoxLayout(docs)
         for x in (self.doc_item, self.doc_title, upload, self.setup_docs):
@@ -118,16 +123,10 @@ class SecretaryConsole(RoleWindow):
 
         pairing = QGroupBox(L("Ghép thiết bị", "Pair a device"))
         self.pair_role = QComboBox()
-        for role, vi, en in (
-            ("delegate", "Đại biểu", "Delegate"),
-            ("clerk", "Thư ký tổng hợp", "Clerk"),
-            ("chair", "Chủ tọa", "Chair"),
-            ("display", "Màn hình hội trường", "Hall display"),
-        ):
-            self.pair_role.addItem(L(vi, en), role)
+        for role in ("delegate", "clerk", "chair", "display"):
+            self.pair_role.addItem(role_label(role), role)
         self.pair_delegate = QComboBox()
-        make = QPushButton(L("Tạo mã ghép", "Make a pairing code"))
-        make.clicked.connect(self._pairing_code)
+        make = self._button(L("Tạo mã ghép", "Make a pairing code"), A.PAIR, self._pairing_code)
         self.pair_code = QLabel("")
         self.pair_code.setObjectName("big")
         self.pair_qr = QLabel("")
@@ -210,32 +209,60 @@ class SecretaryConsole(RoleWindow):
 
     # --- running tab ------------------------------------------------------------------------
 
-    def _run_tab(self) -> QWidget:
-        w = QWidget()
-        grid = QGridLayout(w)
+    def _button(self, text: str, action: str, slot: Any, name: str = "") -> QPushButton:
+        b = QPushButton(text)
+        if name:
+            b.setObjectName(name)
+        b.clicked.connect(slot)
+        self.buttons[action] = b
+        return b
 
+    def _run_tab(self) -> QWidget:
+        """Three columns that fit a 1366×768 laptop: the session and its roll call; the agenda
+        and the floor; the votes. Every error of a group shows inside it."""
+        w = QWidget()
+        cols = QHBoxLayout(w)
+        cols.setContentsMargins(6, 6, 6, 6)
+
+        # column 1: the session and the roll call
         session = QGroupBox(L("Kỳ họp", "Session"))
         self.state_label = QLabel("")
         self.state_label.setObjectName("title")
-        self.open_btn = QPushButton(L("Khai mạc", "Open"))
-        self.roll_btn = QPushButton(L("Bắt đầu điểm danh", "Start roll call"))
-        self.close_roll_btn = QPushButton(L("Kết thúc điểm danh", "Close roll call"))
-        self.close_btn = QPushButton(L("Bế mạc", "Close session"))
-        self.open_btn.clicked.connect(lambda: self.act(self.client.open_session(self.sid)))
-        self.roll_btn.clicked.connect(lambda: self.act(self.client.start_roll_call(self.sid)))
-        self.close_roll_btn.clicked.connect(lambda: self.act(self.client.close_roll_call(self.sid)))
-        self.close_btn.clicked.connect(lambda: self.act(self.client.close_session(self.sid)))
+        self.state_label.setWordWrap(True)
+        self.open_btn = self._button(
+            L("Khai mạc", "Open"),
+            A.OPEN_SESSION,
+            lambda: self.act(self.client.open_session(self.sid), near=self.session_error),
+        )
+        self.roll_btn = self._button(
+            L("Bắt đầu điểm danh", "Start roll call"),
+            A.START_ROLL_CALL,
+            lambda: self.act(self.client.start_roll_call(self.sid), near=self.session_error),
+        )
+        self.close_roll_btn = self._button(
+            L("Kết thúc điểm danh", "Close roll call"),
+            A.CLOSE_ROLL_CALL,
+            lambda: self.act(self.client.close_roll_call(self.sid), near=self.session_error),
+        )
+        self.close_btn = self._button(
+            L("Bế mạc…", "Close session…"), A.CLOSE_SESSION, self._close_session, "danger"
+        )
+        self.session_error = self._error_label()
         sl = QVBoxLayout(session)
         sl.addWidget(self.state_label)
-        row = QHBoxLayout()
-        for b in (self.open_btn, self.roll_btn, self.close_roll_btn, self.close_btn):
-            row.addWidget(b)
-        sl.addLayout(row)
+        grid = QGridLayout()
+        grid.addWidget(self.open_btn, 0, 0)
+        grid.addWidget(self.close_btn, 0, 1)
+        grid.addWidget(self.roll_btn, 1, 0)
+        grid.addWidget(self.close_roll_btn, 1, 1)
+        sl.addLayout(grid)
         self.quorum = QProgressBar()
         self.quorum.setFormat("%v/%m")
         self.quorum_text = QLabel("")
+        self.quorum_text.setWordWrap(True)
         sl.addWidget(self.quorum)
         sl.addWidget(self.quorum_text)
+        sl.addWidget(self.session_error)
 
         roll = QGroupBox(L("Điểm danh", "Roll call"))
         self.roll = QTableWidget(0, 3)
@@ -243,118 +270,160 @@ class SecretaryConsole(RoleWindow):
             [L("Đại biểu", "Delegate"), L("Đơn vị", "Unit"), L("Điểm danh", "Checked in")]
         )
         self.roll.horizontalHeader().setStretchLastSection(True)
-        manual = QPushButton(L("Điểm danh thủ công…", "Manual check-in…"))
-        manual.clicked.connect(self._manual)
-        face = QPushButton(L("Nhận diện từ ảnh…", "Recognise from images…"))
-        face.clicked.connect(self._face_files)
-        self.face = FaceCheckin(self.bridge, self.client, self.sid)
+        self.roll.verticalHeader().setVisible(False)
+        self.roll.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.roll.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.roll.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.roll.setMinimumHeight(120)
+        manual = self._button(
+            L("Thủ công…", "Manual…"), A.CHECK_IN_OTHERS + ".manual", self._manual
+        )
+        face = self._button(
+            L("Nhận diện từ ảnh…", "From images…"), A.CHECK_IN_OTHERS + ".images", self._face_files
+        )
+        self.face = FaceCheckin(self.bridge, self.client, self.sid, compact=True)
         self.face.candidates.connect(self._candidates)
+        self.buttons[A.CHECK_IN_OTHERS + ".camera"] = self.face.start_btn
+        self.candidates_box = QWidget()
         self.face_candidates = QListWidget()
-        self.face_candidates.setMaximumHeight(60)
-        self.roll.setMinimumHeight(320)
-        confirm = QPushButton(L("Xác nhận người được chọn", "Confirm the chosen person"))
-        confirm.clicked.connect(self._confirm_candidate)
+        self.face_candidates.setMaximumHeight(64)
+        confirm_face = QPushButton(L("Xác nhận người được chọn", "Confirm the chosen person"))
+        confirm_face.clicked.connect(self._confirm_candidate)
+        cl = QVBoxLayout(self.candidates_box)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(QLabel(L("Chưa chắc chắn — thư ký xác nhận:", "Uncertain — confirm:")))
+        cl.addWidget(self.face_candidates)
+        cl.addWidget(confirm_face)
+        self.candidates_box.setVisible(False)
+        self.roll_error = self._error_label()
         rl = QVBoxLayout(roll)
-        rl.addWidget(self.roll, 2)
+        rl.addWidget(self.roll, 1)
         row = QHBoxLayout()
         row.addWidget(manual)
         row.addWidget(face)
         rl.addLayout(row)
-        rl.addWidget(self.face, 1)
-        rl.addWidget(QLabel(L("Chưa chắc chắn — thư ký xác nhận:", "Uncertain — confirm:")))
-        rl.addWidget(self.face_candidates)
-        rl.addWidget(confirm)
+        rl.addWidget(self.face)
+        rl.addWidget(self.candidates_box)
+        rl.addWidget(self.roll_error)
+        col1 = QVBoxLayout()
+        col1.addWidget(session)
+        col1.addWidget(roll, 1)
 
+        # column 2: the agenda and documents, the floor
         agenda = QGroupBox(L("Chương trình và tài liệu", "Agenda and documents"))
         self.items = QListWidget()
-        start = QPushButton(L("Bắt đầu nội dung", "Start item"))
-        end = QPushButton(L("Kết thúc nội dung", "End item"))
-        start.clicked.connect(self._start_item)
-        end.clicked.connect(self._end_item)
+        self.items.setWordWrap(True)
+        self.items.setMinimumHeight(90)
+        self.items.currentRowChanged.connect(lambda _row: self._enable())
+        start = self._button(L("Bắt đầu nội dung", "Start item"), A.START_ITEM, self._start_item)
+        end = self._button(L("Kết thúc nội dung", "End item"), A.END_ITEM, self._end_item)
         self.present_doc = QComboBox()
+        self.present_doc.setMinimumContentsLength(12)
+        self.present_doc.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.present_page = QSpinBox()
         self.present_page.setMinimum(1)
-        show = QPushButton(L("Trình chiếu trang", "Show page"))
-        show.clicked.connect(self._present)
+        self.present_page.setPrefix(L("tr. ", "p. "))
+        self.present_doc.currentIndexChanged.connect(self._doc_pages)
+        show = self._button(L("Trình chiếu", "Show"), A.PRESENT, self._present)
+        self.agenda_error = self._error_label()
         gl = QVBoxLayout(agenda)
-        gl.addWidget(self.items)
+        gl.addWidget(self.items, 1)
         row = QHBoxLayout()
         row.addWidget(start)
         row.addWidget(end)
         gl.addLayout(row)
         row = QHBoxLayout()
-        for x in (self.present_doc, self.present_page, show):
-            row.addWidget(x)
+        row.addWidget(self.present_doc, 1)
+        row.addWidget(self.present_page)
+        row.addWidget(show)
         gl.addLayout(row)
+        gl.addWidget(self.agenda_error)
 
         floor = QGroupBox(L("Phát biểu", "The floor"))
         self.queue = QListWidget()
+        self.queue.setMinimumHeight(70)
         self.limit = QSpinBox()
         self.limit.setRange(0, 60)
         self.limit.setValue(5)
         self.limit.setSuffix(L(" phút", " min"))
-        grant = QPushButton(L("Mời phát biểu", "Grant"))
-        end_speech = QPushButton(L("Kết thúc phát biểu", "End speech"))
-        grant.clicked.connect(self._grant)
-        end_speech.clicked.connect(self._end_speech)
+        self.limit.setToolTip(L("Thời gian phát biểu (0: không giới hạn)", "Time limit (0: none)"))
+        grant = self._button(L("Mời phát biểu", "Grant"), A.GRANT, self._grant)
+        end_speech = self._button(
+            L("Kết thúc phát biểu", "End speech"), A.END_SPEECH, self._end_speech
+        )
         self.speaking = QLabel("")
+        self.speaking.setWordWrap(True)
         self.timer = QLabel("")
-        self.timer.setObjectName("title")
+        self.timer.setObjectName("timer")
+        self.timer.setStyleSheet("font-size: 22px; font-weight: bold;")
+        self.floor_error = self._error_label()
         fl = QVBoxLayout(floor)
-        fl.addWidget(self.queue)
+        fl.addWidget(self.queue, 1)
         row = QHBoxLayout()
         for x in (self.limit, grant, end_speech):
             row.addWidget(x)
         fl.addLayout(row)
-        fl.addWidget(self.speaking)
-        fl.addWidget(self.timer)
+        row = QHBoxLayout()
+        row.addWidget(self.speaking, 1)
+        row.addWidget(self.timer)
+        fl.addLayout(row)
+        fl.addWidget(self.floor_error)
+        col2 = QVBoxLayout()
+        col2.addWidget(agenda, 1)
+        col2.addWidget(floor, 1)
 
+        # column 3: the votes
         motions = QGroupBox(L("Biểu quyết", "Votes"))
         self.motion_title = QLineEdit()
         self.motion_title.setPlaceholderText(L("Nội dung biểu quyết", "Motion"))
         self.motion_form = QComboBox()
-        for form, vi, en in (
-            ("electronic", "Biểu quyết điện tử", "Electronic (named)"),
-            ("secret", "Bỏ phiếu kín", "Secret ballot"),
-            ("show_of_hands", "Giơ tay", "Show of hands"),
-        ):
-            self.motion_form.addItem(L(vi, en), form)
-        open_m = QPushButton(L("Mở biểu quyết", "Open vote"))
-        close_m = QPushButton(L("Kết thúc biểu quyết", "Close vote"))
-        open_m.clicked.connect(self._open_motion)
-        close_m.clicked.connect(self._close_motion)
+        for form in ("electronic", "secret", "show_of_hands"):
+            self.motion_form.addItem(form_label(form), form)
+        open_m = self._button(L("Mở biểu quyết", "Open vote"), A.OPEN_MOTION, self._open_motion)
+        close_m = self._button(
+            L("Kết thúc biểu quyết…", "Close vote…"), A.CLOSE_MOTION, self._close_motion
+        )
         self.ballot_count = QLabel("")
+        self.ballot_count.setWordWrap(True)
         self.hands = [QSpinBox() for _ in range(3)]
-        record_hands = QPushButton(L("Ghi kết quả giơ tay", "Record hands"))
-        record_hands.clicked.connect(self._record_hands)
+        record_hands = self._button(
+            L("Ghi kết quả giơ tay", "Record hands"), A.RECORD_HANDS, self._record_hands
+        )
         self.result = QLabel("")
         self.result.setWordWrap(True)
         self.result.setObjectName("title")
+        self.result.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.vote_error = self._error_label()
         ml = QVBoxLayout(motions)
-        row = QHBoxLayout()
-        for x in (self.motion_title, self.motion_form):
-            row.addWidget(x)
-        ml.addLayout(row)
+        ml.addWidget(self.motion_title)
+        ml.addWidget(self.motion_form)
         row = QHBoxLayout()
         row.addWidget(open_m)
         row.addWidget(close_m)
         ml.addLayout(row)
         ml.addWidget(self.ballot_count)
-        row = QHBoxLayout()
-        for choice, box in zip(("yes", "no", "abstain"), self.hands, strict=True):
+        hands = QGridLayout()
+        for n, (choice, box) in enumerate(zip(("yes", "no", "abstain"), self.hands, strict=True)):
             box.setRange(0, 2000)
-            row.addWidget(QLabel(choice_label(choice)))
-            row.addWidget(box)
-        row.addWidget(record_hands)
-        ml.addLayout(row)
-        ml.addWidget(self.result)
+            hands.addWidget(QLabel(choice_label(choice)), n, 0)
+            hands.addWidget(box, n, 1)
+        hands.addWidget(record_hands, 3, 0, 1, 2)
+        ml.addLayout(hands)
+        ml.addWidget(self.vote_error)
+        ml.addWidget(self.result, 1)
 
-        grid.addWidget(session, 0, 0)
-        grid.addWidget(roll, 1, 0, 2, 1)
-        grid.addWidget(agenda, 0, 1)
-        grid.addWidget(floor, 1, 1)
-        grid.addWidget(motions, 2, 1)
+        cols.addLayout(col1, 5)
+        cols.addLayout(col2, 4)
+        cols.addWidget(motions, 4)
         return w
+
+    def _error_label(self) -> QLabel:
+        label = QLabel("")
+        label.setObjectName("error")
+        label.setWordWrap(True)
+        return label
 
     # --- showing the session ----------------------------------------------------------------
 
@@ -370,10 +439,6 @@ class SecretaryConsole(RoleWindow):
         state = rec.session.state.value
         roll = L(" — đang điểm danh", " — roll call") if rec.roll_call_open else ""
         self.state_label.setText(f"{rec.session.title}: {states.get(state, state)}{roll}")
-        self.open_btn.setEnabled(state == "scheduled")
-        self.roll_btn.setEnabled(state == "open" and not rec.roll_call_open)
-        self.close_roll_btn.setEnabled(rec.roll_call_open)
-        self.close_btn.setEnabled(state == "open")
         count = world.headcount(self.sid)
         self.quorum.setMaximum(max(count.elected, 1))
         self.quorum.setValue(count.present)
@@ -385,6 +450,7 @@ class SecretaryConsole(RoleWindow):
             )
         )
         roster = sorted(world.roster(self.body), key=lambda d: d.seat.zfill(4) + d.full_name)
+        chosen_row = self.roll.currentRow()
         self._roster = roster
         self.roll.setRowCount(len(roster))
         for row, d in enumerate(roster):
@@ -397,6 +463,8 @@ class SecretaryConsole(RoleWindow):
             for col, text in enumerate((d.full_name, d.unit, status)):
                 self.roll.setItem(row, col, QTableWidgetItem(text))
         self.roll.resizeColumnsToContents()
+        if chosen_row >= 0:
+            self.roll.selectRow(chosen_row)
         chosen_delegate = self.pair_delegate.currentData()
         self.pair_delegate.clear()
         for d in roster:
@@ -406,12 +474,16 @@ class SecretaryConsole(RoleWindow):
         items = sorted(rec.items.values(), key=lambda i: i.order)
         self._items = items
         for widget in (self.items, self.setup_items):
+            row = widget.currentRow()
+            widget.blockSignals(True)
             widget.clear()
             for item in items:
                 mark = "▶ " if item.id == rec.active_item else ""
                 widget.addItem(
                     f"{mark}{item.order}. {item.title} ({item_state_label(item.state.value)})"
                 )
+            widget.setCurrentRow(row)
+            widget.blockSignals(False)
         current_doc_item = self.doc_item.currentData()
         self.doc_item.clear()
         for item in items:
@@ -419,29 +491,59 @@ class SecretaryConsole(RoleWindow):
         if current_doc_item:
             self.doc_item.setCurrentIndex(max(0, self.doc_item.findData(current_doc_item)))
         chosen = self.present_doc.currentData()
+        self.present_doc.blockSignals(True)
         self.present_doc.clear()
         self.setup_docs.clear()
+        self._doc_pages_of = {}
         for doc in rec.documents.values():
             self.present_doc.addItem(f"{doc.number_symbol} {doc.title}".strip(), doc.id)
             self.setup_docs.addItem(f"{doc.title} ({doc.pages} {L('trang', 'pages')})")
+            self._doc_pages_of[doc.id] = doc.pages
         if chosen:
             self.present_doc.setCurrentIndex(max(0, self.present_doc.findData(chosen)))
+        self.present_doc.blockSignals(False)
+        self._doc_pages()
         self._render_floor(world, rec)
         self._render_motion(rec)
+        self._enable()
+
+    def _doc_pages(self) -> None:
+        pages = getattr(self, "_doc_pages_of", {}).get(self.present_doc.currentData(), 1)
+        self.present_page.setMaximum(max(1, pages))
+
+    def _snapshot(self) -> A.Snapshot | None:
+        world, rec = self.feed.world, self.feed.record()
+        if rec is None:
+            return None
+        item = self._current_item()
+        return A.snapshot(
+            world, rec, selected_item=item.id if item else None, online=self.feed.link == ONLINE
+        )
+
+    def _enable(self) -> None:
+        """Every button from the one rule table (ui/actions.py)."""
+        snap = self._snapshot()
+        ok = A.allowed("secretary", snap) if snap else frozenset()
+        for action, button in self.buttons.items():
+            button.setEnabled(action.split(".")[0] in ok)
+        if snap is not None and A.CHECK_IN_OTHERS in ok and not self.face.devices:
+            self.face.start_btn.setEnabled(False)  # no camera here: the images button instead
+        for box in self.hands:
+            box.setEnabled(A.RECORD_HANDS in ok)
 
     def _render_floor(self, world: Any, rec: Any) -> None:
         self._queue = rec.floor_queue()
+        row = self.queue.currentRow()
         self.queue.clear()
         for n, r in enumerate(self._queue, start=1):
             d = world.delegates.get(r.delegate_id)
             self.queue.addItem(f"{n}. {d.full_name if d else r.delegate_id}")
+        self.queue.setCurrentRow(min(row, self.queue.count() - 1))
         speech = rec.speeches.get(rec.current_speech) if rec.current_speech else None
         self._speech = speech
         if speech:
             d = world.delegates.get(speech.delegate_id)
-            self.speaking.setText(
-                "● " + L("Đang ghi âm — ", "Recording — ") + (d.full_name if d else "")
-            )
+            self.speaking.setText(L("Đang phát biểu: ", "Speaking: ") + (d.full_name if d else ""))
         else:
             self.speaking.setText("")
         self._update_timer()
@@ -460,8 +562,8 @@ class SecretaryConsole(RoleWindow):
         closed = [m for m in rec.motions.values() if m.result is not None]
         if closed:
             m = closed[-1]
-            counts, verdict = result_lines(m, "; ")
-            self.result.setText(f"{m.title}: {counts} — {verdict}")
+            counts, verdict = result_lines(m, "\n")
+            self.result.setText(f"{m.title}:\n{counts}\n{verdict}")
 
     def _message(self, msg: dict[str, Any]) -> None:
         if msg.get("type") == "progress":
@@ -470,8 +572,13 @@ class SecretaryConsole(RoleWindow):
             if rec is not None:
                 self._render_motion(rec)
 
+    def _link(self, state: str) -> None:
+        self._enable()
+
     def _update_timer(self) -> None:
-        self.timer.setText(countdown(getattr(self, "_speech", None)))
+        speech = getattr(self, "_speech", None)
+        self.timer.setText(countdown(speech))
+        restyle(self.timer, state=timer_state(speech))
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -482,22 +589,35 @@ class SecretaryConsole(RoleWindow):
     def _manual(self) -> None:
         d = self._selected_delegate()
         if d is None:
-            self.fail(L("Hãy chọn một đại biểu trong bảng", "Choose a delegate in the table"))
+            self.fail(
+                L("Hãy chọn một đại biểu trong bảng", "Choose a delegate in the table"),
+                self.roll_error,
+            )
             return
-        reason, ok = QInputDialog.getText(
-            self, L("Điểm danh thủ công", "Manual check-in"), L("Lý do:", "Reason:")
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(L("Điểm danh thủ công", "Manual check-in"))
+        dialog.setLabelText(
+            L(
+                f"Điểm danh thủ công cho đại biểu {d.full_name} ({d.unit}).\nLý do:",
+                f"Check in {d.full_name} ({d.unit}) by hand.\nReason:",
+            )
         )
-        if ok:
-            self.manual_check_in(d.id, reason)
+        dialog.setOkButtonText(L("Điểm danh", "Check in"))
+        dialog.setCancelButtonText(L("Hủy", "Cancel"))
+        if dialog.exec():
+            self.manual_check_in(d.id, dialog.textValue())
 
     def manual_check_in(self, delegate_id: str, reason: str) -> None:
         if not reason.strip():
-            self.fail(L("Cần ghi lý do điểm danh thủ công", "A reason is required"))
+            self.fail(
+                L("Cần ghi lý do điểm danh thủ công", "A reason is required"), self.roll_error
+            )
             return
         self.act(
             self.client.check_in(
                 self.sid, delegate_id, method=AttendanceMethod.MANUAL, reason=reason.strip()
-            )
+            ),
+            near=self.roll_error,
         )
 
     def _face_files(self) -> None:
@@ -517,6 +637,7 @@ class SecretaryConsole(RoleWindow):
         for did, distance in found:
             d = world.delegates.get(did) if world else None
             self.face_candidates.addItem(f"{d.full_name if d else did} ({distance:.2f})")
+        self.candidates_box.setVisible(bool(found))
 
     def _confirm_candidate(self) -> None:
         row = self.face_candidates.currentRow()
@@ -530,6 +651,7 @@ class SecretaryConsole(RoleWindow):
                     f"Face confirmed by the secretary (distance {distance:.2f})",
                 ),
             )
+            self.candidates_box.setVisible(False)
 
     def _current_item(self) -> Any:
         row = self.items.currentRow()
@@ -539,17 +661,20 @@ class SecretaryConsole(RoleWindow):
     def _start_item(self) -> None:
         item = self._current_item()
         if item:
-            self.act(self.client.start_item(self.sid, item.id))
+            self.act(self.client.start_item(self.sid, item.id), near=self.agenda_error)
 
     def _end_item(self) -> None:
         item = self._current_item()
         if item:
-            self.act(self.client.end_item(self.sid, item.id))
+            self.act(self.client.end_item(self.sid, item.id), near=self.agenda_error)
 
     def _present(self) -> None:
         doc = self.present_doc.currentData()
         if doc:
-            self.act(self.client.move_presenter(self.sid, doc, self.present_page.value()))
+            self.act(
+                self.client.move_presenter(self.sid, doc, self.present_page.value()),
+                near=self.agenda_error,
+            )
 
     def _grant(self) -> None:
         row = self.queue.currentRow()
@@ -558,29 +683,69 @@ class SecretaryConsole(RoleWindow):
             return
         request = queue[row if 0 <= row < len(queue) else 0]
         limit = self.limit.value() * 60 or None
-        self.act(self.client.grant_floor(self.sid, request.id, limit))
+        self.act(self.client.grant_floor(self.sid, request.id, limit), near=self.floor_error)
 
     def _end_speech(self) -> None:
         speech = getattr(self, "_speech", None)
         if speech:
-            self.act(self.client.end_speech(self.sid, speech.id))
+            self.act(self.client.end_speech(self.sid, speech.id), near=self.floor_error)
 
     def _open_motion(self) -> None:
         title = self.motion_title.text().strip()
         if not title:
-            self.fail(L("Hãy nhập nội dung biểu quyết", "Enter the motion"))
+            self.fail(L("Hãy nhập nội dung biểu quyết", "Enter the motion"), self.vote_error)
             return
         self.act(
-            self.client.open_motion(self.sid, title, BallotForm(self.motion_form.currentData()))
+            self.client.open_motion(self.sid, title, BallotForm(self.motion_form.currentData())),
+            near=self.vote_error,
         )
 
-    def _close_motion(self) -> None:
+    def _close_motion(self, *, confirmed: bool = False) -> None:
         rec = self.feed.record()
-        if rec is not None and rec.open_motion:
-            self.act(self.client.close_motion(self.sid, rec.open_motion))
+        if rec is None or not rec.open_motion:
+            return
+        motion = rec.motions[rec.open_motion]
+        received = self.ballots_in.get(motion.id, len(motion.participants))
+        if motion.form.value == "show_of_hands":
+            counted = L("kết quả giơ tay đã ghi", "the recorded show of hands")
+        else:
+            counted = L(f"{received} phiếu đã nhận", f"{received} ballots received")
+        if not confirmed and not confirm(
+            self,
+            L("Kết thúc biểu quyết", "Close the vote"),
+            L(
+                f"Kết thúc biểu quyết “{motion.title}” với {counted}?\n"
+                "Sau khi kết thúc, không ai bỏ phiếu được nữa.",
+                f"Close the vote “{motion.title}” with {counted}?\nNobody can vote after this.",
+            ),
+            L("Kết thúc biểu quyết", "Close the vote"),
+        ):
+            return
+        self.act(self.client.close_motion(self.sid, rec.open_motion), near=self.vote_error)
+
+    def _close_session(self, *, confirmed: bool = False) -> None:
+        rec = self.feed.record()
+        if rec is None:
+            return
+        unheard = [i.title for i in rec.items.values() if i.state.value != "done"]
+        text = L("Bế mạc kỳ họp? Không thể mở lại.", "Close the session? It cannot reopen.")
+        if unheard:
+            text += "\n\n" + L(
+                f"Còn {len(unheard)} nội dung chưa xong:\n• ",
+                f"{len(unheard)} agenda items are not done:\n• ",
+            )
+            text += "\n• ".join(unheard)
+        if not confirmed and not confirm(
+            self, L("Bế mạc kỳ họp", "Close the session"), text, L("Bế mạc", "Close")
+        ):
+            return
+        self.act(self.client.close_session(self.sid), near=self.session_error)
 
     def _record_hands(self) -> None:
         rec = self.feed.record()
         if rec is not None and rec.open_motion:
             yes, no, abstain = (b.value() for b in self.hands)
-            self.act(self.client.record_hands(self.sid, rec.open_motion, yes, no, abstain))
+            self.act(
+                self.client.record_hands(self.sid, rec.open_motion, yes, no, abstain),
+                near=self.vote_error,
+            )

@@ -57,17 +57,16 @@ def item_state_label(state: str) -> str:
 
 
 def countdown(speech: Any) -> str:
-    """The speaking time left (negative once over), for the console and the hall display."""
-    if not speech or not speech.time_limit_s:
+    """The speaking time left, for the console and the hall display; once it is over, says
+    so and counts the time over."""
+    left = seconds_left(speech)
+    if left is None:
         return ""
-    try:
-        started = datetime.fromisoformat(speech.started_at)
-    except ValueError:
-        return ""
-    left = speech.time_limit_s - (datetime.now(started.tzinfo) - started).total_seconds()
-    sign = "-" if left < 0 else ""
     seconds = abs(int(left))
-    return f"⏱ {sign}{seconds // 60:02d}:{seconds % 60:02d}"
+    clock = f"{seconds // 60:02d}:{seconds % 60:02d}"
+    if left <= 0:
+        return L(f"⏱ Hết giờ (+{clock})", f"⏱ Time is up (+{clock})")
+    return f"⏱ {clock}"
 
 
 def result_lines(motion: Any, sep: str) -> tuple[str, str]:
@@ -95,3 +94,49 @@ MINUTES_STATES = {
 
 def minutes_state_label(state: str) -> str:
     return _label(MINUTES_STATES, state)
+
+
+ROLES = {
+    "delegate": ("Đại biểu", "Delegate"),
+    "clerk": ("Thư ký tổng hợp", "Clerk"),
+    "chair": ("Chủ tọa", "Chair"),
+    "display": ("Màn hình hội trường", "Hall display"),
+    "secretary": ("Thư ký", "Secretary"),
+    "seal": ("Văn thư (đóng dấu)", "Seal"),
+}
+
+
+def role_label(role: str) -> str:
+    return _label(ROLES, role)
+
+
+FORMS = {
+    "electronic": ("Biểu quyết điện tử", "Electronic (named)"),
+    "secret": ("Bỏ phiếu kín", "Secret ballot"),
+    "show_of_hands": ("Giơ tay", "Show of hands"),
+}
+
+
+def form_label(form: str) -> str:
+    return _label(FORMS, form)
+
+
+WARN_BEFORE_S = 60  # the speaker's last minute shows in amber
+
+
+def seconds_left(speech: Any) -> float | None:
+    if not speech or not speech.time_limit_s:
+        return None
+    try:
+        started = datetime.fromisoformat(speech.started_at)
+    except ValueError:
+        return None
+    return float(speech.time_limit_s - (datetime.now(started.tzinfo) - started).total_seconds())
+
+
+def timer_state(speech: Any) -> str:
+    """ "" (plenty of time), "warn" (the last minute) or "over" (time is up)."""
+    left = seconds_left(speech)
+    if left is None:
+        return ""
+    return "over" if left <= 0 else "warn" if left <= WARN_BEFORE_S else ""
