@@ -31,7 +31,7 @@ from ui.bridge import LOST, Bridge, Feed, describe
 from ui.camera import FaceCheckin
 from ui.recorder import LIVE, NO_MIC, NOT_SENT, SILENT_MIC, WAITING, SpeechRecorder
 from ui.strings import L, choice_label
-from ui.widgets import TABLET_STYLE, PdfView, RoleWindow, restyle
+from ui.widgets import TABLET_STYLE, PdfView, RoleWindow, WrapLabel, restyle
 
 
 def _heading(text: str) -> QLabel:
@@ -95,7 +95,7 @@ class DelegateTablet(RoleWindow):
             " font-size: 18px; padding: 8px; }"
         )
         self.banner.setVisible(False)
-        self.who = QLabel("")
+        self.who = WrapLabel("")
         self.who.setObjectName("title")
         self.who.setWordWrap(True)
         self.presence = QLabel("")
@@ -106,7 +106,7 @@ class DelegateTablet(RoleWindow):
         self.check_in = QPushButton(L("Điểm danh", "Check in"))
         self.check_in.clicked.connect(self._check_in)
         self.face = FaceCheckin(self.bridge, client, session_id, delegate_id, compact=True)
-        self.check_error = QLabel("")
+        self.check_error = WrapLabel("")
         self.check_error.setObjectName("error")
         self.check_error.setWordWrap(True)
         top = QHBoxLayout()
@@ -153,11 +153,11 @@ class DelegateTablet(RoleWindow):
         floor = QGroupBox(L("Phát biểu", "The floor"))
         self.ask = QPushButton(L("Đăng ký phát biểu", "Request the floor"))
         self.withdraw = QPushButton(L("Rút đăng ký", "Withdraw"))
-        self.queue_pos = QLabel("")
+        self.queue_pos = WrapLabel("")
         self.queue_pos.setWordWrap(True)
         self.ask.clicked.connect(self._ask)
         self.withdraw.clicked.connect(self._withdraw)
-        self.rec_label = QLabel("")
+        self.rec_label = WrapLabel("")
         self.rec_label.setWordWrap(True)
         self.meter = QProgressBar()
         self.meter.setRange(-60, 0)
@@ -169,7 +169,7 @@ class DelegateTablet(RoleWindow):
         self.recorder.recording.connect(self._recording)
         self.recorder.health.connect(self._recorder_health)
         self.recorder.failed.connect(self.fail)
-        self.floor_error = QLabel("")
+        self.floor_error = WrapLabel("")
         self.floor_error.setObjectName("error")
         self.floor_error.setWordWrap(True)
         fl = QVBoxLayout(floor)
@@ -184,7 +184,7 @@ class DelegateTablet(RoleWindow):
             fl.addWidget(w)
 
         vote = QGroupBox(L("Biểu quyết", "Vote"))
-        self.motion_title = QLabel(L("Không có biểu quyết", "No vote open"))
+        self.motion_title = WrapLabel(L("Không có biểu quyết", "No vote open"))
         self.motion_title.setWordWrap(True)
         self.motion_title.setObjectName("title")
         self.vote_buttons: dict[str, QPushButton] = {}
@@ -197,7 +197,7 @@ class DelegateTablet(RoleWindow):
             b.clicked.connect(lambda _=False, c=choice: self._vote(c))
             self.vote_buttons[choice] = b
             vl.addWidget(b)
-        self.receipt = QLabel("")
+        self.receipt = WrapLabel("")
         self.receipt.setObjectName("receipt")
         self.receipt.setWordWrap(True)
         vl.addWidget(self.receipt)
@@ -323,6 +323,9 @@ class DelegateTablet(RoleWindow):
             self.queue_pos.setText("")
         self.ask.setEnabled(A.REQUEST_FLOOR in ok)
         self.withdraw.setEnabled(A.WITHDRAW in ok)
+        # one button in one place: "withdraw" takes the place of "ask" while waiting
+        self.ask.setVisible(not mine)
+        self.withdraw.setVisible(bool(mine))
         if speaking:  # the floor is ours: the tablet records and streams the speech
             self.recorder.start(rec.current_speech)
         else:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -47,7 +48,7 @@ from ui.strings import (
     role_label,
     timer_state,
 )
-from ui.widgets import RoleWindow, confirm, restyle
+from ui.widgets import RoleWindow, confirm, restyle, scrolled
 
 
 def qr_pixmap(text: str, size: int = 220) -> QPixmap:
@@ -269,12 +270,12 @@ class SecretaryConsole(RoleWindow):
         self.roll.setHorizontalHeaderLabels(
             [L("Đại biểu", "Delegate"), L("Đơn vị", "Unit"), L("Điểm danh", "Checked in")]
         )
-        self.roll.horizontalHeader().setStretchLastSection(True)
+        self.roll.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.roll.verticalHeader().setVisible(False)
         self.roll.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.roll.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.roll.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.roll.setMinimumHeight(120)
+        self.roll.setMinimumHeight(100)
         manual = self._button(
             L("Thủ công…", "Manual…"), A.CHECK_IN_OTHERS + ".manual", self._manual
         )
@@ -284,16 +285,18 @@ class SecretaryConsole(RoleWindow):
         self.face = FaceCheckin(self.bridge, self.client, self.sid, compact=True)
         self.face.candidates.connect(self._candidates)
         self.buttons[A.CHECK_IN_OTHERS + ".camera"] = self.face.start_btn
+        self.face.start_btn.setText(L("Qua camera", "Camera"))
         self.candidates_box = QWidget()
         self.face_candidates = QListWidget()
         self.face_candidates.setMaximumHeight(64)
-        confirm_face = QPushButton(L("Xác nhận người được chọn", "Confirm the chosen person"))
+        confirm_face = QPushButton(L("Xác nhận", "Confirm"))
+        confirm_face.setToolTip(L("Xác nhận người được chọn", "Confirm the chosen person"))
         confirm_face.clicked.connect(self._confirm_candidate)
-        cl = QVBoxLayout(self.candidates_box)
+        cl = QGridLayout(self.candidates_box)
         cl.setContentsMargins(0, 0, 0, 0)
-        cl.addWidget(QLabel(L("Chưa chắc chắn — thư ký xác nhận:", "Uncertain — confirm:")))
-        cl.addWidget(self.face_candidates)
-        cl.addWidget(confirm_face)
+        cl.addWidget(QLabel(L("Chưa chắc chắn — thư ký xác nhận:", "Uncertain — confirm:")), 0, 0)
+        cl.addWidget(self.face_candidates, 1, 0)
+        cl.addWidget(confirm_face, 1, 1)
         self.candidates_box.setVisible(False)
         self.roll_error = self._error_label()
         rl = QVBoxLayout(roll)
@@ -301,6 +304,7 @@ class SecretaryConsole(RoleWindow):
         row = QHBoxLayout()
         row.addWidget(manual)
         row.addWidget(face)
+        row.addWidget(self.face.start_btn)  # the camera's button beside the other two
         rl.addLayout(row)
         rl.addWidget(self.face)
         rl.addWidget(self.candidates_box)
@@ -395,6 +399,7 @@ class SecretaryConsole(RoleWindow):
         self.result.setWordWrap(True)
         self.result.setObjectName("title")
         self.result.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.vote_error = self._error_label()
         ml = QVBoxLayout(motions)
         ml.addWidget(self.motion_title)
@@ -412,11 +417,13 @@ class SecretaryConsole(RoleWindow):
         hands.addWidget(record_hands, 3, 0, 1, 2)
         ml.addLayout(hands)
         ml.addWidget(self.vote_error)
-        ml.addWidget(self.result, 1)
+        ml.addWidget(scrolled(self.result), 1)
 
         cols.addLayout(col1, 5)
         cols.addLayout(col2, 4)
         cols.addWidget(motions, 4)
+        for group in (session, roll, agenda, floor, motions):
+            group.layout().setContentsMargins(6, 4, 6, 4)
         return w
 
     def _error_label(self) -> QLabel:
@@ -462,7 +469,8 @@ class SecretaryConsole(RoleWindow):
             )
             for col, text in enumerate((d.full_name, d.unit, status)):
                 self.roll.setItem(row, col, QTableWidgetItem(text))
-        self.roll.resizeColumnsToContents()
+        for col in (1, 2):
+            self.roll.resizeColumnToContents(col)
         if chosen_row >= 0:
             self.roll.selectRow(chosen_row)
         chosen_delegate = self.pair_delegate.currentData()

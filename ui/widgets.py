@@ -69,6 +69,42 @@ QLabel#title { font-size: 22px; }
 )
 
 
+class WrapLabel(QLabel):
+    """A label whose text wraps and which asks its layout for the height the wrapped text
+    needs (Qt's layouts under a main window do not ask labels for height-for-width)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def _fit(self) -> None:
+        need = self.heightForWidth(max(1, self.contentsRect().width()))
+        margins = self.contentsMargins()
+        need += margins.top() + margins.bottom()
+        if need > 0 and self.minimumHeight() != need:
+            self.setMinimumHeight(need)
+
+    def setText(self, text: str) -> None:  # noqa: N802 — Qt's name
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 — Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+
+def scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area: a long text scrolls instead of growing the
+    window past the screen."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setMinimumHeight(40)
+    return area
+
+
 def restyle(widget: QWidget, **props: Any) -> None:
     """Set dynamic properties that the style sheet matches on, and redraw."""
     for key, value in props.items():
@@ -146,7 +182,7 @@ class PdfView(QWidget):
         self.next = QPushButton("▶")
         self.zoom_out = QPushButton("−")
         self.zoom_in = QPushButton("+")
-        self.fit = QPushButton(L("Vừa khung", "Fit"))
+        self.fit = QPushButton("↔")
         for b, tip in (
             (self.prev, L("Trang trước", "Previous page")),
             (self.next, L("Trang sau", "Next page")),
@@ -313,9 +349,8 @@ class RoleWindow(QMainWindow):
         self.link = QLabel(link_label(RECONNECTING))
         self.link.setObjectName("link")
         self.link.setProperty("state", RECONNECTING)
-        self.status = QLabel("")
+        self.status = QLabel("")  # one line: the full text of a long one is in its tooltip
         self.status.setObjectName("error")
-        self.status.setWordWrap(True)
         self.activity = QLabel("")
         self.spinner = QProgressBar()  # long work: a moving bar beside its Cancel button
         self.spinner.setRange(0, 0)
@@ -324,6 +359,7 @@ class RoleWindow(QMainWindow):
         self.spinner.setVisible(False)
         self.cancel = QPushButton(L("Hủy", "Cancel"))
         self.cancel.setVisible(False)
+        self.cancel.setStyleSheet("QPushButton { min-height: 26px; padding: 0 12px; }")
         self.cancel.clicked.connect(self._cancel)
         self.statusBar().addWidget(self.link)
         self.statusBar().addWidget(self.status, 1)
@@ -361,6 +397,7 @@ class RoleWindow(QMainWindow):
     def fail(self, exc: BaseException | str, near: QLabel | None = None) -> None:
         text = exc if isinstance(exc, str) else describe(exc)
         self.status.setText(text)
+        self.status.setToolTip(text)
         if near is not None:
             near.setText(text)
             self._near = near
