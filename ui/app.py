@@ -20,15 +20,18 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from meetingapp.client import HostClient
+from ui import qt_vi
 from ui.bridge import Bridge, describe
 from ui.clerk import ClerkWindow, run_cli
 from ui.delegate import DelegateTablet
@@ -102,6 +105,7 @@ class Launcher(QMainWindow):
     def _switch_language(self) -> None:
         """Windows opened from now on use the chosen language; so does this launcher."""
         set_language(self.language.currentData())
+        qt_vi.install(lang())  # Qt's own dialogs too
         self._build()
 
     def _keep(self, window: QWidget) -> QWidget:
@@ -182,6 +186,9 @@ def prepare_demo(bridge: Bridge, out_dir: Path, lang: str) -> tuple[Any, Any]:
     return bridge.run(load_demo(out_dir, lang, print), timeout=900)  # type: ignore[no-any-return]
 
 
+DEMO_STEPS = 16  # about as many lines as loading the demo says (the bar stops short of full)
+
+
 class DemoStart(QWidget):
     """What the user sees while the demo meeting is loaded: each step as it happens, then the
     launcher (or the reason it could not start)."""
@@ -199,20 +206,44 @@ class DemoStart(QWidget):
         title.setObjectName("title")
         self.steps = QPlainTextEdit()
         self.steps.setReadOnly(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, DEMO_STEPS)
+        self.progress.setFormat(L("Bước %v", "Step %v"))
+        self.cancel = QPushButton(L("Hủy", "Cancel"))
+        self.cancel.clicked.connect(self._cancel)
         self.error = QLabel("")
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         layout = QVBoxLayout(self)
-        for w in (title, self.steps, self.error):
+        row = QHBoxLayout()
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel)
+        for w in (title, self.steps):
             layout.addWidget(w)
-        self.line.connect(self.steps.appendPlainText)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        self.line.connect(self._step)
+        self.future: Any = None
         self.resize(760, 420)
 
+    def _step(self, text: str) -> None:
+        self.steps.appendPlainText(text)
+        self.progress.setValue(min(self.progress.value() + 1, DEMO_STEPS - 1))
+
     def start(self) -> None:
-        self.bridge.call(load_demo(self.out, lang(), self.line.emit), self._loaded, self._failed)
+        self.future = self.bridge.call(
+            load_demo(self.out, lang(), self.line.emit), self._loaded, self._failed, always=True
+        )
+
+    def _cancel(self) -> None:
+        """Stop loading: the host started for it is stopped (load_demo's own clean-up)."""
+        if self.future is not None:
+            self.future.cancel()
+        self.cancel.setEnabled(False)
 
     def _loaded(self, loaded: tuple[Any, Any]) -> None:
         self.host, demo = loaded
+        self.progress.setValue(DEMO_STEPS)
         note = L(
             f"Chứng thư ký số mẫu: {self.out / 'chung-thu-demo'} (mật khẩu: demo)",
             f"Demo signing certificates: {self.out / 'chung-thu-demo'} (password: demo)",
@@ -223,6 +254,12 @@ class DemoStart(QWidget):
         self.close()
 
     def _failed(self, exc: BaseException) -> None:
+        import concurrent.futures
+
+        self.cancel.setEnabled(False)
+        if isinstance(exc, asyncio.CancelledError | concurrent.futures.CancelledError):
+            self.error.setText(L("Đã hủy tải cuộc họp mẫu", "Loading the demo was cancelled"))
+            return
         self.error.setText(L("Không khởi động được: ", "Could not start: ") + describe(exc))
 
 
@@ -261,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         set_language(args.lang)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setStyleSheet(STYLE)
+    qt_vi.install(lang())
     bridge = Bridge()
     start: DemoStart | None = None
     try:
