@@ -507,7 +507,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("asr-model", help="assemble and verify the bundled Whisper base model")
     s.set_defaults(func=cmd_asr_model)
+
+    s = sub.add_parser("i18n", help="export every text of the app for translators / bản dịch")
+    s.add_argument("action", choices=["export"])
+    s.add_argument("out", help="a .csv (key, vi, en, placeholders) or a .po file")
+    s.set_defaults(func=cmd_i18n)
     return p
+
+
+def cmd_i18n(args: argparse.Namespace) -> int:
+    from meetingapp.i18n import export_catalogue
+
+    count = export_catalogue(Path(args.out))
+    print(f"{count} → {args.out}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

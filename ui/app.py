@@ -37,7 +37,7 @@ from ui.clerk import ClerkWindow, run_cli
 from ui.delegate import DelegateTablet
 from ui.display import PublicDisplay
 from ui.secretary import SecretaryConsole
-from ui.strings import L, lang, set_language
+from ui.strings import lang, set_language, t
 from ui.widgets import STYLE
 
 
@@ -64,7 +64,7 @@ class Launcher(QMainWindow):
 
     def _build(self) -> None:
         delegates, note = self.delegates, self.note
-        self.setWindowTitle(L("meetingapp — chọn vai trò", "meetingapp — choose a role"))
+        self.setWindowTitle(t("ui.meetingapp_choose_a_role"))
         col = QVBoxLayout()
         self.language = QComboBox()
         self.language.addItem("Tiếng Việt", "vi")
@@ -72,16 +72,16 @@ class Launcher(QMainWindow):
         self.language.setCurrentIndex(self.language.findData(lang()))
         self.language.currentIndexChanged.connect(self._switch_language)
         col.addWidget(self.language)
-        head = QLabel(L("Cuộc họp mẫu đã sẵn sàng", "The demo meeting is ready"))
+        head = QLabel(t("ui.the_demo_meeting_is_ready"))
         head.setObjectName("title")
         col.addWidget(head)
         for text, slot in (
-            (L("Bàn thư ký (điều hành kỳ họp)", "Secretary console"), self.open_secretary),
+            (t("ui.secretary_console"), self.open_secretary),
             (
-                L("Thư ký tổng hợp (văn bản, biên bản)", "Clerk (transcripts, minutes)"),
+                t("ui.clerk_transcripts_minutes"),
                 self.open_clerk,
             ),
-            (L("Màn hình hội trường", "Hall display"), self.open_display),
+            (t("ui.hall_display"), self.open_display),
         ):
             b = QPushButton(text)
             b.clicked.connect(slot)
@@ -89,7 +89,7 @@ class Launcher(QMainWindow):
         self.delegate = QComboBox()
         for did, name in delegates:
             self.delegate.addItem(name, did)
-        tablet = QPushButton(L("Máy tính bảng của đại biểu", "Delegate tablet"))
+        tablet = QPushButton(t("ui.delegate_tablet"))
         tablet.clicked.connect(lambda: self.open_tablet())
         if delegates:  # tablets pair themselves; the demo has its own paired ones
             col.addWidget(self.delegate)
@@ -202,14 +202,14 @@ class DemoStart(QWidget):
         self.host: Any = None
         self.launcher: Launcher | None = None
         self.setWindowTitle("meetingapp")
-        title = QLabel(L("Đang chuẩn bị cuộc họp mẫu…", "Preparing the demo meeting…"))
+        title = QLabel(t("ui.preparing_the_demo_meeting"))
         title.setObjectName("title")
         self.steps = QPlainTextEdit()
         self.steps.setReadOnly(True)
         self.progress = QProgressBar()
         self.progress.setRange(0, DEMO_STEPS)
-        self.progress.setFormat(L("Bước %v", "Step %v"))
-        self.cancel = QPushButton(L("Hủy", "Cancel"))
+        self.progress.setFormat(t("ui.step_v"))
+        self.cancel = QPushButton(t("ui.cancel"))
         self.cancel.clicked.connect(self._cancel)
         self.error = QLabel("")
         self.error.setObjectName("error")
@@ -244,10 +244,8 @@ class DemoStart(QWidget):
     def _loaded(self, loaded: tuple[Any, Any]) -> None:
         self.host, demo = loaded
         self.progress.setValue(DEMO_STEPS)
-        note = L(
-            f"Chứng thư ký số mẫu: {self.out / 'chung-thu-demo'} (mật khẩu: demo)",
-            f"Demo signing certificates: {self.out / 'chung-thu-demo'} (password: demo)",
-        )
+        folder = self.out / "chung-thu-demo"
+        note = t("ui.demo_signing_certificates_x_password_dem", folder=folder)
         self.launcher = demo_launcher(self.bridge, demo, self.out / "app", note)
         self.launcher.show()
         self.ready.emit(self.launcher)
@@ -258,9 +256,9 @@ class DemoStart(QWidget):
 
         self.cancel.setEnabled(False)
         if isinstance(exc, asyncio.CancelledError | concurrent.futures.CancelledError):
-            self.error.setText(L("Đã hủy tải cuộc họp mẫu", "Loading the demo was cancelled"))
+            self.error.setText(t("ui.loading_the_demo_was_cancelled"))
             return
-        self.error.setText(L("Không khởi động được: ", "Could not start: ") + describe(exc))
+        self.error.setText(t("ui.could_not_start") + describe(exc))
 
 
 def demo_launcher(bridge: Bridge, demo: Any, work_dir: Path, note: str = "") -> Launcher:

@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from meetingapp.client import HostClient, HostError, LiveSession
 from meetingapp.errors import MeetingAppError
-from ui.strings import L, lang
+from ui.strings import lang, t
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +31,14 @@ def describe(exc: BaseException) -> str:
     """A message for the user, in the app's language: never a raw exception's text."""
     if isinstance(exc, HostError):
         if exc.status >= 500 and not exc.detail:
-            return L("Máy chủ gặp lỗi, hãy thử lại", "The host failed; try again")
-        return exc.detail or L("Máy chủ từ chối thao tác", "The host refused")
+            return t("ui.the_host_failed_try_again")
+        return exc.detail or t("ui.the_host_refused")
     if isinstance(exc, MeetingAppError) or callable(getattr(exc, "message", None)):
         return str(exc.message(lang()))  # type: ignore[attr-defined]
     if isinstance(exc, httpx.TransportError | OSError | TimeoutError):
-        return L(
-            "Mất kết nối tới máy chủ — thao tác chưa được thực hiện",
-            "Lost the connection to the host — not done",
-        )
+        return t("ui.lost_the_connection_to_the_host_not_done")
     log.warning("unexpected failure", exc_info=exc)
-    return L(
-        "Có lỗi không mong muốn; thao tác chưa được thực hiện (chi tiết trong nhật ký)",
-        "Something unexpected went wrong; nothing was done (details in the log)",
-    )
+    return t("ui.something_unexpected_went_wrong_nothing")
 
 
 class Bridge(QObject):

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from meetingapp.client import HostClient
 from ui.bridge import Scope, describe
-from ui.strings import L
+from ui.strings import t
 
 FRAME_INTERVAL_S = 0.25
 
@@ -59,7 +59,7 @@ class FaceCheckin(QWidget):
         self.prompt = QLabel("")
         self.prompt.setObjectName("title")
         self.prompt.setWordWrap(True)
-        self.start_btn = QPushButton(L("Điểm danh bằng khuôn mặt", "Check in by face"))
+        self.start_btn = QPushButton(t("ui.check_in_by_face"))
         self.start_btn.clicked.connect(self.start)
         layout = QHBoxLayout(self) if compact else QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -74,9 +74,9 @@ class FaceCheckin(QWidget):
             layout.addWidget(self.preview)
         else:  # nothing to look into: said once, and the button cannot be pressed
             self.start_btn.setEnabled(False)
-            self.start_btn.setToolTip(L("Máy này không có camera", "This device has no camera"))
+            self.start_btn.setToolTip(t("ui.this_device_has_no_camera"))
             if not compact:
-                self.prompt.setText(L("Không tìm thấy camera", "No camera found"))
+                self.prompt.setText(t("ui.no_camera_found"))
             self.prompt.setObjectName("")
         if compact:
             self.prompt.setStyleSheet("font-size: 17px;")
@@ -94,12 +94,12 @@ class FaceCheckin(QWidget):
 
         def started(attempt: dict[str, Any]) -> None:
             self.attempt = attempt["id"]
-            self.prompt.setText(L("Nhìn thẳng vào camera", "Look at the camera"))
+            self.prompt.setText(t("ui.look_at_the_camera"))
             if self.devices and self.camera is None:
                 self._open_camera()
             elif not self.devices:
                 self.attempt = None
-                self.prompt.setText(L("Không tìm thấy camera", "No camera found"))
+                self.prompt.setText(t("ui.no_camera_found"))
 
         self.bridge.call(
             self.client.start_face_checkin(self.sid, self.expected), started, self._failed
@@ -152,36 +152,35 @@ class FaceCheckin(QWidget):
                     break
             return reply
 
-        self.prompt.setText(L("Đang nhận diện…", "Recognising…"))
+        self.prompt.setText(t("ui.recognising"))
         self.bridge.call(run(), self._reply, self._failed)
 
     def _reply(self, reply: dict[str, Any]) -> None:
         self.in_flight = False
         if reply.get("checked_in"):
             self.attempt = None
-            self.prompt.setText(L("✔ Đã điểm danh", "✔ Checked in"))
+            self.prompt.setText(t("ui.checked_in"))
             self.stop_camera()
             self.checked_in.emit(reply["checked_in"])
             return
         if reply.get("liveness") == "failed":
             self.attempt = None
-            self.prompt.setText(L("Không đạt — hãy thử lại", "Not passed — try again"))
+            self.prompt.setText(t("ui.not_passed_try_again"))
             self.stop_camera()
             return
         prompt = reply.get("prompt") or ""
         if reply.get("verdict") == "no_face":
-            prompt = L("Không thấy khuôn mặt", "No face in view")
+            prompt = t("ui.no_face_in_view")
         self.prompt.setText(prompt)
         if reply.get("candidates"):
             self.candidates.emit([(c["delegate_id"], c["distance"]) for c in reply["candidates"]])
 
     def _failed(self, exc: BaseException | str) -> None:
         self.in_flight = False
-        if isinstance(exc, str):  # the camera's own error text: not shown raw
-            exc_text = L("Camera gặp lỗi — hãy điểm danh bằng mã PIN", "Camera error — use the PIN")
-        else:
-            exc_text = describe(exc)
-        self.prompt.setText(exc_text)
+        # the camera's own error text is not shown raw
+        self.prompt.setText(
+            t("ui.camera_error_use_the_pin") if isinstance(exc, str) else describe(exc)
+        )
 
     def stop_camera(self) -> None:
         if self.camera is not None:

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from meetingapp.client import HostClient
 from ui import actions as A
 from ui.bridge import LOST, Bridge, Feed
-from ui.strings import L, lang, minutes_state_label, role_label
+from ui.strings import lang, minutes_state_label, role_label, t
 from ui.widgets import PdfView, RoleWindow, confirm
 
 log = logging.getLogger(__name__)
@@ -78,9 +78,7 @@ async def run_cli(*args: str, secret: str = "") -> str:
         lines = text.splitlines()
         if not lines or "Traceback (most recent call last)" in text:
             log.warning("meetingapp %s failed: %s", args[0], text)
-            raise SigningFailed(
-                L("Không thực hiện được (chi tiết trong nhật ký)", "It failed (see the log)")
-            )
+            raise SigningFailed(t("ui.it_failed_see_the_log"))
         raise SigningFailed(lines[-1])  # the command's own message, in the user's language
     return out.decode("utf-8", "replace")
 
@@ -100,17 +98,17 @@ class SignDialog(QDialog):
     def __init__(self, role: str, remembered: dict[str, str], parent: QWidget | None = None):
         super().__init__(parent)
         self.role = role
-        self.setWindowTitle(L("Ký số biên bản — ", "Sign the minutes — ") + role_label(role))
+        self.setWindowTitle(t("ui.sign_the_minutes") + role_label(role))
         self.kind = QComboBox()
-        self.kind.addItem(L("Tệp chứng thư .p12", ".p12 file"), "p12")
-        self.kind.addItem(L("Thiết bị ký (USB token)", "USB token (PKCS#11)"), "pkcs11")
+        self.kind.addItem(t("ui.p12_file"), "p12")
+        self.kind.addItem(t("ui.usb_token_pkcs_11"), "pkcs11")
         self.kind.setCurrentIndex(max(0, self.kind.findData(remembered.get("kind", "p12"))))
         self.path = QLineEdit(remembered.get("path", ""))
         browse = QPushButton("…")
-        browse.setToolTip(L("Chọn tệp", "Choose a file"))
+        browse.setToolTip(t("ui.choose_a_file"))
         browse.clicked.connect(self._browse)
         self.token = QLineEdit(remembered.get("token", ""))
-        self.token.setPlaceholderText(L("Nhãn token", "Token label"))
+        self.token.setPlaceholderText(t("ui.token_label"))
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         row = QHBoxLayout()
@@ -119,14 +117,14 @@ class SignDialog(QDialog):
         form = QFormLayout(self)
         signer = QLabel(role_label(role))
         signer.setObjectName("title")
-        form.addRow(L("Người ký", "Signer"), signer)
-        form.addRow(L("Khóa", "Key"), self.kind)
-        form.addRow(L("Tệp / thư viện", "File / module"), row)
-        form.addRow(L("Token", "Token"), self.token)
-        form.addRow(L("Mật khẩu / PIN", "Password / PIN"), self.secret)
+        form.addRow(t("ui.signer"), signer)
+        form.addRow(t("ui.key"), self.kind)
+        form.addRow(t("ui.file_module"), row)
+        form.addRow(t("ui.token"), self.token)
+        form.addRow(t("ui.password_pin"), self.secret)
         buttons = QDialogButtonBox()
-        buttons.addButton(L("Ký", "Sign"), QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(L("Hủy", "Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(t("ui.sign"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(t("ui.cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -134,7 +132,7 @@ class SignDialog(QDialog):
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, L("Chọn khóa ký", "Signing key"), "", L("Khóa", "Keys") + " (*.p12 *.pfx *.so)"
+            self, t("ui.signing_key"), "", t("ui.keys") + " (*.p12 *.pfx *.so)"
         )
         if path:
             self.path.setText(path)
@@ -161,32 +159,14 @@ class SignDialog(QDialog):
         ]
 
 
-MODIFICATIONS = {
-    "NONE": ("không có thay đổi nào sau khi ký", "nothing changed after signing"),
-    "LTA_UPDATES": (
-        "sau khi ký chỉ thêm dữ liệu kiểm tra lâu dài (được phép)",
-        "only long-term validation data added after signing (allowed)",
-    ),
-    "FORM_FILLING": (
-        "sau khi ký chỉ thêm các chữ ký tiếp theo (được phép)",
-        "only the following signatures added after signing (allowed)",
-    ),
-    "ANNOTATIONS": (
-        "sau khi ký có thêm ghi chú trên trang",
-        "annotations were added after signing",
-    ),
-    "OTHER": (
-        "NỘI DUNG ĐÃ BỊ THAY ĐỔI sau khi ký",
-        "THE CONTENT WAS CHANGED after signing",
-    ),
-}
+MODIFICATIONS = ("NONE", "LTA_UPDATES", "FORM_FILLING", "ANNOTATIONS", "OTHER")  # ui.modification.*
 
 
 def verification_report(reports: list[Any], trust_checked: bool) -> str:
     """The signatures in words a secretary can read out: who signed as what and when, whether
     the text is untouched, whether the certificate comes from a trusted authority."""
     if not reports:
-        return L("Tệp không có chữ ký số nào.", "The file has no digital signature.")
+        return t("ui.the_file_has_no_digital_signature")
     lines = []
     for n, r in enumerate(reports, start=1):
         role = FIELD_ROLE.get(r.field)
@@ -197,38 +177,26 @@ def verification_report(reports: list[Any], trust_checked: bool) -> str:
         lines.append(
             "   "
             + (
-                L("chữ ký đúng, nội dung nguyên vẹn", "signature correct, content intact")
+                t("ui.signature_correct_content_intact")
                 if r.intact and r.valid
-                else L(
-                    "CHỮ KÝ KHÔNG ĐÚNG hoặc nội dung bị sửa", "SIGNATURE WRONG or content altered"
-                )
+                else t("ui.signature_wrong_or_content_altered")
             )
         )
-        vi, en = MODIFICATIONS.get(r.modification, MODIFICATIONS["OTHER"])
-        lines.append("   " + L(vi, en))
+        level = r.modification if r.modification in MODIFICATIONS else "OTHER"
+        lines.append("   " + t(f"ui.modification.{level}"))
         if trust_checked:
             lines.append(
                 "   "
                 + (
-                    L("chứng thư do tổ chức tin cậy cấp", "certificate from a trusted authority")
+                    t("ui.certificate_from_a_trusted_authority")
                     if r.trusted
-                    else L(
-                        "chứng thư KHÔNG do tổ chức tin cậy cấp",
-                        "certificate NOT from a trusted authority",
-                    )
+                    else t("ui.certificate_not_from_a_trusted_authority")
                 )
             )
     ok = all(r.ok for r in reports)
-    verdict = (
-        L("Kết luận: các chữ ký HỢP LỆ", "Verdict: the signatures are VALID")
-        if ok
-        else L("Kết luận: KHÔNG HỢP LỆ", "Verdict: NOT VALID")
-    )
+    verdict = t("ui.verdict_the_signatures_are_valid") if ok else t("ui.verdict_not_valid")
     if not trust_checked:
-        verdict += L(
-            " (chưa kiểm tra nguồn gốc chứng thư: hãy chọn chứng thư gốc)",
-            " (the issuer was not checked: choose the root certificate)",
-        )
+        verdict += t("ui.the_issuer_was_not_checked_choose_the_ro")
     return "\n".join([*lines, verdict])
 
 
@@ -243,7 +211,7 @@ class ClerkWindow(RoleWindow):
     ) -> None:
         """``minutes_client``: the secretary's device, for numbering (finalising) and storing
         signed copies (the host lets only the secretary and the chair finalise)."""
-        super().__init__(bridge, L("Thư ký tổng hợp — biên bản", "Clerk — minutes"))
+        super().__init__(bridge, t("ui.clerk_minutes"))
         self.client, self.sid, self.work = client, session_id, work_dir
         self.minutes_client = minutes_client or client
         self.feed = Feed(self.bridge, client, session_id)
@@ -259,8 +227,8 @@ class ClerkWindow(RoleWindow):
         self.buttons: dict[str, QPushButton] = {}
         self._filling = False
         tabs = QTabWidget()
-        tabs.addTab(self._transcripts(), L("Văn bản phát biểu", "Transcripts"))
-        tabs.addTab(self._minutes(), L("Biên bản", "Minutes"))
+        tabs.addTab(self._transcripts(), t("ui.transcripts"))
+        tabs.addTab(self._minutes(), t("ui.minutes"))
         self.tabs = tabs
         self.setCentralWidget(tabs)
         self.resize(1366, 700)  # a 1366×768 laptop, less the title and task bars
@@ -280,9 +248,9 @@ class ClerkWindow(RoleWindow):
         self.segments = QTableWidget(0, 3)
         self.segments.setHorizontalHeaderLabels(
             [
-                L("Thời gian", "Time"),
-                L("Văn bản (sửa trực tiếp)", "Text (edit in place)"),
-                L("Bản gốc ASR", "ASR original"),
+                t("ui.time"),
+                t("ui.text_edit_in_place"),
+                t("ui.asr_original"),
             ]
         )
         header = self.segments.horizontalHeader()
@@ -294,14 +262,14 @@ class ClerkWindow(RoleWindow):
         self.segments.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.segments.itemChanged.connect(self._edited)
         self.segments.cellClicked.connect(self._seek)
-        self.play = QPushButton(L("▶ Nghe", "▶ Play"))
+        self.play = QPushButton(t("ui.play"))
         self.play.clicked.connect(self._toggle_play)
         self.play_note = QLabel("")
         self.play_note.setObjectName("error")
         self.play_note.setWordWrap(True)
         self.player: Any = None
         left = QVBoxLayout()
-        left.addWidget(QLabel(L("Các lượt phát biểu", "Speeches")))
+        left.addWidget(QLabel(t("ui.speeches")))
         left.addWidget(self.speeches)
         left.addWidget(self.asr_progress)
         lw = QWidget()
@@ -331,13 +299,13 @@ class ClerkWindow(RoleWindow):
         for sp in self._speeches:
             d = world.delegates.get(sp.delegate_id)
             if sp.segments:
-                state = L("đã sửa", "edited") if sp.edited else L("xong", "done")
+                state = t("ui.edited") if sp.edited else t("ui.done")
             elif sp.id in self.progress:
                 state = f"{self.progress[sp.id]:.0f}%"
             elif sp.ended_at and not sp.audio_ref:
-                state = L("⚠ không có âm thanh", "⚠ no audio")
+                state = t("ui.no_audio")
             else:
-                state = L("chờ", "waiting") if sp.ended_at else L("đang nói", "speaking")
+                state = t("ui.waiting") if sp.ended_at else t("ui.speaking")
             self.speeches.addItem(
                 f"{d.full_name if d else sp.delegate_id} — {sp.audio_seconds:.0f} s — {state}"
             )
@@ -347,18 +315,11 @@ class ClerkWindow(RoleWindow):
             self._fill_segments()
         minutes = rec.minutes
         if minutes is not None:
-            self.minutes_state.setText(
-                L("Trạng thái biên bản: ", "Minutes: ") + minutes_state_label(minutes.state.value)
-            )
+            self.minutes_state.setText(t("ui.minutes_2") + minutes_state_label(minutes.state.value))
         elif rec.session.state.value != "closed":
-            self.minutes_state.setText(
-                L(
-                    "Kỳ họp chưa bế mạc: dự thảo chỉ là bản tạm; hoàn tất sau khi bế mạc.",
-                    "The session is still open: a draft is provisional; finalise after closing.",
-                )
-            )
+            self.minutes_state.setText(t("ui.the_session_is_still_open_a_draft_is_pro"))
         else:
-            self.minutes_state.setText(L("Biên bản: chưa hoàn tất", "Minutes: not finalised"))
+            self.minutes_state.setText(t("ui.minutes_not_finalised"))
         self._render_steps(rec)
         self._enable()
 
@@ -408,7 +369,7 @@ class ClerkWindow(RoleWindow):
             original = QTableWidgetItem(seg.text)
             original.setFlags(original.flags() & ~Qt.ItemFlag.ItemIsEditable)
             if seg.edited is not None:
-                text.setToolTip(L(f"Sửa bởi {seg.edited_by}", f"Edited by {seg.edited_by}"))
+                text.setToolTip(t("ui.edited_by_x", edited_by=seg.edited_by))
             for col, item in enumerate((when, text, original)):
                 self.segments.setItem(i, col, item)
         self.segments.resizeRowsToContents()
@@ -433,9 +394,7 @@ class ClerkWindow(RoleWindow):
             self.player.setAudioOutput(self.audio_out)
             self.player.positionChanged.connect(self._follow_audio)
             self.player.errorOccurred.connect(
-                lambda *_: self.play_note.setText(
-                    L("Không phát được âm thanh của lượt này", "This recording cannot be played")
-                )
+                lambda *_: self.play_note.setText(t("ui.this_recording_cannot_be_played"))
             )
         return self.player
 
@@ -444,18 +403,13 @@ class ClerkWindow(RoleWindow):
 
         sp = self._speech()
         if sp is None:
-            self.play_note.setText(L("Hãy chọn một lượt phát biểu", "Choose a speech"))
+            self.play_note.setText(t("ui.choose_a_speech"))
             return
         if not sp.audio_ref:
-            self.play_note.setText(L("Lượt này không có âm thanh", "This speech has no audio"))
+            self.play_note.setText(t("ui.this_speech_has_no_audio"))
             return
         if not QMediaDevices.audioOutputs():
-            self.play_note.setText(
-                L(
-                    "Máy này không có thiết bị phát âm thanh (loa/tai nghe)",
-                    "This computer has no audio output (speaker/headphones)",
-                )
-            )
+            self.play_note.setText(t("ui.this_computer_has_no_audio_output_speake"))
             return
         self.play_note.setText("")
         player = self._ensure_player()
@@ -494,21 +448,21 @@ class ClerkWindow(RoleWindow):
 
     def _minutes(self) -> QWidget:
         self.preview = PdfView(self.bridge, thumbnails=False)
-        prepare = QGroupBox(L("1. Dự thảo và soát", "1. Draft and review"))
+        prepare = QGroupBox(t("ui.1_draft_and_review"))
         pl = QGridLayout(prepare)
-        pl.addWidget(self._button(L("Lập dự thảo", "Draft"), A.DRAFT, self.draft), 0, 0)
-        pl.addWidget(self._button(L("Mở DOCX", "Open DOCX"), A.OPEN_DOCX, self._open_docx), 0, 1)
+        pl.addWidget(self._button(t("ui.draft"), A.DRAFT, self.draft), 0, 0)
+        pl.addWidget(self._button(t("ui.open_docx"), A.OPEN_DOCX, self._open_docx), 0, 1)
         pl.addWidget(
-            self._button(L("Nhập DOCX đã soát…", "Reviewed DOCX…"), A.REIMPORT, self._reimport),
+            self._button(t("ui.reviewed_docx"), A.REIMPORT, self._reimport),
             1,
             0,
         )
         pl.addWidget(
-            self._button(L("Hoàn tất (đánh số)…", "Finalise…"), A.FINALISE, self._finalise),
+            self._button(t("ui.finalise_2"), A.FINALISE, self._finalise),
             1,
             1,
         )
-        sign = QGroupBox(L("2. Ký số theo thứ tự", "2. Sign, in order"))
+        sign = QGroupBox(t("ui.2_sign_in_order"))
         sl = QGridLayout(sign)
         self.step_marks: dict[str, QLabel] = {}
         for n, (role, action) in enumerate(SIGN_STEPS):
@@ -517,19 +471,17 @@ class ClerkWindow(RoleWindow):
             sl.addWidget(QLabel(f"{n + 1}. {role_label(role)}"), n, 0)
             sl.addWidget(mark, n, 1)
             sl.addWidget(
-                self._button(L("Ký…", "Sign…"), action, lambda r=role: self._sign_dialog(r)), n, 2
+                self._button(t("ui.sign_2"), action, lambda r=role: self._sign_dialog(r)), n, 2
             )
-        check = QGroupBox(L("3. Kiểm tra và lưu trữ", "3. Check and archive"))
+        check = QGroupBox(t("ui.3_check_and_archive"))
         cl = QVBoxLayout(check)
         row = QHBoxLayout()
-        row.addWidget(self._button(L("Kiểm tra chữ ký", "Verify"), A.VERIFY, self.verify))
-        trust = QPushButton(L("Chứng thư gốc…", "Root certificate…"))
+        row.addWidget(self._button(t("ui.verify"), A.VERIFY, self.verify))
+        trust = QPushButton(t("ui.root_certificate"))
         trust.clicked.connect(self._choose_trust)
         row.addWidget(trust)
         cl.addLayout(row)
-        cl.addWidget(
-            self._button(L("Xuất hồ sơ lưu trữ…", "Export record package…"), A.EXPORT, self._export)
-        )
+        cl.addWidget(self._button(t("ui.export_record_package"), A.EXPORT, self._export))
         self.minutes_state = QLabel("")
         self.minutes_state.setWordWrap(True)
         self.minutes_state.setObjectName("warning")
@@ -563,7 +515,7 @@ class ClerkWindow(RoleWindow):
         signed = set(rec.minutes.signed_by) if rec.minutes else set()
         roles = {FIELD_ROLE[f] for f in signed if f in FIELD_ROLE}
         for role, mark in self.step_marks.items():
-            mark.setText(L("✔ đã ký", "✔ signed") if role in roles else "")
+            mark.setText(t("ui.signed") if role in roles else "")
 
     def _show_pdf(self, path: Path) -> None:
         self.current_pdf = path
@@ -583,10 +535,10 @@ class ClerkWindow(RoleWindow):
         def done(paths: tuple[Path, Path]) -> None:
             self.docx = paths[1]
             self._show_pdf(paths[0])
-            self.minutes_info.setText(L("Dự thảo: ", "Draft: ") + paths[0].name)
+            self.minutes_info.setText(t("ui.draft_2") + paths[0].name)
             self._enable()
 
-        self.minutes_info.setText(L("Đang lập dự thảo…", "Drafting…"))
+        self.minutes_info.setText(t("ui.drafting"))
         self.act(run(), done, near=self.minutes_error)
 
     def _open_docx(self) -> None:
@@ -594,24 +546,17 @@ class ClerkWindow(RoleWindow):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.docx)))
 
     def _reimport(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, L("Biên bản đã soát", "Reviewed minutes"), "", "DOCX (*.docx)"
-        )
+        path, _ = QFileDialog.getOpenFileName(self, t("ui.reviewed_minutes"), "", "DOCX (*.docx)")
         if path:
             self.reviewed_docx = Path(path).read_bytes()
-            self.minutes_info.setText(L("Sẽ hoàn tất từ: ", "Will finalise from: ") + path)
+            self.minutes_info.setText(t("ui.will_finalise_from") + path)
 
     def _finalise(self) -> None:
         if confirm(
             self,
-            L("Hoàn tất biên bản", "Finalise the minutes"),
-            L(
-                "Hoàn tất sẽ đánh số biên bản; sau đó không sửa được nội dung, kể cả văn bản "
-                "phát biểu. Tiếp tục?",
-                "Finalising numbers the minutes; nothing in them (transcripts included) can "
-                "change afterwards. Go on?",
-            ),
-            L("Hoàn tất", "Finalise"),
+            t("ui.finalise_the_minutes"),
+            t("ui.finalising_numbers_the_minutes_nothing_i"),
+            t("ui.finalise"),
         ):
             self.finalise()
 
@@ -627,9 +572,7 @@ class ClerkWindow(RoleWindow):
             self.final, pdf = result
             self.signed = pdf
             self._show_pdf(pdf)
-            self.minutes_info.setText(
-                L(f"Biên bản số {self.final['number']:02d}", f"Minutes no. {self.final['number']}")
-            )
+            self.minutes_info.setText(t("ui.minutes_no_x", number=self.final["number"]))
             self._enable()
 
         self.act(run(), done, near=self.minutes_error)
@@ -645,7 +588,7 @@ class ClerkWindow(RoleWindow):
         source = self.signed
         if source is None:
             self.fail(
-                L("Hãy hoàn tất biên bản trước khi ký", "Finalise the minutes first"),
+                t("ui.finalise_the_minutes_first"),
                 self.minutes_error,
             )
             return
@@ -666,7 +609,7 @@ class ClerkWindow(RoleWindow):
         def done(stored: dict[str, Any]) -> None:
             self.signed = target
             self._show_pdf(target)
-            self.minutes_info.setText(L("Đã ký: ", "Signed: ") + ", ".join(stored["signers"]))
+            self.minutes_info.setText(t("ui.signed_2") + ", ".join(stored["signers"]))
 
         def failed(exc: BaseException) -> None:
             self.minutes_info.setText("")  # no "Signing…" left behind
@@ -674,12 +617,12 @@ class ClerkWindow(RoleWindow):
             self.fail(exc, self.minutes_error)
 
         self.ok()
-        self.minutes_info.setText(L("Đang ký…", "Signing…"))
+        self.minutes_info.setText(t("ui.signing"))
         self.bridge.call(run(), done, failed)
 
     def _choose_trust(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, L("Chứng thư gốc (CA)", "Root certificate (CA)"), "", "PEM (*.pem *.crt)"
+            self, t("ui.root_certificate_ca"), "", "PEM (*.pem *.crt)"
         )
         if path:
             self.trust = Path(path)
@@ -703,7 +646,7 @@ class ClerkWindow(RoleWindow):
 
     def _export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, L("Lưu hồ sơ lưu trữ", "Save the record package"), "ho-so.zip", "ZIP (*.zip)"
+            self, t("ui.save_the_record_package"), "ho-so.zip", "ZIP (*.zip)"
         )
         if path:
             self.export(Path(path))
@@ -716,6 +659,6 @@ class ClerkWindow(RoleWindow):
 
         self.act(
             run(),
-            lambda p: self.minutes_info.setText(L("Đã lưu: ", "Saved: ") + str(p)),
+            lambda p: self.minutes_info.setText(t("ui.saved") + str(p)),
             near=self.minutes_error,
         )

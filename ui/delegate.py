@@ -30,7 +30,7 @@ from ui import actions as A
 from ui.bridge import LOST, Bridge, Feed, describe
 from ui.camera import FaceCheckin
 from ui.recorder import LIVE, NO_MIC, NOT_SENT, SILENT_MIC, WAITING, SpeechRecorder
-from ui.strings import L, choice_label
+from ui.strings import choice_label, t
 from ui.widgets import TABLET_STYLE, PdfView, RoleWindow, WrapLabel, restyle
 
 
@@ -40,24 +40,12 @@ def _heading(text: str) -> QLabel:
     return label
 
 
-RECORDER_TEXT = {
-    WAITING: ("… Đang chờ âm thanh từ micrô", "… Waiting for the microphone", "warning"),
-    LIVE: ("● Đang ghi âm", "● Recording", "receipt_ok"),
-    NO_MIC: (
-        "⚠ Không có micrô — lời phát biểu KHÔNG được ghi âm. Hãy báo thư ký.",
-        "⚠ No microphone — your speech is NOT recorded. Tell the secretary.",
-        "error",
-    ),
-    SILENT_MIC: (
-        "⚠ Micrô không thu được âm thanh — hãy kiểm tra micrô hoặc báo thư ký.",
-        "⚠ The microphone hears nothing — check it or tell the secretary.",
-        "error",
-    ),
-    NOT_SENT: (
-        "⚠ Đang ghi trên máy, chưa gửi được tới máy chủ (sẽ gửi lại)",
-        "⚠ Recorded here, not reaching the host yet (will resend)",
-        "warning",
-    ),
+RECORDER_LOOK = {  # the colour of each state of the recording (texts: ui.recorder.*)
+    WAITING: "warning",
+    LIVE: "receipt_ok",
+    NO_MIC: "error",
+    SILENT_MIC: "error",
+    NOT_SENT: "warning",
 }
 
 
@@ -74,7 +62,7 @@ class DelegateTablet(RoleWindow):
         delegate_id: str,
         cache_dir: Path,
     ) -> None:
-        super().__init__(bridge, L("Máy tính bảng đại biểu", "Delegate tablet"))
+        super().__init__(bridge, t("ui.delegate_tablet_2"))
         self.setStyleSheet(TABLET_STYLE)
         self.client, self.sid, self.me = client, session_id, delegate_id
         self.cache_dir = cache_dir
@@ -100,10 +88,10 @@ class DelegateTablet(RoleWindow):
         self.who.setWordWrap(True)
         self.presence = QLabel("")
         self.pin = QLineEdit()
-        self.pin.setPlaceholderText(L("Mã PIN", "PIN"))
+        self.pin.setPlaceholderText(t("ui.pin"))
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaximumWidth(180)
-        self.check_in = QPushButton(L("Điểm danh", "Check in"))
+        self.check_in = QPushButton(t("ui.check_in"))
         self.check_in.clicked.connect(self._check_in)
         self.face = FaceCheckin(self.bridge, client, session_id, delegate_id, compact=True)
         self.check_error = WrapLabel("")
@@ -128,9 +116,9 @@ class DelegateTablet(RoleWindow):
         self.documents.itemClicked.connect(self._open_clicked)
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(_heading(L("Chương trình", "Agenda")))
+        side.addWidget(_heading(t("ui.agenda")))
         side.addWidget(self.agenda, 3)
-        side.addWidget(_heading(L("Tài liệu", "Documents")))
+        side.addWidget(_heading(t("ui.documents")))
         side.addWidget(self.documents, 2)
         self.side = QWidget()
         self.side.setLayout(side)
@@ -138,7 +126,7 @@ class DelegateTablet(RoleWindow):
         self.viewer = PdfView(self.bridge, follow_option=True)
         self.viewer.follow.toggled.connect(self._follow_again)
         self.notes = QPlainTextEdit()
-        self.notes.setPlaceholderText(L("Ghi chú riêng (chỉ trên máy này)", "Private notes"))
+        self.notes.setPlaceholderText(t("ui.private_notes"))
         self.notes.setMaximumHeight(96)
         self._save_notes = QTimer(self, singleShot=True, interval=800)
         self._save_notes.timeout.connect(self._write_notes)
@@ -150,9 +138,9 @@ class DelegateTablet(RoleWindow):
         self.centre = QWidget()
         self.centre.setLayout(centre)
 
-        floor = QGroupBox(L("Phát biểu", "The floor"))
-        self.ask = QPushButton(L("Đăng ký phát biểu", "Request the floor"))
-        self.withdraw = QPushButton(L("Rút đăng ký", "Withdraw"))
+        floor = QGroupBox(t("ui.the_floor"))
+        self.ask = QPushButton(t("ui.request_the_floor"))
+        self.withdraw = QPushButton(t("ui.withdraw"))
         self.queue_pos = WrapLabel("")
         self.queue_pos.setWordWrap(True)
         self.ask.clicked.connect(self._ask)
@@ -183,8 +171,8 @@ class DelegateTablet(RoleWindow):
         ):
             fl.addWidget(w)
 
-        vote = QGroupBox(L("Biểu quyết", "Vote"))
-        self.motion_title = WrapLabel(L("Không có biểu quyết", "No vote open"))
+        vote = QGroupBox(t("ui.vote"))
+        self.motion_title = WrapLabel(t("ui.no_vote_open"))
         self.motion_title.setWordWrap(True)
         self.motion_title.setObjectName("title")
         self.vote_buttons: dict[str, QPushButton] = {}
@@ -265,14 +253,7 @@ class DelegateTablet(RoleWindow):
     def _link(self, state: str) -> None:
         self.link_changed(state)
         if state == LOST:
-            self.banner.setText(
-                L(
-                    "Mất kết nối tới máy chủ — thông tin có thể đã cũ; phiếu chưa gửi được. "
-                    "Đang thử kết nối lại…",
-                    "Lost the host — what you see may be out of date; votes cannot be sent. "
-                    "Reconnecting…",
-                )
-            )
+            self.banner.setText(t("ui.lost_the_host_what_you_see_may_be_out_of"))
         self.banner.setVisible(state == LOST)
         if self.feed.world is not None:
             self.render(self.feed.world)
@@ -289,7 +270,7 @@ class DelegateTablet(RoleWindow):
         me = world.delegates.get(self.me)
         self.who.setText(me.full_name if me else self.me)
         present = snap.present
-        self.presence.setText(L("✔ Đã điểm danh", "✔ Checked in") if present else "")
+        self.presence.setText(t("ui.checked_in") if present else "")
         for w in (self.pin, self.check_in, self.face):
             w.setVisible(not present)
         self.check_in.setEnabled(A.CHECK_IN in ok)
@@ -315,10 +296,10 @@ class DelegateTablet(RoleWindow):
         speaking = rec.current_speech and rec.speeches[rec.current_speech].delegate_id == self.me
         self.my_request = mine[0].id if mine else None
         if speaking:
-            self.queue_pos.setText(L("Bạn đang phát biểu", "You have the floor"))
+            self.queue_pos.setText(t("ui.you_have_the_floor"))
         elif mine:
             pos = waiting.index(mine[0].id) + 1
-            self.queue_pos.setText(L(f"Thứ tự của bạn: {pos}", f"Your place: {pos}"))
+            self.queue_pos.setText(t("ui.your_place_x", pos=pos))
         else:
             self.queue_pos.setText("")
         self.ask.setEnabled(A.REQUEST_FLOOR in ok)
@@ -342,8 +323,8 @@ class DelegateTablet(RoleWindow):
             self.rec_label.setText("")
             self.meter.setVisible(False)
             return
-        vi, en, look = RECORDER_TEXT[state]
-        self.rec_label.setText(L(vi, en))
+        look = RECORDER_LOOK[state]
+        self.rec_label.setText(t(f"ui.recorder.{state}"))
         color = {"error": "#b3261e", "warning": "#8a5a00", "receipt_ok": "#1b7f3b"}[look]
         self.rec_label.setStyleSheet(f"color: {color}; font-weight: bold;")
         self.meter.setVisible(state == LIVE)
@@ -356,9 +337,7 @@ class DelegateTablet(RoleWindow):
         if motion is None:
             last = [m for m in rec.motions.values() if m.result is not None]
             self.motion_title.setText(
-                L("Không có biểu quyết", "No vote open")
-                if not last
-                else L("Đã kết thúc: ", "Closed: ") + last[-1].title
+                t("ui.no_vote_open") if not last else t("ui.closed") + last[-1].title
             )
             if not self.sending:
                 self._receipt("", "")
@@ -366,7 +345,7 @@ class DelegateTablet(RoleWindow):
         self.motion_title.setText(motion.title)
         if motion.form.value == "show_of_hands":
             self._receipt(
-                L("Biểu quyết bằng giơ tay trong hội trường", "Vote by show of hands in the hall"),
+                t("ui.vote_by_show_of_hands_in_the_hall"),
                 "pending",
             )
         elif motion.id in self.sending:
@@ -375,7 +354,7 @@ class DelegateTablet(RoleWindow):
             self._receipt(self.receipts[motion.id], "sent")
         elif self.me in motion.participants:
             # the host has our ballot (the reply may have been lost with the connection)
-            self._receipt(L("Phiếu của bạn đã được ghi nhận", "Your ballot is recorded"), "sent")
+            self._receipt(t("ui.your_ballot_is_recorded"), "sent")
         elif self.receipt.property("state") == "failed":
             pass
         else:
@@ -453,7 +432,7 @@ class DelegateTablet(RoleWindow):
         pin = self.pin.text().strip()
         self.pin.clear()
         if not pin:
-            self.fail(L("Hãy nhập mã PIN", "Enter your PIN"), self.check_error)
+            self.fail(t("ui.enter_your_pin"), self.check_error)
             return
         self.act(
             self.client.check_in(self.sid, method=AttendanceMethod.PIN, pin=pin),
@@ -475,13 +454,14 @@ class DelegateTablet(RoleWindow):
         # one command id per (motion, choice): a retry after a dropped link is the same ballot
         command_id = self.command_ids.setdefault((motion, choice), uuid.uuid4().hex)
         self.sending.add(motion)
-        self._receipt(L("Đang gửi phiếu…", "Sending…"), "pending")
+        self._receipt(t("ui.sending"), "pending")
 
         def received(receipt: dict[str, Any]) -> None:
             self.sending.discard(motion)
-            text = L(
-                f"Đã ghi nhận: {choice_label(choice)} (mã {receipt['receipt']})",
-                f"Recorded: {choice_label(choice)} (receipt {receipt['receipt']})",
+            text = t(
+                "ui.recorded_x_receipt_x",
+                choice_label=choice_label(choice),
+                receipt=receipt["receipt"],
             )
             self.receipts[motion] = text
             self._receipt(text, "sent")
@@ -489,12 +469,10 @@ class DelegateTablet(RoleWindow):
         def failed(exc: BaseException) -> None:
             self.sending.discard(motion)
             if isinstance(exc, asyncio.CancelledError | concurrent.futures.CancelledError):
-                self._receipt(L("Chưa gửi phiếu", "Ballot not sent"), "failed")
+                self._receipt(t("ui.ballot_not_sent"), "failed")
                 return
             self._receipt(
-                L("Chưa ghi nhận phiếu — ", "Not recorded — ")
-                + describe(exc)
-                + L(". Hãy bấm lại.", ". Press again."),
+                t("ui.not_recorded") + describe(exc) + t("ui.press_again"),
                 "failed",
             )
 

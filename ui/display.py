@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from meetingapp.client import HostClient
 from ui.bridge import LOST, ONLINE, Bridge, Feed
-from ui.strings import L, countdown, result_lines, timer_state
+from ui.strings import countdown, result_lines, t, timer_state
 
 # text sizes as a share of the screen's height: readable from the back of the hall on any
 # projector, 720p to 4K
@@ -21,7 +21,7 @@ SIZES = {"head": 0.052, "body": 0.036, "result": 0.044, "timer": 0.06, "lost": 0
 class PublicDisplay(QWidget):
     def __init__(self, bridge: Bridge, client: HostClient, session_id: str) -> None:
         super().__init__()
-        self.setWindowTitle(L("Màn hình hội trường", "Hall display"))
+        self.setWindowTitle(t("ui.hall_display"))
         self.sid = session_id
         self.link = ONLINE
         self.feed = Feed(bridge, client, session_id)
@@ -93,17 +93,12 @@ class PublicDisplay(QWidget):
     def _link(self, state: str) -> None:
         """A display that loses the host says so, and stops counting anything down."""
         self.link = state
-        self.lost.setText(
-            L(
-                "Mất kết nối với máy chủ — thông tin trên màn hình có thể không còn đúng",
-                "The host is unreachable — what is shown may be out of date",
-            )
-        )
+        self.lost.setText(t("ui.the_host_is_unreachable_what_is_shown_ma"))
         self.lost.setVisible(state == LOST)
         if state == LOST:
             self.timer.setText("")
             if self.result.text():
-                self.result.setText(L("(chờ kết nối lại)", "(waiting to reconnect)"))
+                self.result.setText(t("ui.waiting_to_reconnect"))
         elif self.feed.world is not None:
             self.render(self.feed.world)
 
@@ -118,30 +113,21 @@ class PublicDisplay(QWidget):
         body = world.bodies.get(rec.session.body_id)
         self.head.setText(f"{body.name if body else ''}\n{rec.session.title}")
         item = rec.items.get(rec.active_item) if rec.active_item else None
-        self.item.setText(
-            L("Nội dung: ", "Item: ") + item.title if item else L("Giữa các nội dung", "—")
-        )
+        self.item.setText(t("ui.item") + item.title if item else t("ui.text"))
         speech = rec.speeches.get(rec.current_speech) if rec.current_speech else None
         self._speech = speech
         if speech:
             d = world.delegates.get(speech.delegate_id)
             name = d.full_name if d else speech.delegate_id
-            self.speaker.setText(L("Đang phát biểu: ", "Speaking: ") + name)
+            self.speaker.setText(t("ui.speaking_2") + name)
         else:
             self.speaker.setText("")
         self._update_timer()
         count = world.headcount(self.sid)
-        self.quorum.setText(
-            L(
-                f"Có mặt {count.present}/{count.elected} đại biểu",
-                f"Present: {count.present} of {count.elected}",
-            )
-        )
+        self.quorum.setText(t("ui.present_x_of_x", present=count.present, elected=count.elected))
         closed = [m for m in rec.motions.values() if m.result is not None]
         if rec.open_motion:
-            self.result.setText(
-                L("Đang biểu quyết: ", "Voting: ") + rec.motions[rec.open_motion].title
-            )
+            self.result.setText(t("ui.voting") + rec.motions[rec.open_motion].title)
         elif closed:
             m = closed[-1]
             counts, verdict = result_lines(m, "   ")

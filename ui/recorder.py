@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from asr.recording import ChunkRecorder
 from meetingapp.client import HostClient
 from ui.bridge import Scope
-from ui.strings import L
+from ui.strings import t
 
 # what the speaker and the console are told about the recording
 WAITING = "waiting"  # started; no sound from the microphone yet
@@ -87,10 +87,10 @@ class SpeechRecorder(QObject):
     def _no_mic(self, why: str) -> None:
         self._set(NO_MIC)
         self.failed.emit(
-            L("Không ghi âm được: ", "Cannot record: ")
+            t("ui.cannot_record")
             + {
-                "no microphone": L("không có micrô", "no microphone"),
-            }.get(why, L("micrô không ghi được âm thanh 16 kHz", "the microphone cannot record"))
+                "no microphone": t("ui.no_microphone"),
+            }.get(why, t("ui.the_microphone_cannot_record"))
         )
 
     def _pcm(self, data: bytes) -> None:

@@ -37,7 +37,6 @@ from ui import actions as A
 from ui.bridge import ONLINE, Bridge, Feed
 from ui.camera import FaceCheckin
 from ui.strings import (
-    L,
     choice_label,
     countdown,
     form_label,
@@ -46,6 +45,7 @@ from ui.strings import (
     method_label,
     result_lines,
     role_label,
+    t,
     timer_state,
 )
 from ui.widgets import RoleWindow, confirm, restyle, scrolled
@@ -64,14 +64,14 @@ def qr_pixmap(text: str, size: int = 220) -> QPixmap:
 
 class SecretaryConsole(RoleWindow):
     def __init__(self, bridge: Bridge, client: HostClient, session_id: str, body_id: str) -> None:
-        super().__init__(bridge, L("Bàn thư ký — điều hành kỳ họp", "Secretary console"))
+        super().__init__(bridge, t("ui.secretary_console_2"))
         self.client, self.sid, self.body = client, session_id, body_id
         self.feed = Feed(self.bridge, client, session_id)
         self.ballots_in: dict[str, int] = {}
         self.buttons: dict[str, QPushButton] = {}  # action (ui/actions.py) -> its button
         tabs = QTabWidget()
-        tabs.addTab(self._setup_tab(), L("Chuẩn bị", "Set-up"))
-        tabs.addTab(self._run_tab(), L("Điều hành", "Running"))
+        tabs.addTab(self._setup_tab(), t("ui.set_up"))
+        tabs.addTab(self._run_tab(), t("ui.running"))
         tabs.setCurrentIndex(1)
         self.tabs = tabs
         self.setCentralWidget(tabs)
@@ -91,43 +91,43 @@ class SecretaryConsole(RoleWindow):
         w = QWidget()
         grid = QGridLayout(w)
 
-        roster = QGroupBox(L("Danh sách đại biểu", "Roster"))
+        roster = QGroupBox(t("ui.roster"))
         self.roster_errors = QLabel("")
         self.roster_errors.setObjectName("error")
         self.roster_errors.setWordWrap(True)
-        imp = QPushButton(L("Nhập danh sách (CSV/XLSX)…", "Import roster (CSV/XLSX)…"))
+        imp = QPushButton(t("ui.import_roster_csv_xlsx"))
         imp.clicked.connect(self._import_roster)
         rl = QVBoxLayout(roster)
         rl.addWidget(imp)
         rl.addWidget(self.roster_errors)
         rl.addStretch()
 
-        agenda = QGroupBox(L("Chương trình kỳ họp", "Agenda"))
+        agenda = QGroupBox(t("ui.agenda_2"))
         self.item_title = QLineEdit()
-        self.item_title.setPlaceholderText(L("Tên nội dung", "Item title"))
-        add = self._button(L("Thêm nội dung", "Add item"), A.ADD_ITEM, self._add_item)
+        self.item_title.setPlaceholderText(t("ui.item_title"))
+        add = self._button(t("ui.add_item"), A.ADD_ITEM, self._add_item)
         self.setup_items = QListWidget()
         al = QVBoxLayout(agenda)
         al.addWidget(self.item_title)
         al.addWidget(add)
         al.addWidget(self.setup_items)
 
-        docs = QGroupBox(L("Tài liệu", "Documents"))
+        docs = QGroupBox(t("ui.documents"))
         self.doc_item = QComboBox()
         self.doc_title = QLineEdit()
-        self.doc_title.setPlaceholderText(L("Tên tài liệu", "Title"))
-        upload = self._button(L("Tải lên PDF…", "Upload PDF…"), A.UPLOAD, self._upload)
+        self.doc_title.setPlaceholderText(t("ui.title"))
+        upload = self._button(t("ui.upload_pdf"), A.UPLOAD, self._upload)
         self.setup_docs = QListWidget()
         dl = QVBoxLayout(docs)
         for x in (self.doc_item, self.doc_title, upload, self.setup_docs):
             dl.addWidget(x)
 
-        pairing = QGroupBox(L("Ghép thiết bị", "Pair a device"))
+        pairing = QGroupBox(t("ui.pair_a_device"))
         self.pair_role = QComboBox()
         for role in ("delegate", "clerk", "chair", "display"):
             self.pair_role.addItem(role_label(role), role)
         self.pair_delegate = QComboBox()
-        make = self._button(L("Tạo mã ghép", "Make a pairing code"), A.PAIR, self._pairing_code)
+        make = self._button(t("ui.make_a_pairing_code"), A.PAIR, self._pairing_code)
         self.pair_code = QLabel("")
         self.pair_code.setObjectName("big")
         self.pair_qr = QLabel("")
@@ -143,7 +143,7 @@ class SecretaryConsole(RoleWindow):
 
     def _import_roster(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, L("Chọn tệp danh sách", "Roster file"), "", "CSV/XLSX (*.csv *.xlsx)"
+            self, t("ui.roster_file"), "", "CSV/XLSX (*.csv *.xlsx)"
         )
         if path:
             self.import_roster(Path(path))
@@ -163,7 +163,7 @@ class SecretaryConsole(RoleWindow):
 
         def done(ids: list[str]) -> None:
             self.roster_errors.setText("")
-            self.ok(L(f"Đã nhập {len(ids)} đại biểu", f"Imported {len(ids)} delegates"))
+            self.ok(t("ui.imported_x_delegates", count=len(ids)))
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, MeetingAppError):
@@ -171,7 +171,7 @@ class SecretaryConsole(RoleWindow):
             else:
                 self.fail(exc)
 
-        self.roster_errors.setText(L("Đang kiểm tra tệp…", "Checking the file…"))
+        self.roster_errors.setText(t("ui.checking_the_file"))
         self.bridge.call(run(), done, failed)
 
     def _add_item(self) -> None:
@@ -181,7 +181,7 @@ class SecretaryConsole(RoleWindow):
             self.act(self.client.add_item(self.sid, title))
 
     def _upload(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, L("Chọn tài liệu", "Document"), "", "PDF (*)")
+        path, _ = QFileDialog.getOpenFileName(self, t("ui.document"), "", "PDF (*)")
         if path:
             self.upload(Path(path))
 
@@ -189,7 +189,7 @@ class SecretaryConsole(RoleWindow):
         item = self.doc_item.currentData()
         title = self.doc_title.text().strip() or path.stem
         if not item:
-            self.fail(L("Hãy chọn nội dung cho tài liệu", "Choose the agenda item first"))
+            self.fail(t("ui.choose_the_agenda_item_first"))
             return
 
         async def run() -> Any:
@@ -226,27 +226,27 @@ class SecretaryConsole(RoleWindow):
         cols.setContentsMargins(6, 6, 6, 6)
 
         # column 1: the session and the roll call
-        session = QGroupBox(L("Kỳ họp", "Session"))
+        session = QGroupBox(t("ui.session"))
         self.state_label = QLabel("")
         self.state_label.setObjectName("title")
         self.state_label.setWordWrap(True)
         self.open_btn = self._button(
-            L("Khai mạc", "Open"),
+            t("ui.open"),
             A.OPEN_SESSION,
             lambda: self.act(self.client.open_session(self.sid), near=self.session_error),
         )
         self.roll_btn = self._button(
-            L("Bắt đầu điểm danh", "Start roll call"),
+            t("ui.start_roll_call"),
             A.START_ROLL_CALL,
             lambda: self.act(self.client.start_roll_call(self.sid), near=self.session_error),
         )
         self.close_roll_btn = self._button(
-            L("Kết thúc điểm danh", "Close roll call"),
+            t("ui.close_roll_call"),
             A.CLOSE_ROLL_CALL,
             lambda: self.act(self.client.close_roll_call(self.sid), near=self.session_error),
         )
         self.close_btn = self._button(
-            L("Bế mạc…", "Close session…"), A.CLOSE_SESSION, self._close_session, "danger"
+            t("ui.close_session"), A.CLOSE_SESSION, self._close_session, "danger"
         )
         self.session_error = self._error_label()
         sl = QVBoxLayout(session)
@@ -265,36 +265,30 @@ class SecretaryConsole(RoleWindow):
         sl.addWidget(self.quorum_text)
         sl.addWidget(self.session_error)
 
-        roll = QGroupBox(L("Điểm danh", "Roll call"))
+        roll = QGroupBox(t("ui.roll_call"))
         self.roll = QTableWidget(0, 3)
-        self.roll.setHorizontalHeaderLabels(
-            [L("Đại biểu", "Delegate"), L("Đơn vị", "Unit"), L("Điểm danh", "Checked in")]
-        )
+        self.roll.setHorizontalHeaderLabels([t("ui.delegate"), t("ui.unit"), t("ui.checked_in_2")])
         self.roll.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.roll.verticalHeader().setVisible(False)
         self.roll.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.roll.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.roll.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.roll.setMinimumHeight(100)
-        manual = self._button(
-            L("Thủ công…", "Manual…"), A.CHECK_IN_OTHERS + ".manual", self._manual
-        )
-        face = self._button(
-            L("Nhận diện từ ảnh…", "From images…"), A.CHECK_IN_OTHERS + ".images", self._face_files
-        )
+        manual = self._button(t("ui.manual"), A.CHECK_IN_OTHERS + ".manual", self._manual)
+        face = self._button(t("ui.from_images"), A.CHECK_IN_OTHERS + ".images", self._face_files)
         self.face = FaceCheckin(self.bridge, self.client, self.sid, compact=True)
         self.face.candidates.connect(self._candidates)
         self.buttons[A.CHECK_IN_OTHERS + ".camera"] = self.face.start_btn
-        self.face.start_btn.setText(L("Qua camera", "Camera"))
+        self.face.start_btn.setText(t("ui.camera"))
         self.candidates_box = QWidget()
         self.face_candidates = QListWidget()
         self.face_candidates.setMaximumHeight(64)
-        confirm_face = QPushButton(L("Xác nhận", "Confirm"))
-        confirm_face.setToolTip(L("Xác nhận người được chọn", "Confirm the chosen person"))
+        confirm_face = QPushButton(t("ui.confirm"))
+        confirm_face.setToolTip(t("ui.confirm_the_chosen_person"))
         confirm_face.clicked.connect(self._confirm_candidate)
         cl = QGridLayout(self.candidates_box)
         cl.setContentsMargins(0, 0, 0, 0)
-        cl.addWidget(QLabel(L("Chưa chắc chắn — thư ký xác nhận:", "Uncertain — confirm:")), 0, 0)
+        cl.addWidget(QLabel(t("ui.uncertain_confirm")), 0, 0)
         cl.addWidget(self.face_candidates, 1, 0)
         cl.addWidget(confirm_face, 1, 1)
         self.candidates_box.setVisible(False)
@@ -314,13 +308,13 @@ class SecretaryConsole(RoleWindow):
         col1.addWidget(roll, 1)
 
         # column 2: the agenda and documents, the floor
-        agenda = QGroupBox(L("Chương trình và tài liệu", "Agenda and documents"))
+        agenda = QGroupBox(t("ui.agenda_and_documents"))
         self.items = QListWidget()
         self.items.setWordWrap(True)
         self.items.setMinimumHeight(90)
         self.items.currentRowChanged.connect(lambda _row: self._enable())
-        start = self._button(L("Bắt đầu nội dung", "Start item"), A.START_ITEM, self._start_item)
-        end = self._button(L("Kết thúc nội dung", "End item"), A.END_ITEM, self._end_item)
+        start = self._button(t("ui.start_item"), A.START_ITEM, self._start_item)
+        end = self._button(t("ui.end_item"), A.END_ITEM, self._end_item)
         self.present_doc = QComboBox()
         self.present_doc.setMinimumContentsLength(12)
         self.present_doc.setSizeAdjustPolicy(
@@ -328,9 +322,9 @@ class SecretaryConsole(RoleWindow):
         )
         self.present_page = QSpinBox()
         self.present_page.setMinimum(1)
-        self.present_page.setPrefix(L("tr. ", "p. "))
+        self.present_page.setPrefix(t("ui.p"))
         self.present_doc.currentIndexChanged.connect(self._doc_pages)
-        show = self._button(L("Trình chiếu", "Show"), A.PRESENT, self._present)
+        show = self._button(t("ui.show"), A.PRESENT, self._present)
         self.agenda_error = self._error_label()
         gl = QVBoxLayout(agenda)
         gl.addWidget(self.items, 1)
@@ -345,18 +339,16 @@ class SecretaryConsole(RoleWindow):
         gl.addLayout(row)
         gl.addWidget(self.agenda_error)
 
-        floor = QGroupBox(L("Phát biểu", "The floor"))
+        floor = QGroupBox(t("ui.the_floor"))
         self.queue = QListWidget()
         self.queue.setMinimumHeight(70)
         self.limit = QSpinBox()
         self.limit.setRange(0, 60)
         self.limit.setValue(5)
-        self.limit.setSuffix(L(" phút", " min"))
-        self.limit.setToolTip(L("Thời gian phát biểu (0: không giới hạn)", "Time limit (0: none)"))
-        grant = self._button(L("Mời phát biểu", "Grant"), A.GRANT, self._grant)
-        end_speech = self._button(
-            L("Kết thúc phát biểu", "End speech"), A.END_SPEECH, self._end_speech
-        )
+        self.limit.setSuffix(t("ui.min"))
+        self.limit.setToolTip(t("ui.time_limit_0_none"))
+        grant = self._button(t("ui.grant"), A.GRANT, self._grant)
+        end_speech = self._button(t("ui.end_speech"), A.END_SPEECH, self._end_speech)
         self.speaking = QLabel("")
         self.speaking.setWordWrap(True)
         self.timer = QLabel("")
@@ -379,22 +371,18 @@ class SecretaryConsole(RoleWindow):
         col2.addWidget(floor, 1)
 
         # column 3: the votes
-        motions = QGroupBox(L("Biểu quyết", "Votes"))
+        motions = QGroupBox(t("ui.votes"))
         self.motion_title = QLineEdit()
-        self.motion_title.setPlaceholderText(L("Nội dung biểu quyết", "Motion"))
+        self.motion_title.setPlaceholderText(t("ui.motion"))
         self.motion_form = QComboBox()
         for form in ("electronic", "secret", "show_of_hands"):
             self.motion_form.addItem(form_label(form), form)
-        open_m = self._button(L("Mở biểu quyết", "Open vote"), A.OPEN_MOTION, self._open_motion)
-        close_m = self._button(
-            L("Kết thúc biểu quyết…", "Close vote…"), A.CLOSE_MOTION, self._close_motion
-        )
+        open_m = self._button(t("ui.open_vote"), A.OPEN_MOTION, self._open_motion)
+        close_m = self._button(t("ui.close_vote"), A.CLOSE_MOTION, self._close_motion)
         self.ballot_count = QLabel("")
         self.ballot_count.setWordWrap(True)
         self.hands = [QSpinBox() for _ in range(3)]
-        record_hands = self._button(
-            L("Ghi kết quả giơ tay", "Record hands"), A.RECORD_HANDS, self._record_hands
-        )
+        record_hands = self._button(t("ui.record_hands"), A.RECORD_HANDS, self._record_hands)
         self.result = QLabel("")
         self.result.setWordWrap(True)
         self.result.setObjectName("title")
@@ -439,21 +427,23 @@ class SecretaryConsole(RoleWindow):
         if rec is None:
             return
         states = {
-            "scheduled": L("Chưa khai mạc", "Not opened"),
-            "open": L("Đang họp", "In session"),
-            "closed": L("Đã bế mạc", "Closed"),
+            "scheduled": t("ui.not_opened"),
+            "open": t("ui.in_session"),
+            "closed": t("ui.closed_2"),
         }
         state = rec.session.state.value
-        roll = L(" — đang điểm danh", " — roll call") if rec.roll_call_open else ""
+        roll = t("ui.roll_call_2") if rec.roll_call_open else ""
         self.state_label.setText(f"{rec.session.title}: {states.get(state, state)}{roll}")
         count = world.headcount(self.sid)
         self.quorum.setMaximum(max(count.elected, 1))
         self.quorum.setValue(count.present)
         need = -(-count.elected * 2 // 3)
         self.quorum_text.setText(
-            L(
-                f"Có mặt {count.present}/{count.elected} — cần {need} để đủ số tối thiểu",
-                f"Present {count.present}/{count.elected} — quorum needs {need}",
+            t(
+                "ui.present_x_x_quorum_needs_x",
+                present=count.present,
+                elected=count.elected,
+                need=need,
             )
         )
         roster = sorted(world.roster(self.body), key=lambda d: d.seat.zfill(4) + d.full_name)
@@ -505,7 +495,7 @@ class SecretaryConsole(RoleWindow):
         self._doc_pages_of = {}
         for doc in rec.documents.values():
             self.present_doc.addItem(f"{doc.number_symbol} {doc.title}".strip(), doc.id)
-            self.setup_docs.addItem(f"{doc.title} ({doc.pages} {L('trang', 'pages')})")
+            self.setup_docs.addItem(f"{doc.title} ({doc.pages} {t('ui.pages')})")
             self._doc_pages_of[doc.id] = doc.pages
         if chosen:
             self.present_doc.setCurrentIndex(max(0, self.present_doc.findData(chosen)))
@@ -551,7 +541,7 @@ class SecretaryConsole(RoleWindow):
         self._speech = speech
         if speech:
             d = world.delegates.get(speech.delegate_id)
-            self.speaking.setText(L("Đang phát biểu: ", "Speaking: ") + (d.full_name if d else ""))
+            self.speaking.setText(t("ui.speaking_2") + (d.full_name if d else ""))
         else:
             self.speaking.setText("")
         self._update_timer()
@@ -561,10 +551,10 @@ class SecretaryConsole(RoleWindow):
         if motion is not None:
             received = self.ballots_in.get(motion.id, len(motion.participants))
             self.ballot_count.setText(
-                L(f"Đã nhận {received} phiếu", f"{received} ballots received")
-                + (L(" (bỏ phiếu kín)", " (secret)") if motion.form.value == "secret" else "")
+                t("ui.x_ballots_received_2", received=received)
+                + (t("ui.secret") if motion.form.value == "secret" else "")
             )
-            self.result.setText(L("Đang biểu quyết: ", "Voting: ") + motion.title)
+            self.result.setText(t("ui.voting") + motion.title)
             return
         self.ballot_count.setText("")
         closed = [m for m in rec.motions.values() if m.result is not None]
@@ -598,28 +588,21 @@ class SecretaryConsole(RoleWindow):
         d = self._selected_delegate()
         if d is None:
             self.fail(
-                L("Hãy chọn một đại biểu trong bảng", "Choose a delegate in the table"),
+                t("ui.choose_a_delegate_in_the_table"),
                 self.roll_error,
             )
             return
         dialog = QInputDialog(self)
-        dialog.setWindowTitle(L("Điểm danh thủ công", "Manual check-in"))
-        dialog.setLabelText(
-            L(
-                f"Điểm danh thủ công cho đại biểu {d.full_name} ({d.unit}).\nLý do:",
-                f"Check in {d.full_name} ({d.unit}) by hand.\nReason:",
-            )
-        )
-        dialog.setOkButtonText(L("Điểm danh", "Check in"))
-        dialog.setCancelButtonText(L("Hủy", "Cancel"))
+        dialog.setWindowTitle(t("ui.manual_check_in"))
+        dialog.setLabelText(t("ui.check_in_x_x_by_hand_reason", full_name=d.full_name, unit=d.unit))
+        dialog.setOkButtonText(t("ui.check_in"))
+        dialog.setCancelButtonText(t("ui.cancel"))
         if dialog.exec():
             self.manual_check_in(d.id, dialog.textValue())
 
     def manual_check_in(self, delegate_id: str, reason: str) -> None:
         if not reason.strip():
-            self.fail(
-                L("Cần ghi lý do điểm danh thủ công", "A reason is required"), self.roll_error
-            )
+            self.fail(t("ui.a_reason_is_required"), self.roll_error)
             return
         self.act(
             self.client.check_in(
@@ -630,7 +613,7 @@ class SecretaryConsole(RoleWindow):
 
     def _face_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, L("Khung hình camera", "Camera frames"), "", "JPEG/PNG (*.jpg *.jpeg *.png)"
+            self, t("ui.camera_frames"), "", "JPEG/PNG (*.jpg *.jpeg *.png)"
         )
         if paths:
             self.face_check_in([Path(p).read_bytes() for p in paths])
@@ -654,10 +637,7 @@ class SecretaryConsole(RoleWindow):
             did, distance = found[row]
             self.manual_check_in(
                 did,
-                L(
-                    f"Thư ký xác nhận khuôn mặt (khoảng cách {distance:.2f})",
-                    f"Face confirmed by the secretary (distance {distance:.2f})",
-                ),
+                t("ui.face_confirmed_by_the_secretary_distance", distance=distance),
             )
             self.candidates_box.setVisible(False)
 
@@ -701,7 +681,7 @@ class SecretaryConsole(RoleWindow):
     def _open_motion(self) -> None:
         title = self.motion_title.text().strip()
         if not title:
-            self.fail(L("Hãy nhập nội dung biểu quyết", "Enter the motion"), self.vote_error)
+            self.fail(t("ui.enter_the_motion"), self.vote_error)
             return
         self.act(
             self.client.open_motion(self.sid, title, BallotForm(self.motion_form.currentData())),
@@ -715,18 +695,14 @@ class SecretaryConsole(RoleWindow):
         motion = rec.motions[rec.open_motion]
         received = self.ballots_in.get(motion.id, len(motion.participants))
         if motion.form.value == "show_of_hands":
-            counted = L("kết quả giơ tay đã ghi", "the recorded show of hands")
+            counted = t("ui.the_recorded_show_of_hands")
         else:
-            counted = L(f"{received} phiếu đã nhận", f"{received} ballots received")
+            counted = t("ui.x_ballots_received", received=received)
         if not confirmed and not confirm(
             self,
-            L("Kết thúc biểu quyết", "Close the vote"),
-            L(
-                f"Kết thúc biểu quyết “{motion.title}” với {counted}?\n"
-                "Sau khi kết thúc, không ai bỏ phiếu được nữa.",
-                f"Close the vote “{motion.title}” with {counted}?\nNobody can vote after this.",
-            ),
-            L("Kết thúc biểu quyết", "Close the vote"),
+            t("ui.close_the_vote"),
+            t("ui.close_the_vote_x_with_x_nobody_can_vote", title=motion.title, counted=counted),
+            t("ui.close_the_vote"),
         ):
             return
         self.act(self.client.close_motion(self.sid, rec.open_motion), near=self.vote_error)
@@ -736,16 +712,11 @@ class SecretaryConsole(RoleWindow):
         if rec is None:
             return
         unheard = [i.title for i in rec.items.values() if i.state.value != "done"]
-        text = L("Bế mạc kỳ họp? Không thể mở lại.", "Close the session? It cannot reopen.")
+        text = t("ui.close_the_session_it_cannot_reopen")
         if unheard:
-            text += "\n\n" + L(
-                f"Còn {len(unheard)} nội dung chưa xong:\n• ",
-                f"{len(unheard)} agenda items are not done:\n• ",
-            )
+            text += "\n\n" + t("ui.x_agenda_items_are_not_done", count=len(unheard))
             text += "\n• ".join(unheard)
-        if not confirmed and not confirm(
-            self, L("Bế mạc kỳ họp", "Close the session"), text, L("Bế mạc", "Close")
-        ):
+        if not confirmed and not confirm(self, t("ui.close_the_session"), text, t("ui.close")):
             return
         self.act(self.client.close_session(self.sid), near=self.session_error)
 

@@ -1,5 +1,6 @@
 """The app's language: Vietnamese by default, English on request (``--lang en`` or the
-MEETINGAPP_LANG setting). Every visible string goes through ``L(vi, en)``."""
+MEETINGAPP_LANG setting). Every visible string is a key of the one catalogue
+(``meetingapp/i18n.py`` with ``meetingapp/i18n_ui.py``), shown with ``t(key, **params)``."""
 
 from __future__ import annotations
 
@@ -19,41 +20,23 @@ def set_language(code: str) -> None:
     _lang[:] = [code if code in ("vi", "en") else "vi"]
 
 
-def L(vi: str, en: str) -> str:  # noqa: N802 — short on purpose: it wraps every string
-    return en if lang() == "en" else vi
-
-
 def choice_label(choice: str) -> str:
     """Tán thành / Không tán thành / Không biểu quyết: the wording the minutes use."""
     return tr(f"choice.{choice}", lang())
 
 
-def _label(table: dict[str, tuple[str, str]], key: str) -> str:
-    vi, en = table.get(key, (key, key))
-    return L(vi, en)
-
-
-METHODS = {
-    "face": ("Khuôn mặt", "Face"),
-    "pin": ("Mã PIN", "PIN"),
-    "qr": ("Mã QR", "QR"),
-    "manual": ("Thủ công", "Manual"),
-}
+def t(key: str, **params: object) -> str:
+    """The text ``key`` of the one catalogue (meetingapp/i18n.py) in the app's language,
+    its named placeholders filled."""
+    return tr(key, lang(), **params)
 
 
 def method_label(method: str) -> str:
-    return _label(METHODS, method)
-
-
-ITEM_STATES = {
-    "pending": ("chưa thảo luận", "pending"),
-    "active": ("đang thảo luận", "in progress"),
-    "done": ("đã xong", "done"),
-}
+    return t(f"method.{method}")
 
 
 def item_state_label(state: str) -> str:
-    return _label(ITEM_STATES, state)
+    return t(f"item_state.{state}")
 
 
 def countdown(speech: Any) -> str:
@@ -65,7 +48,7 @@ def countdown(speech: Any) -> str:
     seconds = abs(int(left))
     clock = f"{seconds // 60:02d}:{seconds % 60:02d}"
     if left <= 0:
-        return L(f"⏱ Hết giờ (+{clock})", f"⏱ Time is up (+{clock})")
+        return t("ui.time_is_up_x", clock=clock)
     return f"⏱ {clock}"
 
 
@@ -79,46 +62,20 @@ def result_lines(motion: Any, sep: str) -> tuple[str, str]:
         f"({percent_text(getattr(r.tally, k), r.total)})"
         for k in ("yes", "no", "abstain")
     )
-    verdict = L("THÔNG QUA", "PASSED") if r.passed else L("KHÔNG THÔNG QUA", "NOT PASSED")
+    verdict = t("ui.passed") if r.passed else t("ui.not_passed")
     return counts, verdict
 
 
-MINUTES_STATES = {
-    "draft": ("dự thảo", "draft"),
-    "finalised": ("đã hoàn tất, chờ ký", "finalised, awaiting signatures"),
-    "signed_secretary": ("thư ký đã ký", "signed by the secretary"),
-    "signed_chair": ("chủ tọa đã ký", "signed by the chair"),
-    "sealed": ("đã đóng dấu", "sealed"),
-}
-
-
 def minutes_state_label(state: str) -> str:
-    return _label(MINUTES_STATES, state)
-
-
-ROLES = {
-    "delegate": ("Đại biểu", "Delegate"),
-    "clerk": ("Thư ký tổng hợp", "Clerk"),
-    "chair": ("Chủ tọa", "Chair"),
-    "display": ("Màn hình hội trường", "Hall display"),
-    "secretary": ("Thư ký", "Secretary"),
-    "seal": ("Văn thư (đóng dấu)", "Seal"),
-}
+    return t(f"minutes_state.{state}")
 
 
 def role_label(role: str) -> str:
-    return _label(ROLES, role)
-
-
-FORMS = {
-    "electronic": ("Biểu quyết điện tử", "Electronic (named)"),
-    "secret": ("Bỏ phiếu kín", "Secret ballot"),
-    "show_of_hands": ("Giơ tay", "Show of hands"),
-}
+    return t(f"role.{role}")
 
 
 def form_label(form: str) -> str:
-    return _label(FORMS, form)
+    return t(f"form.{form}")
 
 
 WARN_BEFORE_S = 60  # the speaker's last minute shows in amber

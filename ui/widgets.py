@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.bridge import LOST, ONLINE, RECONNECTING, Bridge, Feed, Scope, describe
-from ui.strings import L
+from ui.bridge import RECONNECTING, Bridge, Feed, Scope, describe
+from ui.strings import t
 
 STYLE = """
 * { font-size: 15px; }
@@ -120,7 +120,7 @@ def confirm(parent: QWidget, title: str, text: str, yes: str) -> bool:
     box.setWindowTitle(title)
     box.setText(text)
     go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-    back = box.addButton(L("Quay lại", "Go back"), QMessageBox.ButtonRole.RejectRole)
+    back = box.addButton(t("ui.go_back"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(back)
     box.exec()
     return box.clickedButton() is go
@@ -173,7 +173,7 @@ class PdfView(QWidget):
         self.pages = 0
         self.page = 1
         self.zoom = 1.0  # of the fitted width
-        self.image = QLabel(L("Chưa có tài liệu", "No document"))
+        self.image = QLabel(t("ui.no_document"))
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.scroll = QScrollArea()
         self.scroll.setWidget(self.image)
@@ -184,16 +184,16 @@ class PdfView(QWidget):
         self.zoom_in = QPushButton("+")
         self.fit = QPushButton("↔")
         for b, tip in (
-            (self.prev, L("Trang trước", "Previous page")),
-            (self.next, L("Trang sau", "Next page")),
-            (self.zoom_out, L("Thu nhỏ", "Zoom out")),
-            (self.zoom_in, L("Phóng to", "Zoom in")),
-            (self.fit, L("Vừa chiều rộng", "Fit the width")),
+            (self.prev, t("ui.previous_page")),
+            (self.next, t("ui.next_page")),
+            (self.zoom_out, t("ui.zoom_out")),
+            (self.zoom_in, t("ui.zoom_in")),
+            (self.fit, t("ui.fit_the_width")),
         ):
             b.setToolTip(tip)
             b.setMinimumWidth(52)
         self.where = QLabel("")
-        self.follow = QPushButton(L("Theo người trình bày", "Follow the presenter"))
+        self.follow = QPushButton(t("ui.follow_the_presenter"))
         self.follow.setCheckable(True)
         self.follow.setChecked(True)
         self.follow.setVisible(follow_option)
@@ -232,9 +232,7 @@ class PdfView(QWidget):
         self._update_bar()
 
     def _follow_text(self, on: bool) -> None:
-        self.follow.setText(
-            ("✔ " if on else "") + L("Theo người trình bày", "Follow the presenter")
-        )
+        self.follow.setText(("✔ " if on else "") + t("ui.follow_the_presenter"))
 
     def open(self, pdf: Path, page: int = 1) -> None:
         self.pdf, self.pages = pdf, page_count(pdf)
@@ -316,7 +314,7 @@ class PdfView(QWidget):
             self.show_page(page)
 
     def _update_bar(self) -> None:
-        self.where.setText(f"{L('Trang', 'Page')} {self.page}/{self.pages}" if self.pages else "")
+        self.where.setText(f"{t('ui.page')} {self.page}/{self.pages}" if self.pages else "")
         self.prev.setEnabled(self.page > 1)
         self.next.setEnabled(self.page < self.pages)
         self.zoom_in.setEnabled(self.pdf is not None and self.zoom < ZOOMS[-1])
@@ -324,16 +322,9 @@ class PdfView(QWidget):
         self.fit.setEnabled(self.pdf is not None and self.zoom != 1.0)
 
 
-LINK_TEXT = {
-    ONLINE: ("● Đã kết nối", "● Online"),
-    RECONNECTING: ("● Đang kết nối lại…", "● Reconnecting…"),
-    LOST: ("● Mất kết nối máy chủ", "● Host lost"),
-}
-
-
 def link_label(state: str) -> str:
-    vi, en = LINK_TEXT[state]
-    return L(vi, en)
+    """ONLINE / RECONNECTING / LOST in words."""
+    return t(f"ui.link.{state}")
 
 
 class RoleWindow(QMainWindow):
@@ -357,7 +348,7 @@ class RoleWindow(QMainWindow):
         self.spinner.setMaximumWidth(120)
         self.spinner.setMaximumHeight(16)
         self.spinner.setVisible(False)
-        self.cancel = QPushButton(L("Hủy", "Cancel"))
+        self.cancel = QPushButton(t("ui.cancel"))
         self.cancel.setVisible(False)
         self.cancel.setStyleSheet("QPushButton { min-height: 26px; padding: 0 12px; }")
         self.cancel.clicked.connect(self._cancel)
@@ -384,7 +375,7 @@ class RoleWindow(QMainWindow):
         super().closeEvent(event)
 
     def _busy(self, count: int) -> None:
-        self.activity.setText(L("Đang xử lý…", "Working…") if count else "")
+        self.activity.setText(t("ui.working") if count else "")
         self.spinner.setVisible(bool(count))
         self.cancel.setVisible(bool(count))
 
@@ -392,7 +383,7 @@ class RoleWindow(QMainWindow):
         """Stop waiting for what this window has in progress (a command the host already took
         stays done; the event stream shows what it did). Other windows are not touched."""
         self.bridge.cancel()
-        self.ok(L("Đã hủy", "Cancelled"))
+        self.ok(t("ui.cancelled"))
 
     def fail(self, exc: BaseException | str, near: QLabel | None = None) -> None:
         text = exc if isinstance(exc, str) else describe(exc)
