@@ -216,6 +216,10 @@ class PdfView(QWidget):
         self.thumbs.setFixedWidth(124)
         self.thumbs.setMovement(QListWidget.Movement.Static)
         self.thumbs.setVisible(thumbnails)
+        self.thumbs.setStyleSheet(
+            "QListWidget::item:selected { background: transparent; color: #1b5fa8;"
+            " border: 3px solid #1b5fa8; font-weight: bold; }"
+        )
         self.thumbs.itemClicked.connect(
             lambda it: self.show_page(self.thumbs.row(it) + 1, by_user=True)
         )
@@ -238,7 +242,7 @@ class PdfView(QWidget):
         self.pdf, self.pages = pdf, page_count(pdf)
         self._shown = None
         self.thumbs.clear()
-        if self.thumbs.isVisible() or not self.thumbs.isHidden():
+        if not self.thumbs.isHidden():
             self._load_thumbnails(pdf)
         self.show_page(page)
 
@@ -269,7 +273,9 @@ class PdfView(QWidget):
 
     def target_width(self) -> int:
         """Pixels across for the page: the view's width (less its scroll bar) times the zoom."""
-        room = self.scroll.viewport().width() - 4
+        # the viewport less a vertical scroll bar (a fitted page is taller than the view)
+        bar = self.scroll.verticalScrollBar()
+        room = self.scroll.width() - 2 * self.scroll.frameWidth() - bar.sizeHint().width() - 2
         return max(200, int(room * self.zoom))
 
     def show_page(self, page: int, *, by_user: bool = False) -> None:
