@@ -451,6 +451,10 @@ UI: dict[str, dict[str, str]] = {
         "en": "{received} ballots received",
     },
     "ui.you_have_the_floor": {"vi": "Bạn đang phát biểu", "en": "You have the floor"},
+    "ui.speech_without_audio": {
+        "vi": "⚠ Lượt phát biểu của {name} không có âm thanh (micrô hỏng hoặc không có)",
+        "en": "⚠ {name}'s speech has no audio (no microphone or a dead one)",
+    },
     "ui.your_ballot_is_recorded": {
         "vi": "Phiếu của bạn đã được ghi nhận",
         "en": "Your ballot is recorded",

@@ -217,3 +217,57 @@ def test_buttons_follow_the_session_and_a_lost_host_is_said(  # type: ignore[no-
     assert motion
     for w in (console, tablet, display):
         w.feed.stop()
+
+
+@pytest.mark.slow
+def test_no_microphone_is_said_on_the_tablet_and_the_console(  # type: ignore[no-untyped-def]
+    qtbot, bridge: Bridge, host: HostProcess, tmp_path: Path
+) -> None:
+    """ "Recording" is never shown when nothing is recorded: on a machine without a microphone
+    the speaker's tablet warns at once, and the console says the speech has no audio."""
+    from PySide6.QtMultimedia import QMediaDevices
+
+    if not QMediaDevices.defaultAudioInput().isNull():
+        pytest.skip("this machine has a microphone (tests/test_tablet_recording.py covers it)")
+    mt = bridge.run(api_meeting(host, present=9, tablets=1))
+    me, client = next(iter(mt.tablets.items()))
+    console = SecretaryConsole(bridge, mt.console, mt.session, mt.body)
+    tablet = DelegateTablet(bridge, client, mt.session, me, tmp_path / "tablet")
+    for w in (console, tablet):
+        qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: tablet.feed.world is not None, timeout=10000)
+    request = bridge.run(client.request_floor(mt.session))
+    speech = bridge.run(mt.console.grant_floor(mt.session, request, 300))
+    qtbot.waitUntil(lambda: "Không có micrô" in tablet.rec_label.text(), timeout=10000)
+    assert "Đang ghi âm" not in tablet.rec_label.text() and tablet.meter.isHidden()
+    assert "không có micrô" in tablet.status.text()
+    assert "Bạn đang phát biểu" in tablet.queue_pos.text() and "⏱ 04:" in tablet.queue_pos.text()
+    assert "Đang phát biểu" in console.speaking.text()
+    bridge.run(mt.console.end_speech(mt.session, speech))
+    qtbot.waitUntil(lambda: "không có âm thanh" in console.speaking.text(), timeout=20000)
+    assert tablet.rec_label.text() == ""
+    for w in (console, tablet):
+        w.feed.stop()
+    bridge.run(client.close())
+    bridge.run(mt.close())
+
+
+def test_the_speaking_timer_warns_before_the_end_and_says_when_time_is_up(qapp) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+    from types import SimpleNamespace
+
+    from ui.strings import countdown, timer_state
+
+    set_language("vi")
+
+    def speech(limit: int, ago: float) -> SimpleNamespace:
+        started = (datetime.now(UTC) - timedelta(seconds=ago)).isoformat()
+        return SimpleNamespace(time_limit_s=limit, started_at=started)
+
+    assert timer_state(speech(300, 10)) == "" and countdown(speech(300, 10)).startswith("⏱ 04:")
+    assert timer_state(speech(300, 250)) == "warn"  # the last minute
+    late = speech(300, 330)
+    assert (
+        timer_state(late) == "over" and "Hết giờ" in countdown(late) and "+00:3" in countdown(late)
+    )
+    assert timer_state(speech(0, 10)) == "" and countdown(speech(0, 10)) == ""

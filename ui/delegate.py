@@ -30,7 +30,7 @@ from ui import actions as A
 from ui.bridge import LOST, Bridge, Feed, describe
 from ui.camera import FaceCheckin
 from ui.recorder import LIVE, NO_MIC, NOT_SENT, SILENT_MIC, WAITING, SpeechRecorder
-from ui.strings import choice_label, t
+from ui.strings import choice_label, countdown, t, timer_state
 from ui.widgets import TABLET_STYLE, PdfView, RoleWindow, WrapLabel, restyle
 
 
@@ -211,6 +211,9 @@ class DelegateTablet(RoleWindow):
         # turned to portrait, the window must be allowed to narrow before it re-lays itself out
         self.setMinimumSize(640, 640)
         self.resize(1280, 800)
+        self._tick = QTimer(self, interval=1000)
+        self._tick.timeout.connect(self._show_my_time)
+        self._tick.start()
         self.feed.changed.connect(self.render)
         self.feed.connection.connect(self._link)
         self.feed.start()
@@ -295,8 +298,11 @@ class DelegateTablet(RoleWindow):
         mine = [r for r in rec.floor_queue() if r.delegate_id == self.me]
         speaking = rec.current_speech and rec.speeches[rec.current_speech].delegate_id == self.me
         self.my_request = mine[0].id if mine else None
+        if not speaking:
+            self._my_speech = None
         if speaking:
-            self.queue_pos.setText(t("ui.you_have_the_floor"))
+            self._my_speech = rec.speeches[rec.current_speech]
+            self._show_my_time()
         elif mine:
             pos = waiting.index(mine[0].id) + 1
             self.queue_pos.setText(t("ui.your_place_x", pos=pos))
@@ -311,6 +317,17 @@ class DelegateTablet(RoleWindow):
             self.recorder.start(rec.current_speech)
         else:
             self.recorder.stop()
+
+    def _show_my_time(self) -> None:
+        """The speaker sees the time left: amber in the last minute, red once it is up."""
+        speech = getattr(self, "_my_speech", None)
+        if speech is None:
+            return
+        left = countdown(speech)
+        self.queue_pos.setText(t("ui.you_have_the_floor") + (f"  {left}" if left else ""))
+        state = timer_state(speech)
+        colour = {"warn": "#8a5a00", "over": "#b3261e"}.get(state, "")
+        self.queue_pos.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
 
     def _recording(self, on: bool) -> None:
         if not on:

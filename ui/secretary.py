@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,8 @@ from ui.strings import (
 )
 from ui.widgets import RoleWindow, confirm, restyle, scrolled
 
+NO_AUDIO_AFTER_S = 8.0  # the host joins a speech's chunks a moment after it ends
+
 
 def qr_pixmap(text: str, size: int = 220) -> QPixmap:
     import qrcode
@@ -68,6 +71,7 @@ class SecretaryConsole(RoleWindow):
         self.client, self.sid, self.body = client, session_id, body_id
         self.feed = Feed(self.bridge, client, session_id)
         self.ballots_in: dict[str, int] = {}
+        self.no_audio: set[str] = set()  # speeches the host got no recording for
         self.buttons: dict[str, QPushButton] = {}  # action (ui/actions.py) -> its button
         tabs = QTabWidget()
         tabs.addTab(self._setup_tab(), t("ui.set_up"))
@@ -543,8 +547,25 @@ class SecretaryConsole(RoleWindow):
             d = world.delegates.get(speech.delegate_id)
             self.speaking.setText(t("ui.speaking_2") + (d.full_name if d else ""))
         else:
-            self.speaking.setText("")
+            self.speaking.setText(self._silent_speech(world, rec))
         self._update_timer()
+
+    def _silent_speech(self, world: Any, rec: Any) -> str:
+        """The last speech reached the host without sound: said here, where it can be redone."""
+        ended = [s for s in rec.speeches.values() if s.ended_at]
+        if not ended:
+            return ""
+        last = max(ended, key=lambda s: s.ended_at)
+        silent = last.audio_ref and (last.audio_seconds or 0) < 0.5
+        try:  # no recording reached the host by a few seconds after the end
+            ended = datetime.fromisoformat(last.ended_at)
+            late = (datetime.now(ended.tzinfo) - ended).total_seconds() > NO_AUDIO_AFTER_S
+        except ValueError:
+            late = False
+        if silent or (not last.audio_ref and (late or last.id in self.no_audio)):
+            d = world.delegates.get(last.delegate_id)
+            return t("ui.speech_without_audio", name=d.full_name if d else last.delegate_id)
+        return ""
 
     def _render_motion(self, rec: Any) -> None:
         motion = rec.motions.get(rec.open_motion) if rec.open_motion else None
@@ -564,6 +585,11 @@ class SecretaryConsole(RoleWindow):
             self.result.setText(f"{m.title}:\n{counts}\n{verdict}")
 
     def _message(self, msg: dict[str, Any]) -> None:
+        if msg.get("type") == "transcription_error":  # e.g. nothing was recorded
+            self.no_audio.add(msg.get("speech_id", ""))
+            world, rec = self.feed.world, self.feed.record()
+            if rec is not None and not rec.current_speech:
+                self.speaking.setText(self._silent_speech(world, rec))
         if msg.get("type") == "progress":
             self.ballots_in[msg["motion_id"]] = msg["ballots"]
             rec = self.feed.record()
@@ -575,6 +601,9 @@ class SecretaryConsole(RoleWindow):
 
     def _update_timer(self) -> None:
         speech = getattr(self, "_speech", None)
+        rec = self.feed.record()
+        if speech is None and rec is not None:
+            self.speaking.setText(self._silent_speech(self.feed.world, rec))
         self.timer.setText(countdown(speech))
         restyle(self.timer, state=timer_state(speech))
 
