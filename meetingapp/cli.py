@@ -174,6 +174,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     trust = [Path(p).read_bytes() for p in args.trust]
     reports = signature_reports(Path(args.pdf).read_bytes(), trust)
+    if args.json:  # for the app's plain-language report
+        import dataclasses
+        import json
+
+        print(json.dumps([dataclasses.asdict(r) for r in reports], ensure_ascii=False))
+        return 0 if reports and all(r.ok for r in reports) else 1
     vi = current_language() == "vi"
     yes, no = ("có", "không") if vi else ("yes", "no")
     for r in reports:
@@ -430,6 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("verify", help="verify the signatures of a PDF / kiểm tra chữ ký số")
     s.add_argument("pdf", help="signed PDF")
     s.add_argument("--trust", action="append", default=[], help="trusted CA certificate (PEM)")
+    s.add_argument("--json", action="store_true", help="one JSON object per signature")
     s.set_defaults(func=cmd_verify)
 
     s = sub.add_parser("export", help="transcripts, votes, attendance and the record ZIP")
