@@ -276,6 +276,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     trust = [Path(p).read_bytes() for p in args.trust]
     reports = signature_reports(Path(args.pdf).read_bytes(), trust)
+    if args.json:  # for the app's plain-language report
+        import dataclasses
+        import json
+
+        print(json.dumps([dataclasses.asdict(r) for r in reports], ensure_ascii=False))
+        return 0 if reports and all(r.ok for r in reports) else 1
     vi = current_language() == "vi"
     yes, no = ("có", "không") if vi else ("yes", "no")
     for r in reports:
@@ -629,6 +635,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("verify", help="verify the signatures of a PDF / kiểm tra chữ ký số")
     s.add_argument("pdf", help="signed PDF")
     s.add_argument("--trust", action="append", default=[], help="trusted CA certificate (PEM)")
+    s.add_argument("--json", action="store_true", help="one JSON object per signature")
     s.set_defaults(func=cmd_verify)
 
     s = sub.add_parser("export", help="transcripts, votes, attendance and the record ZIP")
@@ -735,7 +742,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="check LibreOffice and poppler: what is missing, what waits for it / kiểm tra công cụ",
     )
     s.set_defaults(func=cmd_tools)
+
+    s = sub.add_parser("i18n", help="export every text of the app for translators / bản dịch")
+    s.add_argument("action", choices=["export"])
+    s.add_argument("out", help="a .csv (key, vi, en, placeholders) or a .po file")
+    s.set_defaults(func=cmd_i18n)
     return p
+
+
+def cmd_i18n(args: argparse.Namespace) -> int:
+    from meetingapp.i18n import export_catalogue
+
+    count = export_catalogue(Path(args.out))
+    print(f"{count} → {args.out}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,12 +1,18 @@
-"""Every user-visible string of the core, Vietnamese first, English available.
+"""The one text catalogue: every user-visible string of the core, the host and the app,
+Vietnamese first, English available.
 
 Messages are looked up by key and formatted with named placeholders, so the same error can be
-shown in either language at the one boundary that talks to a person (CLI, server, UI).
+shown in either language at the one boundary that talks to a person (CLI, server, UI). The
+core's messages are here; the app's texts and the domain labels (roles, ballot forms, methods,
+states, command names) are in ``meetingapp/i18n_ui.py`` and merged into ``MESSAGES`` below.
+``meetingapp i18n export FILE.csv|FILE.po`` writes them all for translators; a test checks that
+every key has both languages with the same placeholders.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 DEFAULT_LANGUAGE = "vi"
 LANGUAGES = ("vi", "en")
@@ -567,3 +573,57 @@ def tr(key: str, lang: str | None = None, **params: object) -> str:
         return key
     text = entry.get(lang or current_language()) or entry[DEFAULT_LANGUAGE]
     return text.format(**params) if params else text
+
+
+def _merge_catalogue() -> None:
+    """The app's texts and the domain labels join the core's messages: one catalogue."""
+    from meetingapp.i18n_ui import LABELS, UI
+
+    for part in (LABELS, UI):
+        clash = set(part) & set(MESSAGES)
+        if clash:
+            raise RuntimeError(f"duplicate message keys: {sorted(clash)}")
+        MESSAGES.update(part)
+
+
+_merge_catalogue()
+
+
+def placeholders(text: str) -> set[str]:
+    """The named placeholders of a message ("{present}/{total}" → {"present", "total"})."""
+    import string
+
+    return {
+        name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(text) if name
+    }
+
+
+def export_catalogue(out: Path) -> int:
+    """Every message (core, host, app) for translators: CSV (key, vi, en, placeholders) or
+    gettext PO (msgctxt = key, msgid = English, msgstr = Vietnamese). Returns the count."""
+    if out.suffix.lower() == ".po":
+        lines = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"', ""]
+        for key in sorted(MESSAGES):
+            entry = MESSAGES[key]
+            lines += [
+                f"msgctxt {_po(key)}",
+                f"msgid {_po(entry['en'])}",
+                f"msgstr {_po(entry['vi'])}",
+                "",
+            ]
+        out.write_text("\n".join(lines), encoding="utf-8")
+        return len(MESSAGES)
+    import csv
+
+    with out.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["key", "vi", "en", "placeholders"])
+        for key in sorted(MESSAGES):
+            entry = MESSAGES[key]
+            names = " ".join(sorted(placeholders(entry["vi"]) | placeholders(entry["en"])))
+            writer.writerow([key, entry["vi"], entry["en"], names])
+    return len(MESSAGES)
+
+
+def _po(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
