@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from meetingapp.domain import BallotForm, BodyKind, Choice, ItemKind
+from meetingapp.results import VoteResult
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,7 @@ class SecretCounts:
 class MotionEntry:
     title: str
     form: BallotForm
-    yes: int
-    no: int
-    abstain: int
-    not_voting: int
-    total: int
-    passed: bool
+    result: VoteResult  # the figures every screen shows, from meetingapp.results.vote_result
     rule_label: str
     named: dict[Choice, tuple[str, ...]] | None = None  # names per choice (open ballots)
     secret: SecretCounts | None = None
@@ -81,7 +77,7 @@ class MinutesModel:
     issuer_lines: tuple[str, ...]  # ("HỘI ĐỒNG NHÂN DÂN", "XÃ TÂN PHÚ")
     summary: str  # "Kỳ họp thứ Năm Hội đồng nhân dân xã Tân Phú, nhiệm kỳ 2021-2026"
     started_at: str  # ISO 8601
-    ended_at: str
+    ended_at: str  # empty while the session is still open (a draft states no closing)
     place: str
     present: int
     total: int

@@ -16,7 +16,7 @@ from docx import Document
 
 from exports import labels as L
 from exports.model import MinutesModel, SpeechEntry
-from meetingapp.rules import percent_text
+from meetingapp.domain import Choice
 
 
 def _seconds(sp: SpeechEntry) -> float:
@@ -72,31 +72,38 @@ def transcript_docx(model: MinutesModel, path: Path) -> Path:
 
 
 def votes_rows(model: MinutesModel) -> list[list[str]]:
+    """One row per vote. "Không biểu quyết" counts only those who chose it; who cast nothing
+    is under "Không tham gia biểu quyết". Shares are of the rule's total (as in the minutes)."""
+    choices = [L.CHOICES[c] for c in Choice]
     rows = [
         [
             "TT",
             "Nội dung",
             "Hình thức",
-            "Tán thành",
-            "Không tán thành",
-            "Không biểu quyết",
+            *choices,
+            "Tham gia biểu quyết",
+            L.NOT_TAKING_PART,
             "Tổng số đại biểu",
-            "Tỷ lệ tán thành",
+            *(f"Tỷ lệ {c[0].lower()}{c[1:]}" for c in choices),
+            "Tỷ lệ tham gia biểu quyết",
             "Kết quả",
         ]
     ]
     for n, m in enumerate(model.motions, start=1):
+        r = m.result
+        shares = [r.share(c) for c in Choice]
         rows.append(
             [
                 str(n),
                 m.title,
                 L.FORMS[m.form],
-                str(m.yes),
-                str(m.no),
-                str(m.abstain + m.not_voting),
-                str(m.total),
-                percent_text(m.yes, m.total),
-                L.PASSED if m.passed else L.FAILED,
+                *(str(s.count) for s in shares),
+                str(r.took_part.count),
+                str(r.not_taking_part.count),
+                str(r.total),
+                *(s.percent for s in shares),
+                r.took_part.percent,
+                L.PASSED if r.passed else L.FAILED,
             ]
         )
     return rows

@@ -32,8 +32,8 @@ from meetingapp.demo_hall import HallSteps, camera_frames, enrolment_photos
 from meetingapp.domain import BallotForm, BodyKind, Choice, ItemKind
 from meetingapp.i18n import tr
 from meetingapp.localhost import LocalHost, rss_mb
+from meetingapp.results import result_texts, vote_result
 from meetingapp.roster import delegates_from_file
-from meetingapp.rules import percent_text
 
 Say = Callable[[str], None]
 
@@ -294,15 +294,8 @@ class Demo(HallSteps):
                 f"{script.NAMES[script.DROPPER][0]}'s tablet dropped its connection mid-vote "
                 f"and retried with the same command id: counted {dropped_counted} time(s)",
             )
-        total = int(result["total"])
-        parts = {
-            lang: "; ".join(
-                f"{tr('choice.' + k, lang)} {int(result[k])}/{total} "
-                f"({percent_text(int(result[k]), total)})"
-                for k in ("yes", "no", "abstain")
-            )
-            for lang in ("vi", "en")
-        }
+        figures = vote_result(display.world.sessions[sid].motions[motion])  # as every screen
+        parts = {lang: "; ".join(result_texts(figures, lang)) for lang in ("vi", "en")}
         verdict = "result.passed" if result["passed"] else "result.failed"
         label_vi = "Biểu quyết điện tử (công khai)" if form == "electronic" else "Bỏ phiếu kín"
         label_en = "Electronic named vote" if form == "electronic" else "Secret ballot"

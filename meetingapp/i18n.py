@@ -353,7 +353,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     # domain labels
     "choice.yes": {"vi": "Tán thành", "en": "In favour"},
     "choice.no": {"vi": "Không tán thành", "en": "Against"},
-    "choice.abstain": {"vi": "Không biểu quyết", "en": "Did not vote"},
+    "choice.abstain": {"vi": "Không biểu quyết", "en": "Abstain"},
+    # a delegate who cast nothing did not take part: never counted as "Không biểu quyết"
+    "result.took_part": {"vi": "Tham gia biểu quyết", "en": "Took part"},
+    "result.did_not_take_part": {"vi": "Không tham gia biểu quyết", "en": "Did not take part"},
     "result.passed": {"vi": "Thông qua", "en": "Passed"},
     "result.failed": {"vi": "Không thông qua", "en": "Not passed"},
     "quorum.met": {"vi": "đủ số đại biểu tối thiểu", "en": "quorum met"},

@@ -27,7 +27,7 @@ from meetingapp.domain import AttendanceMethod, Choice
 from ui.bridge import Bridge, Feed
 from ui.camera import FaceCheckin
 from ui.recorder import SpeechRecorder
-from ui.strings import L, choice_label
+from ui.strings import L, choice_label, result_lines
 from ui.widgets import PdfView, RoleWindow
 
 
@@ -204,11 +204,12 @@ class DelegateTablet(RoleWindow):
         present = self.me in rec.present_ids()
         if motion is None:
             last = [m for m in rec.motions.values() if m.result is not None]
-            self.motion_title.setText(
-                L("Không có biểu quyết", "No vote open")
-                if not last
-                else L("Đã kết thúc: ", "Closed: ") + last[-1].title
-            )
+            if last:  # the same figures as the console, the hall and the minutes
+                counts, verdict = result_lines(last[-1], "\n")
+                closed = L("Đã kết thúc: ", "Closed: ") + last[-1].title
+                self.motion_title.setText(f"{closed}\n{counts}\n{verdict}")
+            else:
+                self.motion_title.setText(L("Không có biểu quyết", "No vote open"))
             for b in self.vote_buttons.values():
                 b.setEnabled(False)
             return

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from meetingapp.client import HostClient
 from ui.bridge import Bridge, Feed
-from ui.strings import L, countdown, result_lines
+from ui.strings import L, countdown, quorum_status, result_lines
 
 
 class PublicDisplay(QWidget):
@@ -72,11 +72,11 @@ class PublicDisplay(QWidget):
         else:
             self.speaker.setText("")
         self._update_timer()
-        count = world.headcount(self.sid)
+        present, base, need = quorum_status(world, self.sid)
         self.quorum.setText(
             L(
-                f"Có mặt {count.present}/{count.elected} đại biểu",
-                f"Present: {count.present} of {count.elected}",
+                f"Có mặt {present}/{base} đại biểu (cần {need})",
+                f"Present: {present} of {base} (quorum {need})",
             )
         )
         closed = [m for m in rec.motions.values() if m.result is not None]

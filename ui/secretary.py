@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from meetingapp.client import HostClient
 from meetingapp.domain import AttendanceMethod, BallotForm
+from meetingapp.rules import MAJORITY, QUORUM
 from ui.bridge import Bridge, Feed
 from ui.camera import FaceCheckin
 from ui.strings import (
@@ -41,6 +42,7 @@ from ui.strings import (
     item_state_label,
     lang,
     method_label,
+    quorum_status,
     result_lines,
 )
 from ui.widgets import RoleWindow
@@ -319,6 +321,7 @@ class SecretaryConsole(RoleWindow):
             ("show_of_hands", "Giơ tay", "Show of hands"),
         ):
             self.motion_form.addItem(L(vi, en), form)
+        self.motion_rule = QComboBox()  # the body's own rules (filled from the host's state)
         open_m = QPushButton(L("Mở biểu quyết", "Open vote"))
         close_m = QPushButton(L("Kết thúc biểu quyết", "Close vote"))
         open_m.clicked.connect(self._open_motion)
@@ -335,6 +338,7 @@ class SecretaryConsole(RoleWindow):
         for x in (self.motion_title, self.motion_form):
             row.addWidget(x)
         ml.addLayout(row)
+        ml.addWidget(self.motion_rule)  # the rules' labels are long: a row of their own
         row = QHBoxLayout()
         row.addWidget(open_m)
         row.addWidget(close_m)
@@ -374,14 +378,13 @@ class SecretaryConsole(RoleWindow):
         self.roll_btn.setEnabled(state == "open" and not rec.roll_call_open)
         self.close_roll_btn.setEnabled(rec.roll_call_open)
         self.close_btn.setEnabled(state == "open")
-        count = world.headcount(self.sid)
-        self.quorum.setMaximum(max(count.elected, 1))
-        self.quorum.setValue(count.present)
-        need = -(-count.elected * 2 // 3)
+        present, base, need = quorum_status(world, self.sid)
+        self.quorum.setMaximum(max(base, 1))
+        self.quorum.setValue(present)
         self.quorum_text.setText(
             L(
-                f"Có mặt {count.present}/{count.elected} — cần {need} để đủ số tối thiểu",
-                f"Present {count.present}/{count.elected} — quorum needs {need}",
+                f"Có mặt {present}/{base} — cần {need} để đủ số tối thiểu",
+                f"Present {present}/{base} — quorum needs {need}",
             )
         )
         roster = sorted(world.roster(self.body), key=lambda d: d.seat.zfill(4) + d.full_name)
@@ -426,8 +429,21 @@ class SecretaryConsole(RoleWindow):
             self.setup_docs.addItem(f"{doc.title} ({doc.pages} {L('trang', 'pages')})")
         if chosen:
             self.present_doc.setCurrentIndex(max(0, self.present_doc.findData(chosen)))
+        self._render_rules(world)
         self._render_floor(world, rec)
         self._render_motion(rec)
+
+    def _render_rules(self, world: Any) -> None:
+        """The rules a motion may be decided by: the body's rules table, quorum aside."""
+        rules = [(n, r) for n, r in world.rules.get(self.body, {}).items() if n != QUORUM]
+        shown = [self.motion_rule.itemData(i) for i in range(self.motion_rule.count())]
+        if shown == [n for n, _ in rules]:
+            return  # unchanged: keep the secretary's choice (and an open drop-down) as it is
+        chosen = self.motion_rule.currentData() or MAJORITY
+        self.motion_rule.clear()
+        for name, rule in rules:
+            self.motion_rule.addItem(L(rule.label_vi, rule.label_en) or name, name)
+        self.motion_rule.setCurrentIndex(max(0, self.motion_rule.findData(chosen)))
 
     def _render_floor(self, world: Any, rec: Any) -> None:
         self._queue = rec.floor_queue()
@@ -453,6 +469,7 @@ class SecretaryConsole(RoleWindow):
             self.ballot_count.setText(
                 L(f"Đã nhận {received} phiếu", f"{received} ballots received")
                 + (L(" (bỏ phiếu kín)", " (secret)") if motion.form.value == "secret" else "")
+                + self._votes_needed(motion.rule)
             )
             self.result.setText(L("Đang biểu quyết: ", "Voting: ") + motion.title)
             return
@@ -462,6 +479,14 @@ class SecretaryConsole(RoleWindow):
             m = closed[-1]
             counts, verdict = result_lines(m, "; ")
             self.result.setText(f"{m.title}: {counts} — {verdict}")
+
+    def _votes_needed(self, rule_name: str) -> str:
+        """ "cần 7 phiếu tán thành": the motion's rule with the body's numbers (rules module)."""
+        world = self.feed.world
+        if world is None or rule_name not in world.rules.get(self.body, {}):
+            return ""
+        need = world.needed(self.sid, rule_name)
+        return L(f" — cần {need} phiếu tán thành", f" — {need} in favour needed")
 
     def _message(self, msg: dict[str, Any]) -> None:
         if msg.get("type") == "progress":
@@ -570,9 +595,9 @@ class SecretaryConsole(RoleWindow):
         if not title:
             self.fail(L("Hãy nhập nội dung biểu quyết", "Enter the motion"))
             return
-        self.act(
-            self.client.open_motion(self.sid, title, BallotForm(self.motion_form.currentData()))
-        )
+        form = BallotForm(self.motion_form.currentData())
+        rule = self.motion_rule.currentData() or MAJORITY
+        self.act(self.client.open_motion(self.sid, title, form, rule=rule))
 
     def _close_motion(self) -> None:
         rec = self.feed.record()

@@ -71,17 +71,25 @@ def countdown(speech: Any) -> str:
 
 
 def result_lines(motion: Any, sep: str) -> tuple[str, str]:
-    """(counts, verdict) of a closed motion: shares of the rule's total, as the law counts."""
-    from meetingapp.rules import percent_text
+    """(counts, verdict) of a closed motion, from the one function the minutes and exports use
+    too (meetingapp.results): shares of the rule's total, non-voters never "Không biểu quyết"."""
+    from meetingapp.results import result_texts, vote_result
 
-    r = motion.result
-    counts = sep.join(
-        f"{choice_label(k)}: {getattr(r.tally, k)}/{r.total} "
-        f"({percent_text(getattr(r.tally, k), r.total)})"
-        for k in ("yes", "no", "abstain")
+    counts = sep.join(result_texts(vote_result(motion), lang()))
+    verdict = (
+        L("THÔNG QUA", "PASSED") if motion.result.passed else L("KHÔNG THÔNG QUA", "NOT PASSED")
     )
-    verdict = L("THÔNG QUA", "PASSED") if r.passed else L("KHÔNG THÔNG QUA", "NOT PASSED")
     return counts, verdict
+
+
+def quorum_status(world: Any, session_id: str) -> tuple[int, int, int]:
+    """(present, of how many, how many needed) under the body's own quorum rule, measured
+    against the rule's basis and the body's TotalBasis (meetingapp.rules: one source)."""
+    from meetingapp.rules import QUORUM
+
+    rule = world.rules[world.sessions[session_id].session.body_id][QUORUM]
+    heads = world.headcount(session_id)
+    return heads.present, heads.base(rule.basis), world.needed(session_id, QUORUM)
 
 
 MINUTES_STATES = {
