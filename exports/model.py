@@ -14,7 +14,7 @@ class Person:
     name: str
     title: str = ""
     unit: str = ""
-    honorific: str = "Ông/Bà"  # the roster has no gender; the clerk may edit the DOCX
+    honorific: str = ""  # "Ông" / "Bà" from the roster; empty: labels.HONORIFIC_NEUTRAL
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,15 @@ class ItemEntry:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """One transcript segment: seconds from the start of the speech's recording."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
 class SpeechEntry:
     speaker: Person
     item_title: str
@@ -41,6 +50,7 @@ class SpeechEntry:
     ended_at: str
     text: str  # verbatim, with the clerk's corrections applied
     edited: bool = False  # the clerk changed the machine transcript
+    cues: tuple[Cue, ...] = ()  # the segments with their real times (corrections applied)
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class MotionEntry:
     rule_label: str
     named: dict[Choice, tuple[str, ...]] | None = None  # names per choice (open ballots)
     secret: SecretCounts | None = None
+    resolution: str = ""  # "01/NQ-HĐND" when it passed and issues a resolution
 
 
 @dataclass(frozen=True)
