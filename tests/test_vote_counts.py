@@ -103,7 +103,12 @@ def test_one_ballot_of_twelve_reads_the_same_everywhere(  # type: ignore[no-unty
     qtbot.waitUntil(lambda: tablet.vote_buttons["yes"].isEnabled(), timeout=10000)
     qtbot.waitUntil(lambda: "cần 7 phiếu tán thành" in console.ballot_count.text(), timeout=10000)
     tablet.vote_buttons["yes"].click()  # the one ballot, from the delegate's tablet
-    qtbot.waitUntil(lambda: "Đã ghi nhận: Tán thành" in tablet.receipt.text(), timeout=15000)
+
+    def receipt() -> None:
+        text = (tablet.receipt.text(), tablet.status.text())
+        assert "Đã ghi nhận: Tán thành" in text[0], text
+
+    qtbot.waitUntil(receipt, timeout=30000)  # a loaded 2-core machine: give it time
     qtbot.waitUntil(lambda: "Đã nhận 1 phiếu" in console.ballot_count.text(), timeout=10000)
     console._close_motion()
     qtbot.waitUntil(lambda: "KHÔNG THÔNG QUA" in display.result.text(), timeout=10000)
