@@ -282,6 +282,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Biên bản đã ký không được chấp nhận: {detail}",
         "en": "The signed minutes are not accepted: {detail}",
     },
+    "roster.forbidden_chars": {
+        "vi": "có ký tự điều khiển hoặc ký tự đảo chiều ({chars})",
+        "en": "has control or bidirectional-override characters ({chars})",
+    },
     "text.forbidden_chars": {
         "vi": "{field} chứa ký tự điều khiển hoặc ký tự đảo chiều văn bản không được phép.",
         "en": "{field} contains control or bidirectional-override characters.",

@@ -13,6 +13,7 @@ from meetingapp.rules import Rule, default_rules
 from meetingapp.session.base import Change, MachineBase, new_id, require_text
 from meetingapp.session.registry import Payload, event, reducer
 from meetingapp.session.world import DeviceInfo, World, rule_from, rule_to
+from meetingapp.text_rules import check_text
 
 # --- events and their reducers ----------------------------------------------------------------
 
@@ -137,6 +138,8 @@ class Organisation(MachineBase):
         changes, ids = [], []
         for spec in specs:
             require_text("full_name", spec.full_name)
+            for name in ("title", "unit", "seat", "contact"):
+                check_text(name, getattr(spec, name))
             did = spec.id or new_id("dlg")
             if did in self.world.delegates or did in ids:
                 raise InvalidValue(field="id", detail=did)
