@@ -445,6 +445,12 @@ class HostClient:
             raise HostError(502, "document.corrupt", "downloaded file does not match its hash")
         return resp.content
 
+    async def devices(self) -> list[dict[str, Any]]:
+        return (await self.get("/api/devices"))["devices"]
+
+    async def revoke_device(self, device_id: str, reason: str = "") -> dict[str, Any]:
+        return await self.post(f"/api/devices/{device_id}/revoke", {"reason": reason})
+
     async def trust_ca(self, body_id: str, pem: bytes) -> dict[str, Any]:
         """Trust a CA certificate for this body's signed minutes (``all``: every body)."""
         return await self.request(

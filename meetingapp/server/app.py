@@ -41,6 +41,7 @@ from meetingapp.server.deps import (
     authenticate,
     language,
 )
+from meetingapp.server.device_routes import add_device_routes
 from meetingapp.server.documents import read_pdf_upload
 from meetingapp.server.face_routes import add_face_routes
 from meetingapp.server.host import Host
@@ -74,6 +75,7 @@ def create_app(host: Host) -> FastAPI:
     add_face_routes(app, host)
     add_speech_routes(app, host)
     add_minutes_routes(app, host)
+    add_device_routes(app, host)
     return app
 
 
@@ -534,6 +536,9 @@ async def _send_loop(
                 await ws.close(code=4408)  # too slow: reconnect and resync
                 return
             seq, text = item
+            if not host.devices.active(device.device_id):
+                await ws.close(code=4401)  # revoked or expired while connected
+                return
             if seq == 0 or seq > last:
                 await ws.send_text(text)
                 last = max(last, seq)
