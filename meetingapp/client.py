@@ -25,7 +25,14 @@ import websockets
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, ItemKind
+from meetingapp.domain import (
+    AttendanceMethod,
+    BallotForm,
+    BodyKind,
+    Choice,
+    ItemKind,
+    choice_padding,
+)
 from meetingapp.errors import MeetingAppError
 from meetingapp.events import Event
 from meetingapp.session.registry import REGISTRY
@@ -331,7 +338,11 @@ class HostClient:
         self, sid: str, motion_id: str, choice: Choice, command_id: str | None = None
     ) -> dict[str, Any]:
         """Vote; returns the receipt. Safe to call again with the same ``command_id``."""
-        body = {"choice": Choice(choice).value, "command_id": command_id or _command_id()}
+        body = {
+            "choice": Choice(choice).value,
+            "command_id": command_id or _command_id(),
+            "pad": choice_padding(choice),  # the same size on the wire for every choice
+        }
         return await self.post(self._s(sid, f"/motions/{motion_id}/ballots"), body, retry=True)
 
     async def record_hands(self, sid: str, motion_id: str, yes: int, no: int, abstain: int) -> Any:

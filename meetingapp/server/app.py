@@ -16,7 +16,7 @@ from fastapi import Depends, FastAPI, Query, Request, WebSocket, WebSocketDiscon
 from fastapi.responses import FileResponse, Response
 
 from meetingapp import __version__
-from meetingapp.domain import AttendanceMethod, Choice
+from meetingapp.domain import AttendanceMethod, Choice, choice_padding
 from meetingapp.errors import (
     InvalidValue,
     NotFound,
@@ -464,6 +464,7 @@ def add_vote_routes(app: FastAPI, host: Host) -> None:
             "seq": event.seq,
             "motion_id": motion_id,
             "choice": body.choice.value,
+            "pad": choice_padding(body.choice),  # a receipt's size says nothing of the choice
         }
 
     @app.post("/api/sessions/{session_id}/motions/{motion_id}/hands")

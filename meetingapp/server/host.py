@@ -18,6 +18,7 @@ from typing import Any
 from asr.models import resolve as resolve_model
 from asr.transcribe import Progress
 from meetingapp import settings
+from meetingapp.checkpoints import Checkpointer
 from meetingapp.errors import NotFound
 from meetingapp.events import Event
 from meetingapp.keys import private_dir
@@ -71,6 +72,9 @@ class Host:
             on_error=self._transcription_error,
         )
         self.vault = vault_for(data_dir)
+        self.checkpoints = Checkpointer(
+            self.tls.ca_cert.with_name("ca.key").read_bytes(), data_dir / "checkpoints.jsonl"
+        )
         self.checkins: dict[str, CheckinAttempt] = {}  # face check-ins in progress
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -218,6 +222,14 @@ class Host:
             del self.checkins[cid]  # check-in thumbnails are kept only while the session runs
         if self.loop is not None:
             self.loop.call_soon_threadsafe(self.hub.publish, events, counts)
+        last = events[-1] if events else None
+        cp = last and self.checkpoints.after(last.seq, last.hash, last.ts)
+        if cp and self.loop is not None:  # every screen keeps a copy (docs/security.md)
+            self.loop.call_soon_threadsafe(self._send_checkpoint, cp)
+
+    def _send_checkpoint(self, cp: dict[str, Any]) -> None:
+        for session_id in {s.session_id for s in self.hub.subscribers}:
+            self.hub.broadcast(session_id, cp)
 
     # --- helpers for the API -----------------------------------------------------------------
 
