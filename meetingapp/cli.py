@@ -81,6 +81,19 @@ def cmd_verify_log(args: argparse.Namespace) -> int:
         print(tr("log.broken", seq=report.broken_seq, reason=reason), file=sys.stderr)
         return 1
     print(tr("log.ok", count=report.count, head=report.head))
+    if args.checkpoints:
+        from meetingapp.checkpoints import check_checkpoints
+
+        if not args.ca:
+            raise NotFound(kind="--ca", ident="-")
+        lines = Path(args.checkpoints).read_text(encoding="utf-8").splitlines()
+        cps = check_checkpoints(Path(args.db), lines, Path(args.ca).read_bytes())
+        print(
+            tr(cps.reason_key, count=cps.checked, seq=cps.seq),
+            file=sys.stdout if cps.ok else sys.stderr,
+        )
+        if not cps.ok:
+            return 1
     if args.against:
         from meetingapp.anchor import check_against
 
@@ -484,6 +497,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SIGNED.pdf",
         help="also check the chain against the log hash printed in these signed minutes",
     )
+    s.add_argument(
+        "--checkpoints",
+        metavar="FILE",
+        help="also check the host's signed checkpoints (checkpoints.jsonl, or a screen's copy)",
+    )
+    s.add_argument("--ca", metavar="CA.pem", help="the host's CA certificate (with --checkpoints)")
     s.set_defaults(func=cmd_verify_log)
 
     s = sub.add_parser(

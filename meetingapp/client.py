@@ -23,7 +23,14 @@ import httpx
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, ItemKind
+from meetingapp.domain import (
+    AttendanceMethod,
+    BallotForm,
+    BodyKind,
+    Choice,
+    ItemKind,
+    choice_padding,
+)
 from meetingapp.errors import MeetingAppError
 from meetingapp.replica import LiveSession
 
@@ -357,7 +364,11 @@ class HostClient:
         self, sid: str, motion_id: str, choice: Choice, command_id: str | None = None
     ) -> dict[str, Any]:
         """Vote; returns the receipt. Safe to call again with the same ``command_id``."""
-        body = {"choice": Choice(choice).value, "command_id": command_id or _command_id()}
+        body = {
+            "choice": Choice(choice).value,
+            "command_id": command_id or _command_id(),
+            "pad": choice_padding(choice),  # the same size on the wire for every choice
+        }
         return await self.post(self._s(sid, f"/motions/{motion_id}/ballots"), body, retry=True)
 
     async def record_hands(self, sid: str, motion_id: str, yes: int, no: int, abstain: int) -> Any:
@@ -470,6 +481,12 @@ class HostClient:
         if kind == "pdf" and hashlib.sha256(resp.content).hexdigest() != sha256:
             raise HostError(502, "document.corrupt", "downloaded file does not match its hash")
         return resp.content
+
+    async def devices(self) -> list[dict[str, Any]]:
+        return (await self.get("/api/devices"))["devices"]
+
+    async def revoke_device(self, device_id: str, reason: str = "") -> dict[str, Any]:
+        return await self.post(f"/api/devices/{device_id}/revoke", {"reason": reason})
 
     async def trust_ca(self, body_id: str, pem: bytes) -> dict[str, Any]:
         """Trust a CA certificate for this body's signed minutes (``all``: every body)."""
