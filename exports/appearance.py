@@ -24,6 +24,7 @@ from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.text import DEFAULT_TEXT_BOX_MARGIN, TextBoxStyle
 from pyhanko.stamp import StaticStampStyle, TextStampStyle
 
+from meetingapp.bundle import shipped
 from meetingapp.errors import MeetingAppError
 
 Kind = Literal["signature", "seal"]
@@ -36,7 +37,10 @@ SIGNATURE_MM = (45.0, 20.0)  # the field under THƯ KÝ / CHỦ TỌA
 SEAL_TEXT_PT = 10
 SEAL_FIELD_MM = 62.0  # the seal's field: the seal (38 mm) and the lines of text under it
 SEAL_TEXT_MM = 21.0  # up to three lines of 10 pt (13 pt leading) under the seal, with margins
-STAMP_FONT = Path("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf")  # 1000 units/em
+# 1000 units/em; a packaged installation ships its own copy (packaging/fonts)
+STAMP_FONT = shipped("fonts", "NotoSerif-Regular.ttf") or Path(
+    "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf"
+)
 MAX_PIXELS = 40_000_000
 FOLDER = "chu-ky"
 

@@ -11,7 +11,12 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-FONTS = Path("/usr/share/fonts/truetype/noto")
+from meetingapp.bundle import shipped
+
+
+def _font(name: str) -> Path:
+    """A Noto font: the bundle's copy when packaged, else the system's (fonts-noto-core)."""
+    return shipped("fonts", name) or Path("/usr/share/fonts/truetype/noto") / name
 
 
 def _paper(size: tuple[int, int], rng: random.Random) -> Image.Image:
@@ -40,8 +45,8 @@ def signature_scan(name: str, seed: int = 0) -> bytes:
     draw = ImageDraw.Draw(ink)
     words = name.split()
     initials = "".join(word[0] for word in words[:-1])
-    font = ImageFont.truetype(str(FONTS / "NotoSerif-Italic.ttf"), 210)
-    small = ImageFont.truetype(str(FONTS / "NotoSerif-Italic.ttf"), 150)
+    font = ImageFont.truetype(str(_font("NotoSerif-Italic.ttf")), 210)
+    small = ImageFont.truetype(str(_font("NotoSerif-Italic.ttf")), 150)
     x = 120
     draw.text((x, 90), initials, font=font, fill=255)
     x += round(draw.textlength(initials, font=font)) + 20
@@ -75,7 +80,7 @@ def seal_scan(body_name: str, seed: int = 0) -> bytes:
     for radius, width in ((470, 22), (340, 8)):
         draw.ellipse((c - radius, c - radius, c + radius, c + radius), outline=255, width=width)
     text = body_name.upper() + " • "
-    font = ImageFont.truetype(str(FONTS / "NotoSans-Bold.ttf"), 78)
+    font = ImageFont.truetype(str(_font("NotoSans-Bold.ttf")), 78)
     step = 360 / len(text)
     for i, ch in enumerate(text):
         angle = 125 + i * step  # from the lower left, clockwise

@@ -4,6 +4,7 @@ annexes' headings are also available in English."""
 from __future__ import annotations
 
 from meetingapp.domain import BallotForm, BodyKind, Choice
+from meetingapp.i18n import tr
 
 MOTTO_1 = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
@@ -41,12 +42,16 @@ FORMS = {
     BallotForm.ELECTRONIC: "biểu quyết điện tử",
     BallotForm.SECRET: "bỏ phiếu kín",
 }
-CHOICES = {
-    Choice.YES: "Tán thành",
-    Choice.NO: "Không tán thành",
-    Choice.ABSTAIN: "Không biểu quyết",
-}
+# the options' wording is the app's (meetingapp/i18n.py): one source for screens and minutes
+CHOICES = {c: tr(f"choice.{c.value}", "vi") for c in Choice}
+TOOK_PART = "Số đại biểu tham gia biểu quyết"
+NOT_TAKING_PART = tr("result.did_not_take_part", "vi")
 PASSED, FAILED = "Thông qua", "Không thông qua"
+ENDED = {BodyKind.HDND: "Kỳ họp kết thúc", BodyKind.UBND: "Phiên họp kết thúc"}
+STILL_OPEN = {  # a draft compiled before the closing: the time is not invented
+    BodyKind.HDND: "(Dự thảo lập khi kỳ họp đang diễn ra: thời gian kết thúc chưa có.)",
+    BodyKind.UBND: "(Dự thảo lập khi phiên họp đang diễn ra: thời gian kết thúc chưa có.)",
+}
 NO_TRANSCRIPT = "(chưa có bản ghi lời phát biểu)"
 EDITED_MARK = "[đã hiệu đính]"
 

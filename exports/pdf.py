@@ -39,7 +39,7 @@ def docx_to_pdf(
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         cmd = [
             exe,
-            f"-env:UserInstallation=file://{profile}",
+            f"-env:UserInstallation={Path(profile).as_uri()}",  # file:///C:/… on Windows
             "--headless",
             "--norestore",
             "--convert-to",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -241,6 +242,8 @@ def signature_reports(data: bytes, trust: list[bytes] | None = None) -> list[Sig
             )
             for sig in embedded
         ]
+    except Exception as exc:  # noqa: BLE001 - damaged signature bytes fail in asn1crypto & co
+        raise SigningError("sign.not_pdf", detail=f"{type(exc).__name__}") from exc
     finally:
         quiet.setLevel(old_level)
     for sig, status in statuses:
@@ -265,6 +268,55 @@ def signature_reports(data: bytes, trust: list[bytes] | None = None) -> list[Sig
                 ok,
             )
         )
+    return reports
+
+
+def _same_person(a: str, b: str) -> bool:
+    def norm(x: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", x).casefold().split())
+
+    return norm(a) == norm(b)
+
+
+def accept_signed_minutes(
+    data: bytes,
+    original: bytes,
+    *,
+    trust: list[bytes],
+    people: dict[str, list[str]],
+) -> list[SignatureReport]:
+    """The check a host makes before it records signed minutes: exactly what ``meetingapp
+    verify --trust`` accepts, and more. The file is the finalised PDF plus incremental updates;
+    every signature is intact, cryptographically valid, chains to one of ``trust`` (the body's
+    CA certificates; an empty list accepts nothing), is followed only by allowed changes
+    (pyHanko's difference analysis: form filling and later signatures; DocMDP respected);
+    the fields are signed in the legal order; and each signer's certificate names a person
+    holding that role in the session (``people``: field → acceptable names)."""
+    if not data.startswith(original):
+        raise SigningError("minutes.not_this")
+    if not trust:
+        raise SigningError("minutes.untrusted", detail="no trusted CA certificate for this body")
+    reports = signature_reports(data, trust)
+    fields_signed = [r.field for r in reports]
+    if not reports or fields_signed != list(ORDER[: len(fields_signed)]):
+        raise SigningError("minutes.bad_signatures", detail=", ".join(fields_signed) or "-")
+    for r in reports:
+        if not (r.intact and r.valid):
+            raise SigningError("minutes.bad_signatures", detail=r.field)
+        if r.modification not in {m.name for m in ACCEPTED}:
+            raise SigningError(
+                "minutes.untrusted", detail=f"{r.field}: changed after signing ({r.modification})"
+            )
+        if not r.trusted:
+            raise SigningError("minutes.untrusted", detail=f"{r.field}: {r.signer} not trusted")
+        if not r.ok:
+            raise SigningError("minutes.untrusted", detail=f"{r.field}: DocMDP")
+        names = people.get(r.field, [])
+        if not any(_same_person(r.signer, n) for n in names):
+            raise SigningError(
+                "minutes.untrusted",
+                detail=f"{r.field}: {r.signer} ≠ {' / '.join(names) or '-'}",
+            )
     return reports
 
 

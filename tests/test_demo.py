@@ -90,7 +90,7 @@ def test_the_demo_meeting_end_to_end(tmp_path: Path) -> None:
     # of audio stored, every speech transcribed
     db = sqlite3.connect(db_path)
     assert db.execute("SELECT count(*) FROM named_ballots").fetchone()[0] == 10
-    assert db.execute("SELECT count(*) FROM secret_ballot_box").fetchone()[0] == 10
+    assert db.execute("SELECT sum(count) FROM secret_tally").fetchone()[0] == 10
     dropper = f"DB{script.DROPPER + 1:02d}"
     casts = [
         e for e in events if e.kind == "ballot_cast" and e.payload.get("delegate_id") == dropper

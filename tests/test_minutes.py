@@ -74,7 +74,26 @@ def test_draft_docx_follows_the_layout(tmp_path: Path) -> None:
     assert "PHỤ LỤC III. KẾT QUẢ BIỂU QUYẾT CHI TIẾT" in text
     assert mt.machine.world.sessions[mt.session].head_hash in text
     assert "Tán thành (8): " in text  # named ballot lists names
+    # nobody pressed "Không biểu quyết" on the named vote: the 2 who cast nothing (absent) did
+    # not take part, listed apart in the annex, never counted as abstaining
+    assert "Số đại biểu tham gia biểu quyết: 10/12 đại biểu, chiếm 83,33%" in text
+    assert "Không biểu quyết: 0/12 đại biểu, chiếm 0,00% tổng số đại biểu." in text
+    assert "Không biểu quyết: 4/12 đại biểu, chiếm 33,33% tổng số đại biểu." in text  # secret
+    assert "Không tham gia biểu quyết (2): Đại biểu Số 11, Đại biểu Số 12" in text
+    assert "Kỳ họp kết thúc vào hồi" in text
     assert "Bỏ phiếu kín: chỉ công bố tổng số." in text  # secret ballot: totals only
+
+
+def test_a_draft_of_an_open_session_invents_no_closing(tmp_path: Path) -> None:
+    from tests.helpers import make_meeting
+
+    mt = make_meeting(tmp_path)
+    model = build_minutes(mt.machine.world, mt.session)
+    assert model.ended_at == ""
+    doc = Document(str(render_docx(model, tmp_path / "draft.docx")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "kết thúc vào hồi" not in text
+    assert "Dự thảo lập khi kỳ họp đang diễn ra: thời gian kết thúc chưa có." in text
 
 
 def test_summary_keeps_whole_sentences() -> None:
@@ -292,13 +311,18 @@ def test_exports_and_record_package(tmp_path: Path) -> None:
     assert any(e.get("elided") for e in log)  # the roster's events: hashes only
     with (tmp_path / "exp" / "bieu-quyet.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
-    assert rows[1][1:5] == [
-        "Nghị quyết về dự toán ngân sách năm 2027",
-        "biểu quyết điện tử",
-        "8",
-        "2",
+    assert rows[0][3:9] == [
+        "Tán thành",
+        "Không tán thành",
+        "Không biểu quyết",
+        "Tham gia biểu quyết",
+        "Không tham gia biểu quyết",
+        "Tổng số đại biểu",
     ]
-    assert rows[1][7:] == ["66,67%", "Thông qua"]
+    assert rows[1][1:3] == ["Nghị quyết về dự toán ngân sách năm 2027", "biểu quyết điện tử"]
+    # 8 for, 2 against, none abstained; the 2 who cast nothing did not take part
+    assert rows[1][3:9] == ["8", "2", "0", "10", "2", "12"]
+    assert rows[1][9:] == ["66,67%", "16,67%", "0,00%", "83,33%", "Thông qua"]
     wb = load_workbook(tmp_path / "exp" / "ket-qua.xlsx")
     assert wb.sheetnames == ["Biểu quyết", "Điểm danh"]
     assert wb["Điểm danh"]["B2"].value == "Đại biểu Số 1"

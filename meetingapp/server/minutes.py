@@ -16,6 +16,7 @@ from exports import labels
 from exports.docx_minutes import render_docx
 from exports.model import (
     AttendanceEntry,
+    Cue,
     DocumentRef,
     ItemEntry,
     MinutesModel,
@@ -30,6 +31,7 @@ from exports.signing import add_signature_fields
 from meetingapp.domain import BallotForm, Choice, Delegate, MotionState
 from meetingapp.errors import InvalidValue
 from meetingapp.events import Event
+from meetingapp.results import vote_result
 from meetingapp.rules import QUORUM, quorum_met
 from meetingapp.session import SessionMachine
 from meetingapp.session.world import SessionRecord, World
@@ -91,7 +93,7 @@ def build_minutes(
         issuer_lines=issuer_lines(labels.ISSUER[body.kind], body.name),
         summary=summary,
         started_at=rec.session.opened_at or rec.session.scheduled_start,
-        ended_at=rec.session.closed_at or rec.session.opened_at,
+        ended_at=rec.session.closed_at,  # empty while the session is open: never invented
         place=rec.session.place,
         present=heads.present,
         total=heads.total,
@@ -109,7 +111,7 @@ def build_minutes(
         ),
         items=_items(rec),
         speeches=_speeches(rec, delegates),
-        motions=_motions(world, rec),
+        motions=_motions(world, rec, roster),
         attendance=_attendance(rec, roster),
         log_hash=rec.head_hash,
         number=number,
@@ -144,12 +146,13 @@ def _speeches(rec: SessionRecord, delegates: dict[str, Delegate]) -> tuple[Speec
             sp.ended_at,
             sp.transcript,
             sp.edited,
+            tuple(Cue(s.start, s.end, s.final) for s in sp.segments if s.final.strip()),
         )
         for sp in sorted(rec.speeches.values(), key=lambda s: s.started_at)
     )
 
 
-def _motions(world: World, rec: SessionRecord) -> tuple[MotionEntry, ...]:
+def _motions(world: World, rec: SessionRecord, roster: list[Delegate]) -> tuple[MotionEntry, ...]:
     body_rules = world.rules[rec.session.body_id]
     body_kind = world.bodies[rec.session.body_id].kind
     entries = []
@@ -183,12 +186,7 @@ def _motions(world: World, rec: SessionRecord) -> tuple[MotionEntry, ...]:
             MotionEntry(
                 m.title,
                 m.form,
-                r.tally.yes,
-                r.tally.no,
-                r.tally.abstain,
-                r.not_voting,
-                r.total,
-                r.passed,
+                vote_result(m, roster),  # the same figures as every screen
                 rule.label_vi if rule else r.rule,
                 named,
                 secret,

@@ -25,7 +25,7 @@ class PairingCodeIn(Strict):
 
 
 class PairIn(Strict):
-    code: str = Field(pattern=r"^\d{6}$")
+    code: str = Field(pattern=r"^[0-9A-Za-z -]{1,20}$")
     device_name: str = Field(min_length=1, max_length=100)
 
 

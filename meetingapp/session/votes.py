@@ -1,14 +1,15 @@
 """Motions and ballots: open (only with a quorum), named electronic ballots, secret ballots,
 a show of hands counted by the secretary, and the close that decides under the body's rule.
 
-A secret ballot: the log records only *who* took part (``secret_ballot_cast``); the choice goes
-to ``secret_ballot_box`` in the same transaction, keyed by a random value in a
-``WITHOUT ROWID`` table, so that neither order nor time links a choice to a voter.
+A secret ballot: the log records only *who* took part (``secret_ballot_cast``); the choice only
+adds one to a per-motion counter (``secret_tally``) in the same transaction. No row per ballot
+exists, the command's fingerprint leaves the choice out, and the host truncates the write-ahead
+log after each secret ballot (server/writer.py), so neither the database nor its WAL links a
+choice to a voter (docs/security.md; tests/security/test_secret_ballot.py).
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
@@ -220,12 +221,13 @@ class Votes(MachineBase):
     ) -> Event:
         """Record one delegate's ballot. The event is committed before this returns, so a
         receipt given after it can never refer to a lost ballot."""
-        args = {
-            "session": session_id,
-            "motion": motion_id,
-            "delegate": delegate_id,
-            "choice": Choice(choice).value,
-        }
+        args = {"session": session_id, "motion": motion_id, "delegate": delegate_id}
+        rec = self.world.sessions.get(session_id)
+        motion = rec.motions.get(motion_id) if rec else None
+        if motion is None or motion.form is not BallotForm.SECRET:
+            # a secret ballot's fingerprint must not hash the choice (three guesses would
+            # recover it); its retries are recognised by command id, delegate and motion
+            args["choice"] = Choice(choice).value
         return self._run(
             "cast_ballot",
             args,
@@ -248,13 +250,17 @@ class Votes(MachineBase):
         if voted and not motion.allow_change:
             raise InvalidTransition("cast_ballot", "reason.already_voted")
         if motion.form is BallotForm.SECRET:
-            key = secrets.token_hex(16)
 
             def drop_in_box(db: Database) -> None:
+                # all three counters exist from the first ballot on: no row appears later
                 db.execute(
-                    "INSERT INTO secret_ballot_box (ballot_key, motion_id, choice) "
-                    "VALUES (?, ?, ?)",
-                    [key, motion_id, choice.value],
+                    "INSERT OR IGNORE INTO secret_tally (motion_id, choice, count) "
+                    "VALUES (?, 'yes', 0), (?, 'no', 0), (?, 'abstain', 0)",
+                    [motion_id, motion_id, motion_id],
+                )
+                db.execute(
+                    "UPDATE secret_tally SET count = count + 1 WHERE motion_id = ? AND choice = ?",
+                    [motion_id, choice.value],
                 )
 
             return [Change(SecretBallotCast(motion_id, delegate_id), session_id, drop_in_box)]
@@ -287,9 +293,12 @@ class Votes(MachineBase):
             return motion.hands or Tally()
         if motion.form is BallotForm.SECRET:
             rows = self.db.execute(
-                "SELECT choice, count(*) FROM secret_ballot_box "
-                "WHERE motion_id = ? GROUP BY choice",
-                [motion_id],
+                "SELECT choice, sum(n) FROM ("
+                " SELECT choice, count AS n FROM secret_tally WHERE motion_id = ?"
+                " UNION ALL"  # ballots stored before the counters (old databases)
+                " SELECT choice, 1 AS n FROM secret_ballot_box WHERE motion_id = ?"
+                ") GROUP BY choice",
+                [motion_id, motion_id],
             )
             counts = dict(rows.fetchall())
             return Tally(counts.get("yes", 0), counts.get("no", 0), counts.get("abstain", 0))
