@@ -272,10 +272,10 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 
 def cmd_signature_image(args: argparse.Namespace) -> int:
-    from exports.appearance import import_image, load_image, preview
+    from exports.appearance import Kind, import_image, load_image, preview
 
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
-    kind = "seal" if args.seal else "signature"
+    kind: Kind = "seal" if args.seal else "signature"
     stored = import_image(Path(args.scan), data_dir, args.name, kind=kind, seal_mm=args.seal_mm)
     print(stored)
     shown = Path(args.preview) if args.preview else stored.with_suffix(".preview.png")

@@ -315,7 +315,7 @@ class Demo(HallSteps):
 
     # --- 6 ---------------------------------------------------------------------------------
 
-    async def minutes(self) -> tuple[Path, Path, bool, bool]:
+    async def minutes(self) -> tuple[Path, Path, bool, bool | None]:
         from exports.appearance import load_image
         from exports.certs import DEMO_PEOPLE, make_demo_certs
         from exports.signing import load_pkcs12, sign_minutes, signature_reports, signed_name

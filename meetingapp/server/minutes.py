@@ -464,7 +464,8 @@ def export_session(
     ``files``, also the signed minutes, the DOCX and the recordings kept there."""
     data = collect_export(machine, session_id)
     out_dir.mkdir(parents=True, exist_ok=True)
-    docx, audio = None, ()
+    docx: Path | None = None
+    audio: tuple[tuple[str, Path], ...] = ()
     with tempfile.TemporaryDirectory(prefix="record-") as tmp:
         if files is not None:
             kept, docx, audio = package_files(data, files, Path(tmp))
