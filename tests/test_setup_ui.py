@@ -183,6 +183,24 @@ def test_set_up_a_session_from_an_empty_host(  # type: ignore[no-untyped-def]
     delegate = w.pin_delegate.currentData()
     assert att[delegate]["present"] and att[delegate]["method"] == "pin"
 
+    # an absence with its reason, a delegate leaving early (a blank reason is refused)
+    w.absent_delegate.setCurrentIndex(6)
+    w.absent_reason.setText("Đi công tác")
+    w.note_absence()
+    qtbot.waitUntil(lambda: "Đã ghi" in w.status.text(), timeout=10000)
+    w.absent_delegate.setCurrentIndex(3)
+    w.leave_early()
+    qtbot.waitUntil(
+        lambda: w.status.text() != "" and "Đã ghi" not in w.status.text(), timeout=10000
+    )
+    w.absent_reason.setText("Ốm")
+    w.leave_early()
+    qtbot.waitUntil(lambda: "Đã ghi" in w.status.text(), timeout=10000)
+    rec = bridge.run(console.state(sid))["session"]
+    assert rec["absences"] == {w.absent_delegate.itemData(6): "Đi công tác"}
+    assert rec["attendance"][delegate]["present"] is False
+    assert rec["attendance"][delegate]["reason"] == "Ốm"
+
     opened = w.open_console()
     assert isinstance(opened, SecretaryConsole)
     qtbot.waitUntil(lambda: opened.feed.world is not None, timeout=10000)
