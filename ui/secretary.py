@@ -332,7 +332,10 @@ class SecretaryConsole(RoleWindow):
         self.result.setObjectName("title")
         ml = QVBoxLayout(motions)
         row = QHBoxLayout()
-        for x in (self.motion_title, self.motion_form):
+        from ui.setup import RuleChooser
+
+        self.motion_rule = RuleChooser()  # the body's rules (ui/setup.py)
+        for x in (self.motion_title, self.motion_form, self.motion_rule):
             row.addWidget(x)
         ml.addLayout(row)
         row = QHBoxLayout()
@@ -362,6 +365,7 @@ class SecretaryConsole(RoleWindow):
         rec = world.sessions.get(self.sid)
         if rec is None:
             return
+        self.motion_rule.fill(world, rec.session.body_id)
         states = {
             "scheduled": L("Chưa khai mạc", "Not opened"),
             "open": L("Đang họp", "In session"),
@@ -571,7 +575,12 @@ class SecretaryConsole(RoleWindow):
             self.fail(L("Hãy nhập nội dung biểu quyết", "Enter the motion"))
             return
         self.act(
-            self.client.open_motion(self.sid, title, BallotForm(self.motion_form.currentData()))
+            self.client.open_motion(
+                self.sid,
+                title,
+                BallotForm(self.motion_form.currentData()),
+                rule=self.motion_rule.rule(),
+            )
         )
 
     def _close_motion(self) -> None:
