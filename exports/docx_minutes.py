@@ -262,7 +262,7 @@ def _opening(doc: DocxDocument, m: MinutesModel) -> None:
 
 def _person(p: object) -> str:
     name, title = getattr(p, "name", ""), getattr(p, "title", "")
-    honorific = getattr(p, "honorific", "Ông/Bà")
+    honorific = getattr(p, "honorific", "") or L.HONORIFIC_NEUTRAL
     return f"{honorific} {name}" + (f", {title}" if title else "")
 
 
@@ -290,6 +290,8 @@ def _sections(doc: DocxDocument, m: MinutesModel) -> None:
         _para(doc, "Không có nội dung biểu quyết.")
     for i, motion in enumerate(m.motions, start=1):
         _motion(doc, i, motion)
+        if motion.resolution:
+            _para(doc, f"Thông qua {L.RESOLUTION.format(number=motion.resolution)}.", bold=True)
     _para(doc, heads[5], bold=True, indent=False)
     _para(doc, f"{chairs} phát biểu bế mạc kỳ họp.")
 
@@ -398,7 +400,8 @@ def _annexes(doc: DocxDocument, m: MinutesModel, t: dict[str, str]) -> None:
     _grid(doc, rows, [Mm(10), Mm(45), Mm(30), Mm(25), Mm(17), Mm(33)])
     _para(doc, t["tallies"], bold=True, align="center", indent=False, before=12)
     for i, motion in enumerate(m.motions, start=1):
-        _para(doc, f"{i}. {motion.title}", bold=True, indent=False)
+        number = f" ({L.RESOLUTION.format(number=motion.resolution)})" if motion.resolution else ""
+        _para(doc, f"{i}. {motion.title}{number}", bold=True, indent=False)
         r = motion.result
         if motion.form is BallotForm.SECRET or motion.named is None:
             counts = "; ".join(f"{L.CHOICES[c]}: {r.share(c).count}" for c in Choice)

@@ -10,6 +10,8 @@ MOTTO_1 = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
 TITLE = "BIÊN BẢN"
 SYMBOL = {BodyKind.HDND: "BB-HĐND", BodyKind.UBND: "BB-UBND"}
+RESOLUTION_SYMBOL = {BodyKind.HDND: "NQ-HĐND", BodyKind.UBND: "NQ-UBND"}
+RESOLUTION = "Nghị quyết số {number}"  # "Nghị quyết số 01/NQ-HĐND"
 ISSUER = {BodyKind.HDND: "HỘI ĐỒNG NHÂN DÂN", BodyKind.UBND: "ỦY BAN NHÂN DÂN"}
 MEMBERS = {BodyKind.HDND: "Đại biểu Hội đồng nhân dân", BodyKind.UBND: "Thành viên Ủy ban nhân dân"}
 SECTIONS = {
@@ -30,6 +32,8 @@ SECTIONS = {
         "VI. BẾ MẠC",
     ),
 }
+# A person's honorific in the minutes when the roster gives none (never the literal "Ông/Bà")
+HONORIFIC_NEUTRAL = "Đồng chí"
 SECRETARY = "THƯ KÝ"
 CHAIR = "CHỦ TỌA"
 RECIPIENTS = "Nơi nhận:"

@@ -14,7 +14,7 @@ class Person:
     name: str
     title: str = ""
     unit: str = ""
-    honorific: str = "Ông/Bà"  # the roster has no gender; the clerk may edit the DOCX
+    honorific: str = ""  # "Ông" / "Bà" from the roster; empty: labels.HONORIFIC_NEUTRAL
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class MotionEntry:
     rule_label: str
     named: dict[Choice, tuple[str, ...]] | None = None  # names per choice (open ballots)
     secret: SecretCounts | None = None
+    resolution: str = ""  # "01/NQ-HĐND" when it passed and issues a resolution
 
 
 @dataclass(frozen=True)

@@ -191,28 +191,44 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+PACKAGE_FORMAT = "meetingapp-record/2"
+MANIFEST = "manifest.json"
+EVENT_LOG = "event-log.jsonl"
+AUDIO_DIR = "am-thanh/"
+
+
 def record_package(
     zip_path: Path,
     files: Iterable[Path],
     *,
-    audio: Iterable[Path] = (),
+    audio: Iterable[tuple[str, Path]] = (),
     event_log: Sequence[dict[str, object]] = (),
     log_hash: str = "",
 ) -> Path:
-    """One ZIP: the signed PDF, annexes and exports, the list of recordings with their
-    hashes, the event log, and a manifest with the SHA-256 of every member."""
+    """One ZIP that proves itself: the signed minutes, the DOCX, the transcripts, votes and
+    attendance, the recording of every speech (``am-thanh/<name>``), the event log (the hash
+    chain from the first event, see ``meetingapp.package``) and ``manifest.json`` with the
+    SHA-256 of every other member. ``meetingapp verify-package`` checks it offline."""
     hashes: dict[str, str] = {}
-    recordings: dict[str, dict[str, object]] = {}
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in files:
-            zf.write(path, path.name)
-            hashes[path.name] = sha256(path)
-        for path in audio:
-            recordings[path.name] = {"sha256": sha256(path), "bytes": path.stat().st_size}
-        log_lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in event_log)
-        zf.writestr("event-log.jsonl", log_lines)
-        manifest = {"files": hashes, "audio": recordings, "event_log_hash": log_hash}
-        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+            data = path.read_bytes()
+            zf.writestr(path.name, data)
+            hashes[path.name] = hashlib.sha256(data).hexdigest()
+        for name, path in audio:  # already compressed audio gains nothing from deflate
+            data = path.read_bytes()
+            zf.writestr(AUDIO_DIR + name, data, compress_type=zipfile.ZIP_STORED)
+            hashes[AUDIO_DIR + name] = hashlib.sha256(data).hexdigest()
+        log_lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in event_log).encode()
+        zf.writestr(EVENT_LOG, log_lines)
+        hashes[EVENT_LOG] = hashlib.sha256(log_lines).hexdigest()
+        manifest = {
+            "format": PACKAGE_FORMAT,
+            "files": hashes,
+            "event_log": EVENT_LOG,
+            "event_log_hash": log_hash,
+        }
+        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
     zip_path.write_bytes(buf.getvalue())
     return zip_path

@@ -56,7 +56,8 @@ class TrustError(MeetingAppError):
 
 def pinned_context(url: str, fingerprint: str, *, timeout: float = 10) -> ssl.SSLContext:
     """An SSL context trusting the host's CA, after checking it against the pinned value."""
-    insecure = ssl.create_default_context()
+    # only to fetch the CA, checked below: no system trust store to load (tens of ms a tablet)
+    insecure = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     insecure.check_hostname = False
     insecure.verify_mode = ssl.CERT_NONE
     pem = httpx.get(f"{url}/api/ca.pem", verify=insecure, timeout=timeout).content
@@ -201,6 +202,19 @@ class HostClient:
         body = {"title": title, "presenter": presenter, "kind": kind.value}
         return (await self.post(f"/api/sessions/{session_id}/agenda", body))["id"]
 
+    async def amend_item(
+        self, session_id: str, item_id: str, title: str, presenter: str, kind: ItemKind
+    ) -> Any:
+        body = {"title": title, "presenter": presenter, "kind": kind.value}
+        return await self.post(f"/api/sessions/{session_id}/agenda/{item_id}/amend", body)
+
+    async def reorder_agenda(self, session_id: str, order: list[str]) -> Any:
+        return await self.post(f"/api/sessions/{session_id}/agenda/reorder", {"order": order})
+
+    async def remove_item(self, session_id: str, item_id: str, reason: str = "") -> Any:
+        path = f"/api/sessions/{session_id}/agenda/{item_id}/remove"
+        return await self.post(path, {"reason": reason})
+
     async def upload_document(
         self,
         session_id: str,
@@ -323,8 +337,16 @@ class HostClient:
         *,
         rule: str = "majority_of_total",
         allow_change: bool = True,
+        resolution: bool | None = None,
     ) -> str:
-        body = {"title": title, "form": form.value, "rule": rule, "allow_change": allow_change}
+        body: dict[str, Any] = {
+            "title": title,
+            "form": form.value,
+            "rule": rule,
+            "allow_change": allow_change,
+        }
+        if resolution is not None:  # else the host decides by the agenda item's kind
+            body["resolution"] = resolution
         return (await self.post(self._s(sid, "/motions"), body))["id"]
 
     async def cast_ballot(
@@ -444,6 +466,15 @@ class HostClient:
         if kind == "pdf" and hashlib.sha256(resp.content).hexdigest() != sha256:
             raise HostError(502, "document.corrupt", "downloaded file does not match its hash")
         return resp.content
+
+    async def trust_ca(self, body_id: str, pem: bytes) -> dict[str, Any]:
+        """Trust a CA certificate for this body's signed minutes (``all``: every body)."""
+        return await self.request(
+            "POST",
+            f"/api/bodies/{body_id}/trust",
+            content=pem,
+            content_type="application/x-pem-file",
+        )
 
     async def upload_signed_minutes(self, sid: str, pdf: bytes) -> dict[str, Any]:
         """A copy signed on this machine; the host checks it before keeping it."""

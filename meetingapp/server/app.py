@@ -12,15 +12,14 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from meetingapp import __version__
-from meetingapp.errors import MeetingAppError
-from meetingapp.i18n import tr
-from meetingapp.server.deps import STATUS, language, problem
+from meetingapp.server.agenda_routes import add_agenda_routes
 from meetingapp.server.host import Host
+from meetingapp.server.lan_routes import add_lan_routes
+from meetingapp.server.limits import BodyLimit
+from meetingapp.server.problems import install as install_problem_handlers
 from meetingapp.server.routes import (
     attendance,
     bodies,
@@ -61,20 +60,10 @@ def create_app(host: Host) -> FastAPI:
     app = FastAPI(title="meetingapp host", version=__version__, lifespan=lifespan)
     app.state.host = host
 
-    @app.exception_handler(MeetingAppError)
-    async def on_error(request: Request, exc: MeetingAppError) -> JSONResponse:
-        status = getattr(exc, "status", None) or STATUS.get(type(exc), 400)
-        return problem(status, exc.message(language(request)), exc.key)
-
-    @app.exception_handler(RequestValidationError)
-    async def on_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        detail = f"{where}: {first.get('msg', '')}"
-        return problem(
-            422, tr("request.invalid", language(request), detail=detail), "request.invalid"
-        )
-
+    install_problem_handlers(app)
+    app.add_middleware(BodyLimit)  # outermost: counts body bytes before parsing or auth
     for module in ROUTES:
         module.add_routes(app, host)
+    add_lan_routes(app, host)
+    add_agenda_routes(app, host)
     return app

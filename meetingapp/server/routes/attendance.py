@@ -38,7 +38,7 @@ def add_routes(app: FastAPI, host: Host) -> None:
         if caller.device.role is Role.DELEGATE:  # self check-in needs the PIN
             if body.method is not AttendanceMethod.PIN or body.pin is None:
                 raise InvalidValue(field="pin", detail="required")
-            await check_pin(host, delegate_id, body.pin)
+            await check_pin(host, delegate_id, body.pin, caller.device.device_id)
         event = await call(
             host,
             lambda w: w.machine.check_in(

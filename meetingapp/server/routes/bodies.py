@@ -37,6 +37,7 @@ def add_routes(app: FastAPI, host: Host) -> None:
                 contact=d.contact,
                 id=d.id,
                 pin_hash=await asyncio.to_thread(hash_pin, d.pin) if d.pin else "",
+                honorific=d.honorific,
             )
             for d in body.delegates
         ]

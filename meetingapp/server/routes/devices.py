@@ -12,7 +12,7 @@ from meetingapp import __version__
 from meetingapp.errors import NotFound
 from meetingapp.pins import verify_pin
 from meetingapp.server import models as m
-from meetingapp.server.auth import Device
+from meetingapp.server.auth import Device, format_code
 from meetingapp.server.deps import (
     Anyone,
     ApiError,
@@ -39,13 +39,11 @@ def add_routes(app: FastAPI, host: Host) -> None:
     @app.post("/api/pair")
     async def pair(body: m.PairIn, request: Request) -> dict[str, Any]:
         where = request.client.host if request.client else "?"
-        wait = host.pair_limiter.blocked(where)
-        if wait:
-            raise ApiError(429, "auth.rate_limited", seconds=int(wait) + 1)
+        attempt = host.pair_limiter.acquire(address=where)  # counted before the code is tried
         code = host.codes.redeem(body.code)
         if code is None:
-            host.pair_limiter.fail(where)
             raise ApiError(401, "auth.bad_code")
+        attempt.succeeded()
         device = Device(new_id("dev"), code.role, body.device_name, code.delegate_id)
 
         def register(w: Writer) -> str:
@@ -71,7 +69,7 @@ def add_routes(app: FastAPI, host: Host) -> None:
     async def login(
         body: m.LoginIn, caller: Annotated[Caller, Depends(allow(Role.DELEGATE))]
     ) -> dict[str, Any]:
-        await check_pin(host, body.delegate_id, body.pin)
+        await check_pin(host, body.delegate_id, body.pin, caller.device.device_id)
 
         def bind(w: Writer) -> None:
             w.machine.device_bound(
@@ -98,18 +96,17 @@ def add_routes(app: FastAPI, host: Host) -> None:
             await call(host, lambda w: _delegate_exists(w, body.delegate_id or ""))
         issued = host.codes.issue(body.role, body.delegate_id)
         return {
-            "code": issued.code,
+            "code": format_code(issued.code),
             "role": issued.role.value,
             "delegate_id": issued.delegate_id,
             "qr": host.pairing_uri(issued.code),
         }
 
 
-async def check_pin(host: Host, delegate_id: str, pin: str) -> None:
-    """Verify a delegate's PIN, counting failures per delegate (a lock-out, never a retry)."""
-    wait = host.pin_limiter.blocked(delegate_id)
-    if wait:
-        raise ApiError(429, "auth.rate_limited", seconds=int(wait) + 1)
+async def check_pin(host: Host, delegate_id: str, pin: str, device_id: str) -> None:
+    """Verify a delegate's PIN. The attempt is counted (per delegate, per device and for the
+    whole host) before anything is awaited, so parallel guesses cannot slip past the limit."""
+    attempt = host.pin_limiter.acquire(delegate=delegate_id, device=device_id)
 
     def stored(w: Writer) -> str:
         d = w.machine.world.delegates.get(delegate_id)
@@ -119,9 +116,8 @@ async def check_pin(host: Host, delegate_id: str, pin: str) -> None:
 
     pin_hash = await call(host, stored)
     if not pin_hash or not await asyncio.to_thread(verify_pin, pin, pin_hash):
-        host.pin_limiter.fail(delegate_id)
         raise ApiError(401, "auth.bad_pin")
-    host.pin_limiter.reset(delegate_id)
+    attempt.succeeded()
 
 
 def _delegate_exists(w: Writer, delegate_id: str) -> None:

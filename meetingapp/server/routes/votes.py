@@ -29,6 +29,7 @@ def add_routes(app: FastAPI, host: Host) -> None:
                 rule=body.rule,
                 item_id=body.item_id,
                 allow_change=body.allow_change,
+                resolution=body.resolution,
                 actor=caller.actor,
             ),
         )
