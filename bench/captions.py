@@ -33,11 +33,16 @@ sys.path.insert(0, str(ROOT))
 
 from asr.recording import RATE, SAMPLE_BYTES, decode_to_pcm  # noqa: E402
 from meetingapp.client import HostClient  # noqa: E402
-from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice  # noqa: E402  # noqa: E402
+from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice  # noqa: E402
+from meetingapp.server.captions import LiveCaptions  # noqa: E402
 from tests.hostproc import HostProcess  # noqa: E402
 from tests.meeting_api import ApiMeeting, api_meeting, pair_tablet  # noqa: E402
 
 SPEECH = ROOT.parent / "shared" / "data" / "speech" / "dev"
+
+
+# the host's defaults (interval and window), read from a throwaway instance
+CAPTIONS = LiveCaptions(lambda: None, Path("."), lambda s, m: None)  # type: ignore[arg-type,return-value]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -172,8 +177,9 @@ async def scenario(args: argparse.Namespace, host: HostProcess) -> dict[str, obj
 
     result: dict[str, object] = {
         "speech_s": round(len(pcm) / step, 1),
-        "interval_s": 2.0,
-        "window_s": 10.0,
+        "interval_s": CAPTIONS.interval_s,
+        "window_s": CAPTIONS.window_s,
+        "load_average_1min": round(os.getloadavg()[0], 1),
     }
     for name, got in received.items():
         partial = [(t, m) for t, m in got if not m.get("final") and m["speech_id"] == speech]
@@ -218,7 +224,7 @@ def main() -> int:
     args = p.parse_args()
     os.environ["MEETINGAPP_LIVE_CAPTIONS"] = "on"
     with tempfile.TemporaryDirectory(prefix="captions-") as tmp:
-        host = HostProcess(Path(tmp) / "host").start()
+        host = HostProcess(Path(tmp) / "host").start(timeout=300)  # a loaded machine is slow
         try:
             result = asyncio.run(scenario(args, host))
         finally:

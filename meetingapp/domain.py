@@ -159,6 +159,16 @@ class FloorRequest:
 
 
 @dataclass(frozen=True)
+class ReviewWord:
+    """A word the speech model was unsure of (probability below 0.5), for the clerk to check."""
+
+    text: str
+    start: float  # seconds into the speech's recording
+    end: float
+    probability: float
+
+
+@dataclass(frozen=True)
 class TranscriptSegment:
     start: float
     end: float
@@ -166,6 +176,7 @@ class TranscriptSegment:
     edited: str | None = None  # the clerk's correction, kept beside the original
     edited_by: str = ""
     edited_at: str = ""
+    review: tuple[ReviewWord, ...] = ()
 
     @property
     def final(self) -> str:

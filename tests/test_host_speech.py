@@ -145,14 +145,13 @@ def test_live_captions_reach_the_screens_then_the_final_text(
         for index, start in enumerate(range(0, len(pcm), step)):
             await speaker.send_audio_chunk(sid, speech, index, pcm[start : start + step])
             await asyncio.sleep(1.0)
-        # the delegate is still at the microphone (silence) until a caption with words arrives
-        silence = b"\0\0" * RATE
-        index += 1
-        deadline = asyncio.get_running_loop().time() + 180
+        # the delegate goes on speaking (the clip again) until a caption with words arrives
+        chunks = [pcm[i : i + step] for i in range(0, len(pcm), step)]
+        deadline = asyncio.get_running_loop().time() + 240
         while not any(c["text"] for c in captions[1]):
             assert asyncio.get_running_loop().time() < deadline, captions
-            await speaker.send_audio_chunk(sid, speech, index, silence)
             index += 1
+            await speaker.send_audio_chunk(sid, speech, index, chunks[index % len(chunks)])
             await asyncio.sleep(1.0)
         partial = [c for c in captions[1] if c["text"]][-1]
         assert partial["speech_id"] == speech and partial["final"] is False

@@ -13,7 +13,12 @@ from tests.minutes_helpers import closed_meeting
 
 SEGMENTS = [
     {"start": 0.78, "end": 3.94, "text": "Kính thưa chủ tọa kỳ họp"},
-    {"start": 4.5, "end": 12.125, "text": "tôi xin trình bày tờ trình về ngân sách"},
+    {
+        "start": 4.5,
+        "end": 12.125,
+        "text": "tôi xin trình bày tờ trình về ngân sách",
+        "review": [["trình", 6.1, 6.4, 0.31]],
+    },
     {"start": 3725.2, "end": 3731.0, "text": "xin cảm ơn"},
 ]
 SRT_TIME = re.compile(r"(\d\d):(\d\d):(\d\d)[,.](\d\d\d) --> (\d\d):(\d\d):(\d\d)[,.](\d\d\d)")
@@ -31,6 +36,8 @@ def test_cue_times_match_the_segments_of_a_real_session(tmp_path: Path) -> None:
     mt, ids = closed_meeting(tmp_path)
     mt.machine.transcript_ready(mt.session, ids["speech"], segments=SEGMENTS, asr="test")
     mt.machine.edit_transcript(mt.session, ids["speech"], 1, "tôi xin trình bày Tờ trình số 5")
+    seg = mt.machine.world.sessions[mt.session].speeches[ids["speech"]].segments[1]
+    assert [(w.text, w.start, w.probability) for w in seg.review] == [("trình", 6.1, 0.31)]
     export_session(mt.machine, mt.session, tmp_path / "exp")
     srt = (tmp_path / "exp" / "phat-bieu-001.srt").read_text(encoding="utf-8")
     vtt = (tmp_path / "exp" / "phat-bieu-001.vtt").read_text(encoding="utf-8")
