@@ -103,6 +103,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         "BUNDLE_OUT": str(root / "dist"),
         "BUNDLE_WORK": str(root / "work"),
         "BUNDLE_FORMATS": "tar",
+        "BUNDLE_GZIP_LEVEL": "1",  # ~3x faster than the default 6, ~10 % bigger
     }
     start = time.perf_counter()
     result = subprocess.run(
