@@ -515,7 +515,7 @@ class Demo:
 
     # --- 6 ---------------------------------------------------------------------------------
 
-    async def minutes(self) -> tuple[Path, Path, bool, bool]:
+    async def minutes(self) -> tuple[Path, Path, bool, bool | None]:
         from exports.certs import make_demo_certs
         from exports.signing import load_pkcs12, sign_minutes, signature_reports, signed_name
 
