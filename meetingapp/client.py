@@ -28,7 +28,8 @@ from cryptography.hazmat.primitives import serialization
 from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, ItemKind
 from meetingapp.errors import MeetingAppError
 from meetingapp.events import Event
-from meetingapp.state import World, apply
+from meetingapp.session.registry import REGISTRY
+from meetingapp.session.world import World, apply
 from meetingapp.wire import message_event, world_from_snapshot
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ class TrustError(MeetingAppError):
 
 def pinned_context(url: str, fingerprint: str, *, timeout: float = 10) -> ssl.SSLContext:
     """An SSL context trusting the host's CA, after checking it against the pinned value."""
-    insecure = ssl.create_default_context()
+    # only to fetch the CA, checked below: no system trust store to load (tens of ms a tablet)
+    insecure = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     insecure.check_hostname = False
     insecure.verify_mode = ssl.CERT_NONE
     pem = httpx.get(f"{url}/api/ca.pem", verify=insecure, timeout=timeout).content
@@ -182,6 +184,10 @@ class HostClient:
         body = {"kind": kind.value, "name": name, "total_seats": total_seats, "term": term}
         return (await self.post("/api/bodies", body))["id"]
 
+    async def define_rule(self, body_id: str, rule: dict[str, Any]) -> Any:
+        """Add or replace a rule of the body (fields as ``rules.Rule``)."""
+        return await self.post(f"/api/bodies/{body_id}/rules", rule)
+
     async def add_delegates(self, body_id: str, delegates: list[dict[str, Any]]) -> list[str]:
         return (await self.post(f"/api/bodies/{body_id}/delegates", {"delegates": delegates}))[
             "ids"
@@ -195,6 +201,19 @@ class HostClient:
     ) -> str:
         body = {"title": title, "presenter": presenter, "kind": kind.value}
         return (await self.post(f"/api/sessions/{session_id}/agenda", body))["id"]
+
+    async def amend_item(
+        self, session_id: str, item_id: str, title: str, presenter: str, kind: ItemKind
+    ) -> Any:
+        body = {"title": title, "presenter": presenter, "kind": kind.value}
+        return await self.post(f"/api/sessions/{session_id}/agenda/{item_id}/amend", body)
+
+    async def reorder_agenda(self, session_id: str, order: list[str]) -> Any:
+        return await self.post(f"/api/sessions/{session_id}/agenda/reorder", {"order": order})
+
+    async def remove_item(self, session_id: str, item_id: str, reason: str = "") -> Any:
+        path = f"/api/sessions/{session_id}/agenda/{item_id}/remove"
+        return await self.post(path, {"reason": reason})
 
     async def upload_document(
         self,
@@ -276,6 +295,12 @@ class HostClient:
             self._s(sid, "/check-out"), {"delegate_id": delegate_id, "reason": reason}
         )
 
+    async def note_absence(self, sid: str, delegate_id: str, reason: str) -> Any:
+        """Why an absent delegate is absent (vắng có lý do), for the minutes."""
+        return await self.post(
+            self._s(sid, "/absences"), {"delegate_id": delegate_id, "reason": reason}
+        )
+
     async def start_item(self, sid: str, item_id: str) -> Any:
         return await self.post(self._s(sid, f"/items/{item_id}/start"))
 
@@ -312,8 +337,16 @@ class HostClient:
         *,
         rule: str = "majority_of_total",
         allow_change: bool = True,
+        resolution: bool | None = None,
     ) -> str:
-        body = {"title": title, "form": form.value, "rule": rule, "allow_change": allow_change}
+        body: dict[str, Any] = {
+            "title": title,
+            "form": form.value,
+            "rule": rule,
+            "allow_change": allow_change,
+        }
+        if resolution is not None:  # else the host decides by the agenda item's kind
+            body["resolution"] = resolution
         return (await self.post(self._s(sid, "/motions"), body))["id"]
 
     async def cast_ballot(
@@ -433,6 +466,15 @@ class HostClient:
         if kind == "pdf" and hashlib.sha256(resp.content).hexdigest() != sha256:
             raise HostError(502, "document.corrupt", "downloaded file does not match its hash")
         return resp.content
+
+    async def trust_ca(self, body_id: str, pem: bytes) -> dict[str, Any]:
+        """Trust a CA certificate for this body's signed minutes (``all``: every body)."""
+        return await self.request(
+            "POST",
+            f"/api/bodies/{body_id}/trust",
+            content=pem,
+            content_type="application/x-pem-file",
+        )
 
     async def upload_signed_minutes(self, sid: str, pdf: bytes) -> dict[str, Any]:
         """A copy signed on this machine; the host checks it before keeping it."""
@@ -562,37 +604,5 @@ class LiveSession:
 
 
 # Events that change a session's state as a client sees it (device audit events and other
-# sessions' set-up are not part of it).
-_SESSION_KINDS = frozenset(
-    {
-        "delegate_added",
-        "agenda_item_added",
-        "document_added",
-        "session_opened",
-        "roll_call_started",
-        "roll_call_closed",
-        "checked_in",
-        "checked_out",
-        "item_started",
-        "item_ended",
-        "floor_requested",
-        "floor_withdrawn",
-        "floor_reordered",
-        "floor_granted",
-        "speech_ended",
-        "speech_audio",
-        "transcript_ready",
-        "transcript_edited",
-        "presenter_moved",
-        "motion_opened",
-        "ballot_cast",
-        "ballot_changed",
-        "secret_ballot_cast",
-        "show_of_hands_recorded",
-        "motion_closed",
-        "minutes_finalised",
-        "minutes_signed",
-        "session_closed",
-        "rule_defined",
-    }
-)
+# sessions' set-up are not part of it): the registry marks them ``replica``.
+_SESSION_KINDS = REGISTRY.select(replica=True)

@@ -75,6 +75,16 @@ class MinutesState(StrEnum):
     SEALED = "sealed"
 
 
+# The signature fields of the minutes PDF in their legal order: secretary, chair, seal. The
+# state machine checks a signed copy against it; ``exports.signing`` draws the fields by it.
+SIGNATURE_ORDER = ("ThuKy", "ChuToa", "DauCoQuan")
+SIGNED_STAGE = {
+    1: MinutesState.SIGNED_SECRETARY,
+    2: MinutesState.SIGNED_CHAIR,
+    3: MinutesState.SEALED,
+}
+
+
 @dataclass(frozen=True)
 class Body:
     """An organisation that meets: one People's Council or People's Committee."""
@@ -83,7 +93,7 @@ class Body:
     kind: BodyKind
     name: str  # e.g. "Hội đồng nhân dân tỉnh Lâm Đồng"
     total_seats: int
-    term: str = ""  # e.g. "2021-2026"
+    term: str = ""  # e.g. "2021-2026", or "XI, 2021-2026" (khóa XI) for the minutes' title
     total_basis: TotalBasis = TotalBasis.ELECTED
     rules: dict[str, str] = field(default_factory=dict)  # purpose -> rule name, see rules.py
 
@@ -98,6 +108,7 @@ class Delegate:
     seat: str = ""
     contact: str = ""
     pin_hash: str = ""
+    honorific: str = ""  # "Ông" / "Bà" from the roster; empty: the minutes use a neutral form
 
 
 @dataclass(frozen=True)
@@ -212,6 +223,9 @@ class Motion:
     participants: frozenset[str] = frozenset()  # who cast a ballot (all forms but hands)
     hands: Tally | None = None  # counts entered by the secretary for a show of hands
     result: MotionResult | None = None
+    resolution: bool = False  # adopting it issues a resolution (nghị quyết)
+    resolution_number: int | None = None  # assigned when it passes: per body and year
+    resolution_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -256,3 +270,4 @@ class DelegateSpec:
     contact: str = ""
     pin_hash: str = ""
     id: str = ""
+    honorific: str = ""  # "Ông" / "Bà" (roster.HONORIFICS), or empty

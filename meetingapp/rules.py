@@ -120,6 +120,12 @@ def quorum_met(rule: Rule, heads: Headcount) -> bool:
     return rule.reached(heads.present, heads.base(rule.basis))
 
 
+def needed(rule: Rule, heads: Headcount) -> int:
+    """How many (delegates present for a quorum, votes in favour for a motion) reach ``rule``
+    with these heads: the "N needed" a screen shows. A chair's tie-break is not counted."""
+    return rule.minimum(heads.base(rule.basis))
+
+
 def motion_passes(
     rule: Rule, tally: Tally, heads: Headcount, chair_choice: Choice | None = None
 ) -> bool:

@@ -13,7 +13,8 @@ from typing import Any
 
 from meetingapp.domain import BallotForm, Body, Delegate, MotionState
 from meetingapp.events import Event
-from meetingapp.state import SessionRecord, World, rule_from, rule_to
+from meetingapp.session.registry import REGISTRY
+from meetingapp.session.world import SessionRecord, World, rule_from, rule_to
 
 
 class Role(StrEnum):
@@ -29,7 +30,8 @@ class Role(StrEnum):
         return self in (Role.SECRETARY, Role.CHAIR)
 
 
-BALLOT_EVENTS = frozenset({"ballot_cast", "ballot_changed", "secret_ballot_cast"})
+# One delegate's ballot: seen by that delegate and by the roles that see ballots.
+BALLOT_EVENTS = REGISTRY.select(ballot=True)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -72,10 +74,9 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def public_payload(event: Event) -> dict[str, Any]:
-    """An event's payload as any client may receive it (no PIN hashes)."""
-    if event.kind == "delegate_added":
-        return {k: v for k, v in event.payload.items() if k != "pin_hash"}
-    return event.payload
+    """An event's payload as any client may receive it (without its kind's private fields,
+    e.g. no PIN hashes)."""
+    return REGISTRY.public(event.kind, event.payload)
 
 
 def visible(event: Event, role: Role, delegate_id: str | None) -> bool:

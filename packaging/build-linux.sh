@@ -34,7 +34,7 @@ ARCH=$(dpkg --print-architecture 2>/dev/null || echo amd64)
 FONTS=(
   /usr/share/fonts/truetype/liberation2/LiberationSerif-{Regular,Bold,Italic,BoldItalic}.ttf
   /usr/share/fonts/truetype/liberation2/LiberationSans-{Regular,Bold,Italic,BoldItalic}.ttf
-  /usr/share/fonts/truetype/noto/NotoSerif-{Regular,Bold}.ttf
+  /usr/share/fonts/truetype/noto/NotoSerif-{Regular,Bold,Italic}.ttf
   /usr/share/fonts/truetype/noto/NotoSans-{Regular,Bold}.ttf
 )
 for f in "${FONTS[@]}"; do

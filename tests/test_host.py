@@ -242,9 +242,9 @@ def test_documents_pdf_only_cached_and_followed(host: HostProcess, tmp_path: Pat
             "document.not_pdf",
             console.upload_document(sid, mt.item, "Hỏng", pdf[: len(pdf) // 3]),
         )
-        await refused(
+        await refused(  # refused while streaming, before the handler (server.limits)
             413,
-            "document.too_large",
+            "request.too_large",
             console.upload_document(sid, mt.item, "Lớn", b"%PDF-1.7\n" + b"0" * (51 * 2**20)),
         )
         tablet = next(iter(mt.tablets.values()))
@@ -310,5 +310,54 @@ def test_problems_are_readable_in_either_language(host: HostProcess) -> None:
         assert raw.headers["content-type"] == "application/problem+json"
         await en.close()
         await vi.close()
+
+    run(scenario())
+
+
+def test_rules_and_reasons_for_absence_through_the_host(host: HostProcess) -> None:
+    """A body's own rule and a reason for absence are set from the console; a seat tablet's
+    replica receives both (absence_noted used to be dropped by the client's filter)."""
+
+    async def scenario() -> None:
+        mt = await api_meeting(host, seats=12, present=10, tablets=1)
+        sid, console = mt.session, mt.console
+        seat = next(iter(mt.tablets.values()))
+        live = seat.live(sid).start()
+        await live.wait_for(lambda s: s.world is not None)
+        three_quarters = {
+            "name": "three_quarters",
+            "numerator": 3,
+            "denominator": 4,
+            "strict": False,
+            "label_vi": "Ít nhất ba phần tư tổng số đại biểu tán thành",
+        }
+        await console.define_rule(mt.body, three_quarters)
+        await refused(403, "auth.forbidden", seat.define_rule(mt.body, three_quarters))
+        bad = {**three_quarters, "numerator": 5}
+        await refused(422, "invalid_value", console.define_rule(mt.body, bad))
+        await refused(404, "unknown_entity", console.define_rule("body-nope", three_quarters))
+        absent = mt.delegates[11]
+        await console.note_absence(sid, absent, "Đi công tác tỉnh")
+        await refused(409, "illegal_transition", console.note_absence(sid, absent, "  "))
+        await refused(403, "auth.forbidden", seat.note_absence(sid, absent, "x"))
+        await live.wait_for(
+            lambda s: (
+                s.world.sessions[sid].absences.get(absent) == "Đi công tác tỉnh"
+                and "three_quarters" in s.world.rules[mt.body]
+            )
+        )
+        assert live.world is not None
+        assert live.world.needed(sid, "three_quarters") == 9  # 3/4 of 12
+        assert live.world.needed(sid) == 8  # quorum: 2/3 of 12
+        motion = await console.open_motion(
+            sid, "Thông qua với ba phần tư", BallotForm.SHOW_OF_HANDS, rule="three_quarters"
+        )
+        await console.post(
+            f"/api/sessions/{sid}/motions/{motion}/hands", {"yes": 8, "no": 2, "abstain": 0}
+        )
+        result = await console.close_motion(sid, motion)
+        assert (result["yes"], result["passed"]) == (8, False)  # 8 < 9
+        await live.stop()
+        await mt.close()
 
     run(scenario())

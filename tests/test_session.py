@@ -20,7 +20,7 @@ from meetingapp.domain import (
 )
 from meetingapp.errors import DuplicateCommand, InvalidTransition, InvalidValue, NotFound
 from meetingapp.session import SessionMachine
-from meetingapp.state import World
+from meetingapp.session.world import World
 from meetingapp.store import EventLog, open_db
 from tests.helpers import Meeting, make_meeting
 
@@ -97,8 +97,9 @@ def test_secret_ballot_choices_are_kept_apart_from_who_voted(tmp_path: Path) -> 
     m.cast_ballot(sid, motion, mt.delegates[1], Choice.YES)
     events = [e for e in EventLog(m.db).events() if e.kind == "secret_ballot_cast"]
     assert [set(e.payload) for e in events] == [{"motion_id", "delegate_id"}] * 2
-    box = m.db.execute("SELECT * FROM secret_ballot_box").fetchall()
-    assert sorted(r[2] for r in box) == ["no", "yes"]
+    assert m.db.execute("SELECT count(*) FROM secret_ballot_box").fetchone()[0] == 0
+    box = m.db.execute("SELECT * FROM secret_tally ORDER BY choice").fetchall()
+    assert box == [(motion, "abstain", 0), (motion, "no", 1), (motion, "yes", 1)]  # counters
     assert not any(d in json.dumps(box) for d in mt.delegates)
     assert m.tally(sid, motion) == Tally(yes=1, no=1)
     refused(mt, "reason.already_voted", m.cast_ballot, sid, motion, mt.delegates[0], Choice.YES)
@@ -136,8 +137,8 @@ def test_voting_on_a_closed_motion_is_refused(tmp_path: Path) -> None:
     err = refused(
         mt, "reason.motion_not_open", m.cast_ballot, sid, motion, mt.delegates[0], Choice.YES
     )
-    assert err.message("vi") == "Không thể cast_ballot: cuộc biểu quyết không đang mở"
-    assert err.message("en") == "Cannot cast_ballot: the motion is not open"
+    assert err.message("vi") == "Không thể ghi nhận phiếu biểu quyết: cuộc biểu quyết không đang mở"
+    assert err.message("en") == "Cannot record the ballot: the motion is not open"
 
 
 def test_illegal_ballots_are_refused(tmp_path: Path) -> None:
@@ -257,3 +258,32 @@ def test_ubnd_tie_is_broken_by_the_chair(tmp_path: Path) -> None:
     for i, did in enumerate(d):
         m.cast_ballot(sid, motion, did, Choice.YES if i < 5 else Choice.NO)  # d[0] is the chair
     assert m.close_motion(sid, motion).payload["passed"] is True
+
+
+def test_what_a_screen_shows_as_needed_follows_the_body_basis_and_rules(tmp_path: Path) -> None:
+    """``World.needed``: the quorum and a motion's rule as "N needed", with the body's
+    TotalBasis (serving delegates here) and a rule the body defined itself."""
+    from meetingapp.domain import DelegateSpec, TotalBasis
+    from meetingapp.rules import MAJORITY, Basis, Rule
+
+    m = SessionMachine(open_db(tmp_path / "m.db"))
+    body = m.create_body(
+        kind=BodyKind.HDND, name="HĐND xã Cơ Sở", total_seats=30, total_basis=TotalBasis.SERVING
+    )
+    ids = m.add_delegates(body, [DelegateSpec(full_name=f"Đại biểu {i}") for i in range(25)])
+    m.define_rule(body, Rule("three_quarters", 3, 4, strict=False))
+    m.define_rule(body, Rule("half_present", 1, 2, strict=True, basis=Basis.PRESENT))
+    sid = m.create_session(body_id=body, number=1, title="Kỳ họp")
+    m.open_session(sid)
+    m.start_roll_call(sid)
+    for did in ids[:18]:
+        m.check_in(sid, did, method=AttendanceMethod.PIN)
+    w = m.world
+    assert w.needed(sid) == 17  # 2/3 of the 25 serving (not the 30 seats): 16.67 -> 17
+    assert w.needed(sid, MAJORITY) == 13  # more than half of 25
+    assert w.needed(sid, "three_quarters") == 19  # 18.75 -> 19
+    assert w.needed(sid, "half_present") == 10  # more than half of the 18 present
+    with pytest.raises(InvalidValue):
+        m.define_rule(body, Rule("", 1, 2, strict=True))
+    with pytest.raises(NotFound):
+        m.define_rule("body-nope", Rule("x", 1, 2, strict=True))

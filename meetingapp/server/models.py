@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, ItemKind, TotalBasis
+from meetingapp.rules import Basis
 from meetingapp.wire import Role
 
 Text = Field(min_length=1, max_length=300)
@@ -22,7 +25,7 @@ class PairingCodeIn(Strict):
 
 
 class PairIn(Strict):
-    code: str = Field(pattern=r"^\d{6}$")
+    code: str = Field(pattern=r"^[0-9A-Za-z -]{1,20}$")
     device_name: str = Field(min_length=1, max_length=100)
 
 
@@ -47,6 +50,7 @@ class DelegateIn(Strict):
     contact: str = Field("", max_length=200)
     pin: str | None = Field(None, pattern=r"^\d{4,8}$")
     id: str = Field("", max_length=64)
+    honorific: Literal["", "Ông", "Bà"] = ""  # empty: a neutral form in the minutes
 
 
 class DelegatesIn(Strict):
@@ -85,6 +89,24 @@ class CheckOutIn(Strict):
     reason: str = Text
 
 
+class AbsenceIn(Strict):
+    delegate_id: str = Id
+    reason: str = Text
+
+
+class RuleIn(Strict):
+    """A body's own rule: ``count * denominator`` must reach ``base * numerator``."""
+
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")
+    numerator: int = Field(ge=1, le=1000)
+    denominator: int = Field(ge=1, le=1000)
+    strict: bool
+    basis: Basis = Basis.TOTAL
+    chair_breaks_tie: bool = False
+    label_vi: str = Field("", max_length=300)
+    label_en: str = Field("", max_length=300)
+
+
 class FloorIn(Strict):
     delegate_id: str | None = Field(None, max_length=64)
     command_id: str | None = Field(None, min_length=8, max_length=100)
@@ -109,6 +131,7 @@ class MotionIn(Strict):
     rule: str = Field("majority_of_total", min_length=1, max_length=64)
     item_id: str | None = Field(None, max_length=64)
     allow_change: bool = True
+    resolution: bool | None = None  # issues a numbered resolution when it passes (default: by item)
 
 
 class BallotIn(Strict):

@@ -1,0 +1,103 @@
+"""A speech's recording and transcript: the audio's hash, the recognised segments, and the
+clerk's corrections (the recognised text stays beside each correction)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from meetingapp.domain import TranscriptSegment
+from meetingapp.errors import InvalidTransition, NotFound
+from meetingapp.events import Event
+from meetingapp.session.base import MachineBase
+from meetingapp.session.registry import Payload, event, reducer
+from meetingapp.session.world import SessionRecord, World, record_of
+
+
+@event("speech_audio")
+@dataclass(frozen=True)
+class SpeechAudio(Payload):
+    speech_id: str
+    sha256: str
+    seconds: float
+
+
+@reducer(SpeechAudio)
+def _speech_audio(w: World, p: SpeechAudio, e: Event) -> None:
+    rec = record_of(w, e)
+    sp = rec.speeches[p.speech_id]
+    rec.speeches[sp.id] = replace(sp, audio_ref=p.sha256, audio_seconds=p.seconds)
+
+
+@event("transcript_ready")
+@dataclass(frozen=True)
+class TranscriptReady(Payload):
+    speech_id: str
+    segments: tuple[dict[str, Any], ...]  # {"start": s, "end": s, "text": ...}
+    asr: str
+
+
+@reducer(TranscriptReady)
+def _transcript_ready(w: World, p: TranscriptReady, e: Event) -> None:
+    rec = record_of(w, e)
+    sp = rec.speeches[p.speech_id]
+    segments = tuple(TranscriptSegment(s["start"], s["end"], s["text"]) for s in p.segments)
+    rec.speeches[sp.id] = replace(sp, segments=segments, asr=p.asr)
+
+
+@event("transcript_edited")
+@dataclass(frozen=True)
+class TranscriptEdited(Payload):
+    speech_id: str
+    index: int
+    text: str
+
+
+@reducer(TranscriptEdited)
+def _transcript_edited(w: World, p: TranscriptEdited, e: Event) -> None:
+    rec = record_of(w, e)
+    sp = rec.speeches[p.speech_id]
+    segments = list(sp.segments)
+    segments[p.index] = replace(segments[p.index], edited=p.text, edited_by=e.actor, edited_at=e.ts)
+    rec.speeches[sp.id] = replace(sp, segments=tuple(segments))
+
+
+class Speeches(MachineBase):
+    def _speech(self, session_id: str, speech_id: str) -> SessionRecord:
+        rec = self.record(session_id)
+        if speech_id not in rec.speeches:
+            raise NotFound(kind="speech", ident=speech_id)
+        return rec
+
+    def speech_audio(
+        self, session_id: str, speech_id: str, *, sha256: str, seconds: float, actor: str = ""
+    ) -> Event:
+        self._speech(session_id, speech_id)
+        payload = SpeechAudio(speech_id, sha256, round(seconds, 3))
+        return self._one(payload, session_id, actor=actor)
+
+    def transcript_ready(
+        self,
+        session_id: str,
+        speech_id: str,
+        *,
+        segments: Sequence[dict[str, Any]],
+        asr: str,
+        actor: str = "",
+    ) -> Event:
+        self._speech(session_id, speech_id)
+        payload = TranscriptReady(speech_id, tuple(segments), asr)
+        return self._one(payload, session_id, actor=actor)
+
+    def edit_transcript(
+        self, session_id: str, speech_id: str, index: int, text: str, *, actor: str = ""
+    ) -> Event:
+        """The clerk's correction of one segment; the recognised text stays beside it."""
+        rec = self._speech(session_id, speech_id)
+        if rec.minutes is not None:
+            raise InvalidTransition("edit_transcript", "reason.minutes_final")
+        if not 0 <= index < len(rec.speeches[speech_id].segments):
+            raise NotFound(kind="segment", ident=str(index))
+        payload = TranscriptEdited(speech_id, index, text.strip())
+        return self._one(payload, session_id, actor=actor)
