@@ -24,7 +24,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def size_mb(folder: Path) -> float:
-    return round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20, 1)
+    files = (p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())  # as du counts
+    return round(sum(p.stat().st_size for p in files) / 2**20, 1)
 
 
 def env_for(home: Path, *, bundle: bool) -> dict[str, str]:
@@ -82,7 +83,8 @@ def demo(argv: list[str], bundle: bool, tries: int = 2) -> dict[str, object]:
                     "demo_total_s": float(total.group(1)) if total else -1,
                     "failed_tries": failures,
                 }
-            failures.append((done.stderr or out).strip().splitlines()[-1][:200])
+            lines = (done.stderr + out).strip().splitlines() or ["?"]
+            failures.append(next((x for x in reversed(lines) if "Error:" in x), lines[-1])[:200])
     return {"wall_s": None, "failed_tries": failures}
 
 
