@@ -301,15 +301,27 @@ def test_clerk_corrects_a_transcript_and_signs_the_minutes(  # type: ignore[no-u
     clerk.sign([*p12, "--password-env", "MEETINGAPP_SIGN_SECRET"], "sai-mat-khau")
     qtbot.waitUntil(lambda: clerk.status.text() != "", timeout=60000)
     assert "mật khẩu" in clerk.status.text().lower()  # said clearly, nothing changed
+    assert "mật khẩu" in clerk.minutes_error.text().lower()  # beside the signing steps
+    assert "Đang ký" not in clerk.minutes_info.text()  # not left "signing…"
     assert final.read_bytes() == before and clerk.signed == final
+    assert clerk.buttons["sign_secretary"].isEnabled()  # the secretary's turn
+    assert not clerk.buttons["sign_chair"].isEnabled()
 
     clerk.sign([*p12, "--password-env", "MEETINGAPP_SIGN_SECRET"], "demo")
     qtbot.waitUntil(lambda: "Đã ký" in clerk.minutes_info.text(), timeout=60000)
     assert clerk.signed.name.endswith(".signed.pdf")
     state = bridge.run(mt.console.state(mt.session))
     assert state["session"]["minutes"]["state"] == "signed_secretary"
+    qtbot.waitUntil(lambda: clerk.buttons["sign_chair"].isEnabled(), timeout=10000)
+    assert not clerk.buttons["sign_secretary"].isEnabled()  # the next step: the chair
+    assert "đã ký" in clerk.step_marks["secretary"].text()
     clerk.verify(certs / "demo-ca.pem")
     qtbot.waitUntil(lambda: "HỢP LỆ" in clerk.minutes_info.text(), timeout=60000)
+    report = clerk.minutes_info.text()  # in plain words, per signature
+    assert "1. Thư ký:" in report and "nội dung nguyên vẹn" in report
+    assert "tổ chức tin cậy" in report
+    for raw in ("ThuKy", "FORM_FILLING", "--trust", "tin cậy: không"):
+        assert raw not in report
     clerk.export(tmp_path / "ho-so.zip")
     qtbot.waitUntil(lambda: (tmp_path / "ho-so.zip").exists(), timeout=60000)
     clerk.feed.stop()
