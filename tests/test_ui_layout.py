@@ -124,6 +124,19 @@ def test_every_window_fits_its_screen(  # type: ignore[no-untyped-def]
     rect = tablet.agenda.visualItemRect(agenda)
     assert rect.height() > tablet.agenda.fontMetrics().height() * 1.8  # on several lines
 
+    # a tablet whose delegate has not checked in: the PIN field, its button and an error
+    absent_client = bridge.run(pair_tablet(host, mt.console, mt.delegates[11], name="ghế 12"))
+    absent = DelegateTablet(bridge, absent_client, mt.session, mt.delegates[11], tmp_path / "a")
+    qtbot.addWidget(absent)
+    qtbot.waitUntil(lambda: absent.check_in.isVisible() or absent.who.text() != "", timeout=10000)
+    absent.fail("Mã PIN không đúng", absent.check_error)
+    for size in (TABLET_LANDSCAPE, TABLET_PORTRAIT):
+        assert at(qtbot, absent, size) == []
+        assert problems(absent, touch=48, min_font_px=16) == []
+    assert absent.pin.isVisible() and absent.check_in.isEnabled()
+    absent.feed.stop()
+    bridge.run(absent_client.close())
+
     assert at(qtbot, clerk, LAPTOP) == []
     clerk.tabs.setCurrentIndex(1)
     assert at(qtbot, clerk, LAPTOP) == []
