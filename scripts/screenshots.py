@@ -71,6 +71,22 @@ def shot(
     sys.stdout.write(f"{OUT / name}.png {window.width()}×{window.height()}\n")
 
 
+def show_stamp(app: QApplication, clerk: QWidget) -> None:
+    """Turn the clerk's preview to the secretary's signature and scroll it into view."""
+    from exports.signing import find_label
+
+    pdf = clerk.signed.read_bytes()  # type: ignore[attr-defined]
+    box = find_label(pdf, "THƯ KÝ")
+    view = clerk.preview  # type: ignore[attr-defined]
+    view.show_page(box.page + 1)
+    wait(app, lambda: view.page == box.page + 1 and not view.image.pixmap().isNull())
+    settle(app, 1.5)
+    bar = view.scroll.verticalScrollBar()
+    share = 1 - box.y1 / 842  # A4 height in points; the label's top, from the page's top
+    bar.setValue(int(share * view.image.pixmap().height()) - 40)
+    settle(app, 0.5)
+
+
 def main() -> int:
     set_language("vi")
     app = QApplication(sys.argv[:1])
@@ -164,8 +180,7 @@ def main() -> int:
             wait(app, lambda: clerk.buttons["sign_chair"].isEnabled(), timeout=60)
             clerk.verify(certs / "demo-ca.pem")
             wait(app, lambda: "Kết luận" in clerk.minutes_info.text(), timeout=120)
-            clerk.preview.show_page(clerk.preview.pages)  # the last page carries the stamp
-            settle(app, 2.0)
+            show_stamp(app, clerk)
             shot(app, clerk, "clerk-signed", LAPTOP)
 
             # the hall display when the host goes away

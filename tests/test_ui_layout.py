@@ -106,6 +106,11 @@ def test_every_window_fits_its_screen(  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: tablet.viewer.pdf is not None, timeout=15000)
 
     assert at(qtbot, console, LAPTOP) == []
+    d = console._roster[0]
+    dialog = console.manual_dialog(d)  # names whom it checks in, in Vietnamese
+    assert d.full_name in dialog.labelText() and "Lý do" in dialog.labelText()
+    assert dialog.okButtonText() == "Điểm danh" and dialog.cancelButtonText() == "Hủy"
+    dialog.deleteLater()
     console.tabs.setCurrentIndex(0)
     assert at(qtbot, console, LAPTOP) == []
     console.tabs.setCurrentIndex(1)

@@ -127,11 +127,12 @@ def confirm(parent: QWidget, title: str, text: str, yes: str) -> bool:
 
 
 def render_page(pdf: Path, index: int, width: int) -> QImage:
-    """One page as an image ``width`` pixels wide (pypdfium2 also draws signature stamps)."""
+    """One page as an image ``width`` pixels wide, signature stamps included."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(str(pdf))
     try:
+        doc.init_forms()  # without it pdfium leaves signature stamps (form widgets) undrawn
         page = doc[index]
         scale = width / page.get_width()
         pil = page.render(scale=scale, may_draw_forms=True).to_pil().convert("RGB")
