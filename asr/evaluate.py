@@ -6,6 +6,7 @@ import csv
 import resource
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ def evaluate(
         "model": str(model_dir),
         "device": model.device,
         "compute_type": model.compute_type,
-        "settings": settings.options(),
+        "settings": {k: v for k, v in asdict(settings).items() if v is not None},
         "wer": round(corpus_error(pairs, unit="word"), 4),
         "cer": round(corpus_error(pairs, unit="char"), 4),
         "rtf": round(decode_total / audio_total, 3) if audio_total else None,

@@ -10,6 +10,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from attendance.errors import FaceError
 
 MAX_SIDE = 1600  # full-resolution work (encoding) never needs more
+MAX_PIXELS = 40_000_000  # checked from the header, before decoding (decompression bombs)
 FORMATS = {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
 
 
@@ -32,12 +33,17 @@ def load_rgb(data: bytes, *, max_side: int = MAX_SIDE) -> np.ndarray:
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(io.BytesIO(data), formats=[fmt]) as opened:
+            pixels = opened.width * opened.height  # from the header: nothing decoded yet
+            if pixels > MAX_PIXELS:
+                raise FaceError("face.too_large", limit=f"{MAX_PIXELS:,}")
             img = ImageOps.exif_transpose(opened).convert("RGB")
             if max(img.size) > max_side:
                 scale = max_side / max(img.size)
                 size = (round(img.width * scale), round(img.height * scale))
                 img = img.resize(size, Image.Resampling.LANCZOS)
             return np.asarray(img, dtype=np.uint8).copy()
+    except Image.DecompressionBombError as exc:  # Pillow's own check, at open
+        raise FaceError("face.too_large", limit=f"{MAX_PIXELS:,}") from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise FaceError("face.unreadable", detail=str(exc)) from exc
 

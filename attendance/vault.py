@@ -14,9 +14,10 @@ from attendance.errors import FaceError
 
 
 class TemplateVault:
-    def __init__(self, key_path: Path) -> None:
+    def __init__(self, key_path: Path, key: bytes | None = None) -> None:
+        """``key``: a key derived elsewhere (from a passphrase); else the file ``key_path``."""
         self.key_path = key_path
-        self._fernet = Fernet(self._load_or_create())
+        self._fernet = Fernet(key or self._load_or_create())
 
     def _load_or_create(self) -> bytes:
         if self.key_path.exists():

@@ -337,8 +337,16 @@ class HostClient:
         *,
         rule: str = "majority_of_total",
         allow_change: bool = True,
+        resolution: bool | None = None,
     ) -> str:
-        body = {"title": title, "form": form.value, "rule": rule, "allow_change": allow_change}
+        body: dict[str, Any] = {
+            "title": title,
+            "form": form.value,
+            "rule": rule,
+            "allow_change": allow_change,
+        }
+        if resolution is not None:  # else the host decides by the agenda item's kind
+            body["resolution"] = resolution
         return (await self.post(self._s(sid, "/motions"), body))["id"]
 
     async def cast_ballot(
@@ -458,6 +466,15 @@ class HostClient:
         if kind == "pdf" and hashlib.sha256(resp.content).hexdigest() != sha256:
             raise HostError(502, "document.corrupt", "downloaded file does not match its hash")
         return resp.content
+
+    async def trust_ca(self, body_id: str, pem: bytes) -> dict[str, Any]:
+        """Trust a CA certificate for this body's signed minutes (``all``: every body)."""
+        return await self.request(
+            "POST",
+            f"/api/bodies/{body_id}/trust",
+            content=pem,
+            content_type="application/x-pem-file",
+        )
 
     async def upload_signed_minutes(self, sid: str, pdf: bytes) -> dict[str, Any]:
         """A copy signed on this machine; the host checks it before keeping it."""

@@ -27,12 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from meetingapp import demo_script as script
+from meetingapp import tools_check
 from meetingapp.client import HostClient, LiveSession
 from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, ItemKind
 from meetingapp.i18n import tr
 from meetingapp.localhost import LocalHost, rss_mb
+from meetingapp.results import result_texts, vote_result
 from meetingapp.roster import delegates_from_file
-from meetingapp.rules import QUORUM, percent_text, quorum_met
+from meetingapp.rules import QUORUM, quorum_met
 
 Say = Callable[[str], None]
 
@@ -62,7 +64,7 @@ class DemoResult:
     signed_pdf: Path
     record_package: Path
     signatures_ok: bool
-    pdfsig_ok: bool
+    pdfsig_ok: bool | None  # None: poppler's pdfsig is not installed, not checked
     steps: list[StepFigure] = field(default_factory=list)
 
 
@@ -210,9 +212,12 @@ class Demo:
         roster_csv = self.out / "roster.csv"
         with roster_csv.open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
-            w.writerow(["Mã", "Họ và tên", "Chức vụ", "Đơn vị", "Ghế", "PIN"])
+            w.writerow(["Mã", "Danh xưng", "Họ và tên", "Chức vụ", "Đơn vị", "Ghế", "PIN"])
             for i, (name, title, unit) in enumerate(script.NAMES):
-                w.writerow([f"DB{i + 1:02d}", name, title, unit, str(i + 1), script.pin_of(i)])
+                honorific = script.HONORIFICS[i]
+                w.writerow(
+                    [f"DB{i + 1:02d}", honorific, name, title, unit, str(i + 1), script.pin_of(i)]
+                )
         self.ids = await c.add_delegates(self.body, delegates_from_file(roster_csv))
         self.step_say(
             f"{script.BODY_NAME}: nhập {len(self.ids)} đại biểu từ {roster_csv.name}",
@@ -490,15 +495,8 @@ class Demo:
                 f"{script.NAMES[script.DROPPER][0]}'s tablet dropped its connection mid-vote "
                 f"and retried with the same command id: counted {dropped_counted} time(s)",
             )
-        total = int(result["total"])
-        parts = {
-            lang: "; ".join(
-                f"{tr('choice.' + k, lang)} {int(result[k])}/{total} "
-                f"({percent_text(int(result[k]), total)})"
-                for k in ("yes", "no", "abstain")
-            )
-            for lang in ("vi", "en")
-        }
+        figures = vote_result(display.world.sessions[sid].motions[motion])  # as every screen
+        parts = {lang: "; ".join(result_texts(figures, lang)) for lang in ("vi", "en")}
         verdict = "result.passed" if result["passed"] else "result.failed"
         label_vi = "Biểu quyết điện tử (công khai)" if form == "electronic" else "Bỏ phiếu kín"
         label_en = "Electronic named vote" if form == "electronic" else "Secret ballot"
@@ -515,8 +513,10 @@ class Demo:
     # --- 6 ---------------------------------------------------------------------------------
 
     async def minutes(self) -> tuple[Path, Path, bool, bool]:
-        from exports.certs import make_demo_certs
+        from exports.appearance import load_image
+        from exports.certs import DEMO_PEOPLE, make_demo_certs
         from exports.signing import load_pkcs12, sign_minutes, signature_reports, signed_name
+        from meetingapp.package import verify_package
 
         sid, clerk, c = self.sid, self.clerk, self.console
         minutes_dir = self.out / "bien-ban"
@@ -529,7 +529,7 @@ class Demo:
             f"Thư ký tổng hợp lập dự thảo: {draft['docx']['name']}, {draft['pdf']['name']}",
             f"The clerk drafted the minutes: {draft['docx']['name']}, {draft['pdf']['name']}",
         )
-        final = await c.finalise_minutes(sid)
+        final = await c.finalise_minutes(sid, seal=True)
         pdf = minutes_dir / final["pdf"]["name"]
         pdf.write_bytes(await clerk.minutes_file(final["pdf"]["sha256"]))
         (minutes_dir / final["docx"]["name"]).write_bytes(
@@ -540,12 +540,32 @@ class Demo:
             f"Minutes no. {final['number']:02d} finalised: {pdf.name}",
         )
         certs = await asyncio.to_thread(make_demo_certs, self.out / "chung-thu-demo")
+        await c.trust_ca(self.body, certs.ca.read_bytes())  # the body trusts the demo CA
+        images = await asyncio.to_thread(demo_signature_images, self.out)
+        self.step_say(
+            "Ảnh chữ ký (mực xanh) và con dấu (đỏ, 38 mm) nhập từ bản quét: "
+            + ", ".join(p.name for p in images.values()),
+            "Signature images (blue ink) and the seal (red, 38 mm) imported from scans: "
+            + ", ".join(p.name for p in images.values()),
+        )
         signed = signed_name(pdf)
         source = pdf
-        for role, vi, en in (("secretary", "Thư ký", "Secretary"), ("chair", "Chủ tọa", "Chair")):
+        for role, vi, en in (
+            ("secretary", "Thư ký", "Secretary"),
+            ("chair", "Chủ tọa", "Chair"),
+            ("seal", "Văn thư (con dấu)", "Records office (seal)"),
+        ):
             key = load_pkcs12(certs.p12[role], certs.password)
             # pyHanko's synchronous API runs an event loop of its own: sign in a worker thread
-            report = await asyncio.to_thread(sign_minutes, source, role, key, out=signed)
+            report = await asyncio.to_thread(
+                sign_minutes,
+                source,
+                role,
+                key,
+                out=signed,
+                image=load_image(images[role]),
+                organisation=DEMO_PEOPLE["seal"],
+            )
             source = signed
             stored = await clerk.upload_signed_minutes(sid, signed.read_bytes())
             self.step_say(
@@ -557,29 +577,54 @@ class Demo:
         reports = await asyncio.to_thread(
             signature_reports, signed.read_bytes(), [certs.ca.read_bytes()]
         )
-        ok = len(reports) == 2 and all(r.ok and r.trusted for r in reports)
-        pdfsig_ok = await asyncio.to_thread(pdfsig_valid, signed, 2)
+        ok = len(reports) == 3 and all(r.ok and r.trusted for r in reports)
+        pdfsig_ok = await asyncio.to_thread(pdfsig_valid, signed, 3)
+        skipped = {lang: tr("tools.pdfsig_skipped", lang) for lang in ("vi", "en")}
         self.step_say(
             f"Kiểm tra chữ ký (pyHanko): {len(reports)} chữ ký, "
             + ("HỢP LỆ" if ok else "KHÔNG HỢP LỆ")
-            + f"; pdfsig: {'HỢP LỆ' if pdfsig_ok else 'KHÔNG HỢP LỆ'}",
+            + "; pdfsig: "
+            + (skipped["vi"] if pdfsig_ok is None else "HỢP LỆ" if pdfsig_ok else "KHÔNG HỢP LỆ"),
             f"Signature check (pyHanko): {len(reports)} signatures, "
             + ("VALID" if ok else "NOT VALID")
-            + f"; pdfsig: {'VALID' if pdfsig_ok else 'NOT VALID'}",
+            + "; pdfsig: "
+            + (skipped["en"] if pdfsig_ok is None else "VALID" if pdfsig_ok else "NOT VALID"),
         )
         name, data = await clerk.record_package(sid)
         record_dir = self.out / "ho-so"
         record_dir.mkdir(parents=True, exist_ok=True)
         package = record_dir / name
         package.write_bytes(data)
+        checked = await asyncio.to_thread(verify_package, package, [certs.ca.read_bytes()])
         self.step_say(
-            f"Hồ sơ lưu trữ tải về từ máy chủ: {package}",
-            f"Record package downloaded from the host: {package}",
+            f"Hồ sơ lưu trữ tải về từ máy chủ: {package} — {checked.message('vi')}",
+            f"Record package downloaded from the host: {package} — {checked.message('en')}",
         )
-        return signed, package, ok, pdfsig_ok
+        return signed, package, ok and checked.ok, pdfsig_ok
 
 
 # --- demo material --------------------------------------------------------------------------
+
+
+def demo_signature_images(folder: Path) -> dict[str, Path]:
+    """Scans of the demo signers' handwritten signatures and of the body's seal (drawn here),
+    imported as a real scan is: paper transparent, ink blue or red, sizes normalised."""
+    from exports.appearance import import_image
+    from exports.certs import DEMO_PEOPLE
+    from exports.demo_art import seal_scan, signature_scan
+
+    scans = folder / "chu-ky" / "ban-quet"
+    scans.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for role, name in DEMO_PEOPLE.items():
+        scan = scans / f"{role}.jpg"
+        if role == "seal":
+            scan.write_bytes(seal_scan(name))
+            out[role] = import_image(scan, folder, name, kind="seal")
+        else:
+            scan.write_bytes(signature_scan(name))
+            out[role] = import_image(scan, folder, name)
+    return out
 
 
 def make_documents(out_dir: Path) -> list[Path]:
@@ -646,10 +691,11 @@ def camera_frames(photo: bytes) -> tuple[bytes, bytes, bytes]:
     return _jpeg(img), shear(0.25), shear(-0.3)
 
 
-def pdfsig_valid(pdf: Path, expected: int) -> bool:
-    """poppler's pdfsig: every signature's digest and signature must be valid."""
-    exe = shutil.which("pdfsig")
+def pdfsig_valid(pdf: Path, expected: int) -> bool | None:
+    """poppler's pdfsig: every signature's digest and signature must be valid (None: no pdfsig
+    here, the check waits for poppler-utils; pyHanko's check still counts)."""
+    exe = tools_check.find(tools_check.POPPLER)
     if exe is None:
-        return False
+        return None
     out = subprocess.run([exe, str(pdf)], capture_output=True, text=True, timeout=60).stdout
     return out.count("Signature Validation: Signature is Valid.") == expected

@@ -93,7 +93,7 @@ class Body:
     kind: BodyKind
     name: str  # e.g. "Hội đồng nhân dân tỉnh Lâm Đồng"
     total_seats: int
-    term: str = ""  # e.g. "2021-2026"
+    term: str = ""  # e.g. "2021-2026", or "XI, 2021-2026" (khóa XI) for the minutes' title
     total_basis: TotalBasis = TotalBasis.ELECTED
     rules: dict[str, str] = field(default_factory=dict)  # purpose -> rule name, see rules.py
 
@@ -108,6 +108,7 @@ class Delegate:
     seat: str = ""
     contact: str = ""
     pin_hash: str = ""
+    honorific: str = ""  # "Ông" / "Bà" from the roster; empty: the minutes use a neutral form
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,9 @@ class Motion:
     participants: frozenset[str] = frozenset()  # who cast a ballot (all forms but hands)
     hands: Tally | None = None  # counts entered by the secretary for a show of hands
     result: MotionResult | None = None
+    resolution: bool = False  # adopting it issues a resolution (nghị quyết)
+    resolution_number: int | None = None  # assigned when it passes: per body and year
+    resolution_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -266,3 +270,4 @@ class DelegateSpec:
     contact: str = ""
     pin_hash: str = ""
     id: str = ""
+    honorific: str = ""  # "Ông" / "Bà" (roster.HONORIFICS), or empty

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import ssl as _ssl
 import subprocess
 import sys
@@ -95,7 +94,7 @@ class LocalHost:
     def kill(self) -> None:
         """SIGKILL: no clean shutdown, as when the power fails."""
         if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+            self.proc.kill()  # SIGKILL; TerminateProcess on Windows (no SIGKILL there)
             self.proc.wait(timeout=30)
 
     def stop(self) -> None:

@@ -46,10 +46,29 @@ SETTINGS = (
         "or a CTranslate2 folder.",
     ),
     Setting(
+        "key_dir",
+        "MEETINGAPP_KEY_DIR",
+        "",
+        "Where the face-template key is kept, apart from the data "
+        "(default: the platform's user config directory).",
+    ),
+    Setting(
+        "face_passphrase",
+        "MEETINGAPP_FACE_PASSPHRASE",
+        "",
+        "If set, the face-template key is derived from this passphrase and never stored.",
+    ),
+    Setting(
         "model_dir",
         "MEETINGAPP_MODEL_DIR",
         "",
         "Where speech models are assembled or imported (default: the user cache).",
+    ),
+    Setting(
+        "live_captions",
+        "MEETINGAPP_LIVE_CAPTIONS",
+        "on",
+        "Live captions of the speech being recorded, every 2 s to every screen: on or off.",
     ),
 )
 

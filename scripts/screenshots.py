@@ -1,8 +1,12 @@
-"""Render every main screen of the app, in Vietnamese, to docs/screenshots/*.png.
+"""Render every window of the app at the size of the screen it is made for, to
+docs/screenshots/*.png: the secretary console and the clerk on a 1366×768 laptop (1366×700 of
+window), the delegate tablet at 1280×800 and 800×1280 in Vietnamese and in English, the hall
+display fullscreen at 1920×1080 (and when it has lost the host).
 
 Runs offscreen (no display needed): ``make screenshots`` or
 ``QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py``. It starts a local host
-with the demo meeting, drives each role through a step of the meeting and grabs its window."""
+with the demo meeting, drives each role through a step of the meeting and grabs its window;
+each window's layout is checked (ui/layout_check.py) and any fault is printed (exit code 1)."""
 
 from __future__ import annotations
 
@@ -15,15 +19,21 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QSize  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from meetingapp.domain import BallotForm, Choice  # noqa: E402
+from ui import qt_vi  # noqa: E402
 from ui.app import demo_launcher, prepare_demo  # noqa: E402
 from ui.bridge import Bridge  # noqa: E402
+from ui.layout_check import problems  # noqa: E402
 from ui.strings import set_language  # noqa: E402
 from ui.widgets import STYLE  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+LAPTOP = QSize(1366, 700)
+LANDSCAPE, PORTRAIT = QSize(1280, 800), QSize(800, 1280)
+FAULTS: list[str] = []
 
 
 def wait(app: QApplication, predicate: Callable[[], bool], timeout: float = 60) -> None:
@@ -33,15 +43,32 @@ def wait(app: QApplication, predicate: Callable[[], bool], timeout: float = 60) 
             raise TimeoutError("the screen did not reach the expected state")
         app.processEvents()
         time.sleep(0.02)
-    for _ in range(20):  # let pending paints and page renders land
+    settle(app)
+
+
+def settle(app: QApplication, seconds: float = 0.4) -> None:
+    """Let pending layouts, page renders and repaints land."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
         app.processEvents()
         time.sleep(0.01)
 
 
-def shot(window: QWidget, name: str) -> None:
+def shot(
+    app: QApplication, window: QWidget, name: str, size: QSize | None = None, **check: int
+) -> None:
+    if size is not None:
+        window.resize(size)
+        settle(app, 0.8)
     OUT.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(OUT / f"{name}.png"))
-    sys.stdout.write(f"{OUT / name}.png\n")
+    found = problems(window, **check)
+    if size is not None and window.size() != size:
+        found.append(
+            f"window is {window.width()}×{window.height()}, not {size.width()}×{size.height()}"
+        )
+    FAULTS.extend(f"{name}: {f}" for f in found)
+    sys.stdout.write(f"{OUT / name}.png {window.width()}×{window.height()}\n")
 
 
 def quickstart(app: QApplication, bridge: Bridge, tmp: Path) -> None:
@@ -177,6 +204,7 @@ def main() -> int:
     set_language("vi")
     app = QApplication(sys.argv[:1])
     app.setStyleSheet(STYLE)
+    qt_vi.install("vi")
     bridge = Bridge()
     if "--quickstart-only" in sys.argv:
         with tempfile.TemporaryDirectory(prefix="screens-") as tmp:
@@ -191,8 +219,8 @@ def main() -> int:
         try:
             launcher = demo_launcher(bridge, demo, Path(tmp) / "app")
             launcher.show()
-            wait(app, lambda: True)
-            shot(launcher, "launcher")
+            settle(app)
+            shot(app, launcher, "launcher")
 
             console = launcher.open_secretary()
             wait(app, lambda: console.feed.world is not None)
@@ -200,17 +228,21 @@ def main() -> int:
             display = launcher.open_display()
             doc_id = demo.documents[0][0]
             bridge.run(demo.console.move_presenter(demo.sid, doc_id, 2))
+            tablet.resize(LANDSCAPE)
             wait(app, lambda: tablet.viewer.page == 2 and tablet.viewer.image.pixmap() is not None)
             wait(app, lambda: not tablet.viewer.image.pixmap().isNull())
-            shot(tablet, "tablet-document")
+            touch = {"touch": 48, "min_font_px": 16}
+            shot(app, tablet, "tablet-document", LANDSCAPE, **touch)
+            shot(app, tablet, "tablet-document-portrait", PORTRAIT, **touch)
+            tablet.resize(LANDSCAPE)
 
             tablet.ask.click()
-            wait(app, lambda: bool(console._queue) if hasattr(console, "_queue") else False)
-            shot(console, "secretary-running")
+            wait(app, lambda: bool(getattr(console, "_queue", None)))
+            shot(app, console, "secretary-running", LAPTOP)
             console.tabs.setCurrentIndex(0)
             console._pairing_code()
             wait(app, lambda: bool(console.pair_code.text()))
-            shot(console, "secretary-setup")
+            shot(app, console, "secretary-setup", LAPTOP)
             console.tabs.setCurrentIndex(1)
 
             motion = bridge.run(
@@ -221,32 +253,72 @@ def main() -> int:
             wait(app, lambda: tablet.vote_buttons["yes"].isEnabled())
             tablet._vote("yes")
             wait(app, lambda: "Đã ghi nhận" in tablet.receipt.text())
-            shot(tablet, "tablet-vote")
+            shot(app, tablet, "tablet-vote", LANDSCAPE, **touch)
+            shot(app, tablet, "tablet-vote-portrait", PORTRAIT, **touch)
+            shot(app, console, "secretary-voting", LAPTOP)
+
+            # the same tablet in English (the language is the app's: switched for the grab)
+            set_language("en")
+            english = launcher.open_tablet(demo.ids[5])
+            wait(app, lambda: english.feed.world is not None and english.who.text() != "")
+            wait(app, lambda: english.vote_buttons["yes"].isEnabled())
+            english.resize(LANDSCAPE)
+            english.render(english.feed.world)
+            shot(app, english, "tablet-en", LANDSCAPE, **touch)
+            shot(app, english, "tablet-en-portrait", PORTRAIT, **touch)
+            english.close()
+            set_language("vi")
+
             for did, client in launcher.clients["tablets"].items():
                 if did != demo.ids[4]:
                     bridge.run(client.cast_ballot(demo.sid, motion, Choice.YES))
             bridge.run(demo.console.close_motion(demo.sid, motion))
             wait(app, lambda: "THÔNG QUA" in display.result.text())
-            shot(display, "display")
+            shot(app, display, "display", QSize(1920, 1080))
+            shot(app, display, "display-720p", QSize(1280, 720))
 
             clerk = launcher.open_clerk()
+            clerk.resize(LAPTOP)
             wait(app, lambda: clerk.speeches.count() > 0)
             clerk.speeches.setCurrentRow(0)
             wait(app, lambda: clerk.segments.rowCount() > 0)
-            shot(clerk, "clerk-transcript")
+            shot(app, clerk, "clerk-transcript", LAPTOP)
             clerk.tabs.setCurrentIndex(1)
             clerk.draft()
-            wait(app, lambda: clerk.preview.image.pixmap() is not None, timeout=120)
-            wait(app, lambda: not clerk.preview.image.pixmap().isNull(), timeout=120)
-            shot(clerk, "clerk-minutes")
+            wait(app, lambda: clerk.preview.image.pixmap() is not None, timeout=180)
+            wait(app, lambda: not clerk.preview.image.pixmap().isNull(), timeout=180)
+            shot(app, clerk, "clerk-minutes", LAPTOP)
+
+            # the signing steps: close the session, finalise, the secretary signs, verify
+            console._close_session(confirmed=True)
+            wait(app, lambda: clerk.buttons["finalise"].isEnabled(), timeout=60)
+            clerk.finalise()
+            wait(app, lambda: clerk.buttons["sign_secretary"].isEnabled(), timeout=180)
+            certs = Path(tmp) / "chung-thu-demo"
+            key = ["--role", "secretary", "--p12", str(certs / "secretary.p12")]
+            clerk.sign([*key, "--password-env", "MEETINGAPP_SIGN_SECRET"], "demo")
+            wait(app, lambda: "Đã ký" in clerk.minutes_info.text(), timeout=180)
+            wait(app, lambda: clerk.buttons["sign_chair"].isEnabled(), timeout=60)
+            clerk.verify(certs / "demo-ca.pem")
+            wait(app, lambda: "Kết luận" in clerk.minutes_info.text(), timeout=120)
+            clerk.preview.show_page(clerk.preview.pages)  # the last page carries the stamp
+            settle(app, 2.0)
+            shot(app, clerk, "clerk-signed", LAPTOP)
+
+            # the hall display when the host goes away
+            host.stop()
+            wait(app, lambda: display.lost.isVisible(), timeout=60)
+            shot(app, display, "display-host-lost", QSize(1920, 1080))
             for w in launcher.windows:
                 w.close()
             quickstart(app, bridge, Path(tmp))
         finally:
             bridge.stop()
             host.stop()
+    for fault in FAULTS:
+        sys.stdout.write(f"LAYOUT FAULT {fault}\n")
     sys.stdout.flush()
-    os._exit(0)
+    os._exit(1 if FAULTS else 0)
 
 
 if __name__ == "__main__":

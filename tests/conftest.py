@@ -18,6 +18,7 @@ SHARED = REPO.parent / "shared"
 def fresh_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Each test gets its own data directory and the default language."""
     monkeypatch.setenv("MEETINGAPP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MEETINGAPP_KEY_DIR", str(tmp_path / "keys"))  # apart from the data
     monkeypatch.delenv("MEETINGAPP_LANG", raising=False)
     yield
 

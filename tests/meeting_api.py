@@ -64,7 +64,11 @@ async def api_meeting(
         ],
     )
     sid = await console.create_session(
-        body_id=body, number=1, title="Kỳ họp thứ Nhất", chair_panel=[ids[0]]
+        body_id=body,
+        number=1,
+        title="Kỳ họp thứ Nhất",
+        chair_panel=[ids[0]],
+        secretaries=[ids[1]],
     )
     item = await console.add_item(sid, "Nghị quyết về kế hoạch năm")
     await console.open_session(sid)

@@ -242,9 +242,9 @@ def test_documents_pdf_only_cached_and_followed(host: HostProcess, tmp_path: Pat
             "document.not_pdf",
             console.upload_document(sid, mt.item, "Hỏng", pdf[: len(pdf) // 3]),
         )
-        await refused(
+        await refused(  # refused while streaming, before the handler (server.limits)
             413,
-            "document.too_large",
+            "request.too_large",
             console.upload_document(sid, mt.item, "Lớn", b"%PDF-1.7\n" + b"0" * (51 * 2**20)),
         )
         tablet = next(iter(mt.tablets.values()))

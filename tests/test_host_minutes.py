@@ -11,6 +11,7 @@ import pytest
 from exports.certs import make_demo_certs
 from exports.signing import load_pkcs12, sign_minutes
 from meetingapp.client import HostClient, HostError
+from meetingapp.package import verify_package
 from tests.hostproc import HostProcess
 from tests.meeting_api import api_meeting, pair_tablet
 
@@ -25,7 +26,11 @@ async def fetch(client: HostClient, sha256: str, kind: str = "pdf") -> bytes:
 
 @pytest.mark.slow
 def test_minutes_through_the_host(host: HostProcess, tmp_path: Path) -> None:
-    certs = make_demo_certs(tmp_path / "certs")
+    # the certificates name the session's secretary and chair (the host checks this)
+    certs = make_demo_certs(
+        tmp_path / "certs",
+        people={"secretary": "Đại biểu Thứ 1", "chair": "Đại biểu Thứ 0"},
+    )
 
     async def scenario() -> None:
         mt = await api_meeting(host, tablets=1)
@@ -57,6 +62,7 @@ def test_minutes_through_the_host(host: HostProcess, tmp_path: Path) -> None:
                 content_type="application/octet-stream",
             )
 
+        await console.trust_ca(mt.body, certs.ca.read_bytes())
         pdf = tmp_path / final["pdf"]["name"]
         pdf.write_bytes(await fetch(clerk, final["pdf"]["sha256"]))
         signed = tmp_path / "signed.pdf"
@@ -71,7 +77,7 @@ def test_minutes_through_the_host(host: HostProcess, tmp_path: Path) -> None:
             content=signed.read_bytes(),
             content_type="application/octet-stream",
         )
-        assert up["fields"] == ["ThuKy"] and up["signers"] == ["Lê Hoàng Dũng"]
+        assert up["fields"] == ["ThuKy"] and up["signers"] == ["Đại biểu Thứ 1"]
         await asyncio.to_thread(
             sign_minutes, signed, "chair", load_pkcs12(certs.p12["chair"], "demo")
         )
@@ -103,6 +109,12 @@ def test_minutes_through_the_host(host: HostProcess, tmp_path: Path) -> None:
                 content_type="application/octet-stream",
             )
         assert info.value.code == "minutes.bad_signatures"
+        # the record package from the host proves itself: signed minutes, DOCX, log chain
+        name, package = await clerk.record_package(sid)
+        (tmp_path / name).write_bytes(package)
+        report = await asyncio.to_thread(verify_package, tmp_path / name, [certs.ca.read_bytes()])
+        assert report.ok, report.message("en")
+        assert report.params["signatures"] == 2
         await clerk.close()
         await mt.close()
 

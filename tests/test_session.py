@@ -97,8 +97,9 @@ def test_secret_ballot_choices_are_kept_apart_from_who_voted(tmp_path: Path) -> 
     m.cast_ballot(sid, motion, mt.delegates[1], Choice.YES)
     events = [e for e in EventLog(m.db).events() if e.kind == "secret_ballot_cast"]
     assert [set(e.payload) for e in events] == [{"motion_id", "delegate_id"}] * 2
-    box = m.db.execute("SELECT * FROM secret_ballot_box").fetchall()
-    assert sorted(r[2] for r in box) == ["no", "yes"]
+    assert m.db.execute("SELECT count(*) FROM secret_ballot_box").fetchone()[0] == 0
+    box = m.db.execute("SELECT * FROM secret_tally ORDER BY choice").fetchall()
+    assert box == [(motion, "abstain", 0), (motion, "no", 1), (motion, "yes", 1)]  # counters
     assert not any(d in json.dumps(box) for d in mt.delegates)
     assert m.tally(sid, motion) == Tally(yes=1, no=1)
     refused(mt, "reason.already_voted", m.cast_ballot, sid, motion, mt.delegates[0], Choice.YES)
@@ -136,8 +137,8 @@ def test_voting_on_a_closed_motion_is_refused(tmp_path: Path) -> None:
     err = refused(
         mt, "reason.motion_not_open", m.cast_ballot, sid, motion, mt.delegates[0], Choice.YES
     )
-    assert err.message("vi") == "Không thể cast_ballot: cuộc biểu quyết không đang mở"
-    assert err.message("en") == "Cannot cast_ballot: the motion is not open"
+    assert err.message("vi") == "Không thể ghi nhận phiếu biểu quyết: cuộc biểu quyết không đang mở"
+    assert err.message("en") == "Cannot record the ballot: the motion is not open"
 
 
 def test_illegal_ballots_are_refused(tmp_path: Path) -> None:

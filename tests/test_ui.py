@@ -95,7 +95,8 @@ def test_the_window_keeps_working_during_a_slow_call(qtbot, bridge: Bridge) -> N
         raise OSError("network unreachable")
 
     window.act(broken())
-    qtbot.waitUntil(lambda: "Không kết nối được" in window.status.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Mất kết nối tới máy chủ" in window.status.text(), timeout=5000)
+    assert "network unreachable" not in window.status.text()  # never the raw text
 
 
 @pytest.mark.slow
@@ -203,7 +204,7 @@ def test_secretary_runs_a_vote_and_the_display_shows_the_result(  # type: ignore
         bridge.run(tablet.cast_ballot(mt.session, motion, choice))
     qtbot.waitUntil(lambda: "Đã nhận 6 phiếu" in console.ballot_count.text(), timeout=10000)
     assert "(bỏ phiếu kín)" in console.ballot_count.text()
-    console._close_motion()
+    console._close_motion(confirmed=True)
     qtbot.waitUntil(lambda: "KHÔNG THÔNG QUA" in display.result.text(), timeout=10000)
     assert "Tán thành: 4/12 (33,33%)" in display.result.text()  # 4 of 12: not more than half
     qtbot.waitUntil(lambda: "KHÔNG THÔNG QUA" in console.result.text(), timeout=10000)
@@ -218,7 +219,7 @@ def test_secretary_runs_a_vote_and_the_display_shows_the_result(  # type: ignore
         box.setValue(count)
     console._record_hands()
     qtbot.waitUntil(lambda: console.feed.record().motions[hands].hands is not None, timeout=10000)
-    console._close_motion()
+    console._close_motion(confirmed=True)
     qtbot.waitUntil(lambda: "Tán thành: 9/12 (75,00%)" in display.result.text(), timeout=10000)
     assert display.result.text().endswith("\nTHÔNG QUA")
 

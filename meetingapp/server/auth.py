@@ -11,14 +11,28 @@ import hashlib
 import secrets
 import threading
 import time
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from meetingapp.wire import Role
 
-CODE_TTL_S = 600
+CODE_TTL_S = 300  # a pairing code lives five minutes and is used once
+# Ten characters of Crockford's base 32 (no I, L, O, U): 32**10 ≈ 1.1e15 codes. With at most
+# PAIR_LIMITS["global"] wrong guesses a minute (meetingapp.server.ratelimit), guessing one of
+# the few live codes is hopeless (numbers in docs/security.md).
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10
+
+
+def normalise_code(code: str) -> str:
+    """What the user typed → the code: case, spaces and dashes do not matter; I/L → 1, O → 0."""
+    text = code.upper().replace("-", "").replace(" ", "")
+    return text.translate(str.maketrans("ILO", "110"))
+
+
+def format_code(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}"
 
 
 @dataclass(frozen=True)
@@ -52,7 +66,7 @@ class PairingCodes:
         with self._lock:
             self._expire()
             while True:
-                code = f"{secrets.randbelow(10**6):06d}"
+                code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
                 if code not in self._codes:
                     break
             issued = PairingCode(code, role, delegate_id, time.monotonic() + ttl_s)
@@ -62,45 +76,12 @@ class PairingCodes:
     def redeem(self, code: str) -> PairingCode | None:
         with self._lock:
             self._expire()
-            return self._codes.pop(code, None)
+            return self._codes.pop(normalise_code(code), None)
 
     def _expire(self) -> None:
         now = time.monotonic()
         for code in [c for c, p in self._codes.items() if p.expires < now]:
             del self._codes[code]
-
-
-@dataclass
-class RateLimiter:
-    """At most ``limit`` failures per ``window_s`` for one key (an address, a delegate)."""
-
-    limit: int
-    window_s: float
-    _fails: dict[str, deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def blocked(self, key: str) -> float:
-        """Seconds until ``key`` may try again (0 when it may try now)."""
-        with self._lock:
-            fails = self._recent(key)
-            if len(fails) < self.limit:
-                return 0.0
-            return max(0.0, fails[0] + self.window_s - time.monotonic())
-
-    def fail(self, key: str) -> None:
-        with self._lock:
-            self._recent(key).append(time.monotonic())
-
-    def reset(self, key: str) -> None:
-        with self._lock:
-            self._fails.pop(key, None)
-
-    def _recent(self, key: str) -> deque[float]:
-        fails = self._fails.setdefault(key, deque())
-        cutoff = time.monotonic() - self.window_s
-        while fails and fails[0] < cutoff:
-            fails.popleft()
-        return fails
 
 
 class DeviceStore:

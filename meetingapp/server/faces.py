@@ -186,4 +186,10 @@ def _thumbnail(img: np.ndarray, face: Face) -> bytes:
 
 
 def vault_for(data_dir: Path) -> TemplateVault:
-    return TemplateVault(data_dir / "keys" / "face-templates.key")
+    """The template key is kept apart from the data (meetingapp.keys, docs/security.md)."""
+    from meetingapp.keys import face_key_from_passphrase, face_key_path
+
+    derived = face_key_from_passphrase(data_dir)
+    if derived is not None:
+        return TemplateVault(data_dir / "keys" / "face-templates.salt", key=derived)
+    return TemplateVault(face_key_path(data_dir))

@@ -22,14 +22,25 @@ from meetingapp import lan, settings
 from meetingapp.domain import SessionState
 from meetingapp.errors import NotFound
 from meetingapp.events import Event
-from meetingapp.server.auth import Device, DeviceStore, PairingCodes, RateLimiter
+from meetingapp.keys import private_dir
+from meetingapp.server.auth import Device, DeviceStore, PairingCodes
+from meetingapp.server.captions import LiveCaptions
 from meetingapp.server.documents import count_pages
 from meetingapp.server.faces import CheckinAttempt, vault_for
 from meetingapp.server.hub import Hub
-from meetingapp.server.speech import Job, TranscriptionQueue, hotwords_from, join_recording
+from meetingapp.server.ratelimit import PAIR_LIMITS, PIN_LIMITS, AttemptLimiter
+from meetingapp.server.speech import (
+    Job,
+    TranscriptionQueue,
+    hotwords_from,
+    join_recording,
+    session_words,
+)
 from meetingapp.server.tls import TlsFiles, ensure_tls
+from meetingapp.server.trust import TrustStore
 from meetingapp.server.writer import Writer
 from meetingapp.store.files import FileStore, atomic_write
+from meetingapp.store.lock import WriterLock
 from meetingapp.wire import BALLOT_EVENTS, snapshot
 
 log = logging.getLogger(__name__)
@@ -60,7 +71,7 @@ class Host:
         max_upload_mb: int = 50,
         advertise: bool = True,
     ) -> None:
-        self.data_dir = data_dir
+        self.data_dir = private_dir(data_dir)  # 0700: database, recordings, keys, tokens
         self.bind, self.port = bind, port
         # where tablets reach this host: the served interface's own addresses, never 0.0.0.0
         self.lan_addresses = [] if lan.is_loopback(bind) else lan.reachable_addresses(bind)
@@ -78,9 +89,10 @@ class Host:
         self._advert_lock = threading.Lock()
         self.devices = DeviceStore()
         self.codes = PairingCodes()
-        self.pair_limiter = RateLimiter(limit=10, window_s=60)
-        self.pin_limiter = RateLimiter(limit=5, window_s=300)
+        self.pair_limiter = AttemptLimiter(PAIR_LIMITS)
+        self.pin_limiter = AttemptLimiter(PIN_LIMITS)
         self.files = FileStore(data_dir / "files")
+        self.trust = TrustStore(data_dir / "trust")
         self.max_upload_bytes = max_upload_mb * 2**20
         self.writer = Writer(data_dir / "meetingapp.db", self.devices)
         self.hub = Hub()
@@ -94,12 +106,20 @@ class Host:
             on_done=self._transcription_done,
             on_error=self._transcription_error,
         )
+        self.captions = (
+            LiveCaptions(self.transcriber.model, self.audio_dir, self.broadcast)
+            if settings.get("live_captions") != "off"
+            else None
+        )
         self.vault = vault_for(data_dir)
         self.checkins: dict[str, CheckinAttempt] = {}  # face check-ins in progress
+        self.lock: WriterLock | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
 
     def start(self) -> None:
+        # the one writer: refuse to start while a CLI command (or another host) writes the data
+        self.lock = WriterLock.acquire(self.writer.db_path, "meetingapp serve")
         self.writer.on_events = self._on_events
         self.writer.start()
         token = self._console_token()
@@ -190,7 +210,11 @@ class Host:
         if self.advertiser is not None:
             self.advertiser.stop()  # says goodbye: browsers drop the host at once
         self.transcriber.stop()
+        if self.captions:
+            self.captions.stop()
         self.writer.stop()
+        if self.lock is not None:
+            self.lock.release()
 
     @property
     def url(self) -> str:
@@ -223,11 +247,14 @@ class Host:
             speech_id,
             self.files.path_for(sha256, kind="audio", suffix=".wav"),
             hotwords_from(w.machine.world, session_id),
+            session_words(w.machine.world, session_id, self.files),
         )
 
     def finish_recording(self, session_id: str, speech_id: str) -> bool:
         """Join the speech's chunks, record the audio, queue it for transcription (any
         thread but the writer's and the event loop's)."""
+        if self.captions:
+            self.captions.ended(speech_id)
         sha256, seconds = join_recording(self.audio_dir, self.files, speech_id)
 
         def record(w: Writer) -> Job | None:
@@ -260,6 +287,11 @@ class Host:
                 job.session_id, job.speech_id, segments=segments, asr=asr, actor="asr"
             )
         ).result()
+        text = " ".join(str(s["text"]) for s in segments).strip()
+        self.broadcast(
+            job.session_id,
+            {"type": "caption", "speech_id": job.speech_id, "text": text, "final": True},
+        )
 
     def _transcription_error(self, job: Job, exc: Exception) -> None:
         self.broadcast(

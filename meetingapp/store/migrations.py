@@ -119,3 +119,20 @@ def m003_face_templates(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX face_templates_delegate ON face_templates(delegate_id)")
+
+
+@migrations()
+def m004_secret_tally(db: Database) -> None:
+    # Secret ballots (issue #14): one counter per motion and choice, updated in place, instead
+    # of one row per ballot, so no row, rowid, key or page order can be matched against the
+    # order of the ``secret_ballot_cast`` events. Old ballot-box rows still count.
+    db.execute(
+        """
+        CREATE TABLE secret_tally (
+            motion_id TEXT NOT NULL,
+            choice TEXT NOT NULL CHECK (choice IN ('yes', 'no', 'abstain')),
+            count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (motion_id, choice)
+        ) WITHOUT ROWID
+        """
+    )

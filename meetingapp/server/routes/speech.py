@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from fastapi.responses import FileResponse, Response
 from pydantic import Field
 
 from asr.recording import RATE, SAMPLE_BYTES, decode_to_pcm
+from meetingapp.domain import Speech
 from meetingapp.errors import NotFound
 from meetingapp.server.deps import BINARY_BODY, Anyone, ApiError, Caller, Operator, Runner
 from meetingapp.server.documents import TooLarge
@@ -22,13 +24,14 @@ from meetingapp.server.writer import Writer
 from meetingapp.wire import Role
 
 MAX_IMPORT = 500 * 2**20
+SEAL_AFTER_S = 10.0  # the tablet's last partial chunk arrives within ~1 s of the speech's end
 
 
 class EditIn(Strict):
     text: str = Field(max_length=5000)
 
 
-def _may_record(w: Writer, caller: Caller, session_id: str, speech_id: str) -> None:
+def _may_record(w: Writer, caller: Caller, session_id: str, speech_id: str) -> Speech:
     """Consoles record any speech; a delegate's tablet only the speech it is giving."""
     rec = w.machine.record(session_id)
     sp = rec.speeches.get(speech_id)
@@ -36,9 +39,22 @@ def _may_record(w: Writer, caller: Caller, session_id: str, speech_id: str) -> N
         raise NotFound(kind="speech", ident=speech_id)
     if caller.device.role is Role.DELEGATE and caller.device.delegate_id != sp.delegate_id:
         raise ApiError(403, "auth.not_yours")
+    return sp
 
 
-def add_speech_routes(app: FastAPI, host: Host) -> None:
+def _may_add_chunk(sp: Speech, folder: Path, index: int) -> None:
+    """A recording is sealed when its speech ends: only the tablet's last, not yet stored
+    chunks may still land during a short grace; nothing once the audio is joined and its hash
+    recorded (``speech_audio``), and never a replacement of a stored chunk."""
+    if not sp.ended_at:
+        return
+    ended = dt.datetime.fromisoformat(sp.ended_at)
+    late = (dt.datetime.now(ended.tzinfo) - ended).total_seconds()
+    if sp.audio_ref or late > SEAL_AFTER_S or (folder / f"chunk-{index:06d}.pcm").exists():
+        raise ApiError(409, "recording.sealed")
+
+
+def add_routes(app: FastAPI, host: Host) -> None:
     base = "/api/sessions/{session_id}/speeches/{speech_id}"
 
     @app.post(base + "/audio", openapi_extra=BINARY_BODY)
@@ -51,9 +67,12 @@ def add_speech_routes(app: FastAPI, host: Host) -> None:
     ) -> dict[str, Any]:
         """One chunk (≤ 1 s of 16-bit mono PCM at 16 kHz) as it is captured; a retry of the
         same index replaces it, so nothing is doubled."""
-        await host.writer.call(lambda w: _may_record(w, caller, session_id, speech_id))
-        data = await request.body()
+        sp = await host.writer.call(lambda w: _may_record(w, caller, session_id, speech_id))
+        _may_add_chunk(sp, host.audio_dir / speech_id, index)
+        data = await request.body()  # at most 64 KB: limited while streaming (server.limits)
         await asyncio.to_thread(store_chunk, host.audio_dir, speech_id, index, data)
+        if host.captions:
+            host.captions.heard(session_id, speech_id, index)
         return {"index": index, "bytes": len(data)}
 
     @app.post(base + "/audio-file", openapi_extra=BINARY_BODY)
@@ -62,10 +81,15 @@ def add_speech_routes(app: FastAPI, host: Host) -> None:
     ) -> dict[str, Any]:
         """A recording made elsewhere (any format PyAV decodes) becomes the speech's audio."""
         await host.writer.call(lambda w: _may_record(w, caller, session_id, speech_id))
-        data = await request.body()
-        if len(data) > MAX_IMPORT:
-            raise TooLarge(limit_mb=MAX_IMPORT // 2**20)
-        seconds = await asyncio.to_thread(_import, host, speech_id, data)
+        with tempfile.NamedTemporaryFile(suffix=".audio") as tmp:  # streamed, never in memory
+            size = 0
+            async for part in request.stream():
+                size += len(part)
+                if size > MAX_IMPORT:
+                    raise TooLarge(limit_mb=MAX_IMPORT // 2**20)
+                await asyncio.to_thread(tmp.write, part)
+            await asyncio.to_thread(tmp.flush)
+            seconds = await asyncio.to_thread(_import, host, speech_id, Path(tmp.name))
         return {"seconds": round(seconds, 3)}
 
     @app.post(base + "/transcribe")
@@ -103,10 +127,8 @@ def add_speech_routes(app: FastAPI, host: Host) -> None:
         return FileResponse(path, media_type="audio/wav")
 
 
-def _import(host: Host, speech_id: str, data: bytes) -> float:
-    with tempfile.NamedTemporaryFile(suffix=".audio") as tmp:
-        Path(tmp.name).write_bytes(data)
-        pcm = decode_to_pcm(Path(tmp.name))
+def _import(host: Host, speech_id: str, path: Path) -> float:
+    pcm = decode_to_pcm(path)
     folder = host.audio_dir / speech_id
     for old in folder.glob("chunk-*.pcm"):
         old.unlink()

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import FileResponse, Response
 
-from exports.signing import SigningError, signature_reports
+from exports.signing import SigningError, accept_signed_minutes
 from meetingapp.errors import NotFound
 from meetingapp.server.deps import BINARY_BODY, Anyone, ApiError, Caller, Setup
 from meetingapp.server.host import HEX64, Host
@@ -24,6 +24,7 @@ from meetingapp.server.minutes import (
     build_minutes,
     collect_export,
     file_stem,
+    package_files,
     plan_finalisation,
     record_final,
     render_docx,
@@ -51,7 +52,27 @@ def _store(files: FileStore, result: MinutesFiles) -> dict[str, Any]:
     return out
 
 
-def add_minutes_routes(app: FastAPI, host: Host) -> None:
+def _body_exists(w: Writer, body_id: str) -> None:
+    if body_id not in w.machine.world.bodies:
+        raise NotFound(kind="body", ident=body_id)
+
+
+def signing_people(world: Any, session_id: str) -> dict[str, list[str]]:
+    """Who may sign each field: the session's secretaries (ThuKy), its chair panel (ChuToa),
+    and the body itself for the organisation's seal (DauCoQuan)."""
+    rec = world.sessions[session_id]
+
+    def names(ids: tuple[str, ...] | list[str]) -> list[str]:
+        return [world.delegates[i].full_name if i in world.delegates else i for i in ids]
+
+    return {
+        "ThuKy": names(rec.session.secretaries),
+        "ChuToa": names(rec.session.chair_panel),
+        "DauCoQuan": [world.bodies[rec.session.body_id].name],
+    }
+
+
+def add_routes(app: FastAPI, host: Host) -> None:
     finalising = asyncio.Lock()
 
     @app.post("/api/sessions/{session_id}/minutes/draft")
@@ -136,10 +157,13 @@ def add_minutes_routes(app: FastAPI, host: Host) -> None:
         """A copy signed on the signer's machine: it must be the finalised PDF plus
         incremental updates, with valid signatures in the legal order."""
         _reader(caller)
-        data = await request.body()
-        if len(data) > MAX_DOC:
-            raise ApiError(413, "document.too_large", limit_mb=MAX_DOC // 2**20)
-        minutes = await host.writer.call(lambda w: w.machine.record(session_id).minutes)
+        data = await request.body()  # at most 100 MB: limited while streaming (server.limits)
+
+        def context(w: Writer) -> tuple[Any, str, dict[str, list[str]]]:
+            rec = w.machine.record(session_id)
+            return rec.minutes, rec.session.body_id, signing_people(w.machine.world, session_id)
+
+        minutes, body_id, people = await host.writer.call(context)
         if minutes is None:
             raise ApiError(
                 409,
@@ -149,15 +173,14 @@ def add_minutes_routes(app: FastAPI, host: Host) -> None:
             )
         final = host.files.path_for(minutes.pdf_sha256, kind="minutes", suffix=".pdf")
         original = await asyncio.to_thread(final.read_bytes)
-        if not data.startswith(original):
-            raise ApiError(422, "minutes.not_this")
-        try:
-            reports = await asyncio.to_thread(signature_reports, data)
+        trust = await asyncio.to_thread(host.trust.anchors, body_id)
+        try:  # exactly what `meetingapp verify --trust` accepts, signers matched to their roles
+            reports = await asyncio.to_thread(
+                accept_signed_minutes, data, original, trust=trust, people=people
+            )
         except SigningError as exc:
-            raise ApiError(422, "minutes.bad_signatures", detail=exc.message("en")) from exc
+            raise ApiError(422, exc.key, **exc.params) from exc
         fields = [r.field for r in reports]
-        if not reports or not all(r.intact and r.valid for r in reports):
-            raise ApiError(422, "minutes.bad_signatures", detail=", ".join(fields) or "-")
         # the legal order and the next stage are the state machine's to decide
         await host.writer.call(lambda w: w.machine.signing_stage(session_id, fields))
         digest, _ = await asyncio.to_thread(
@@ -174,37 +197,30 @@ def add_minutes_routes(app: FastAPI, host: Host) -> None:
         )
         return {"sha256": digest, "fields": fields, "signers": [r.signer for r in reports]}
 
+    @app.post("/api/bodies/{body_id}/trust", openapi_extra=BINARY_BODY)
+    async def add_trust(body_id: str, request: Request, caller: Setup) -> dict[str, Any]:
+        """Trust a CA certificate (PEM) for the signed minutes of this body (``all``: every
+        body)."""
+        pem = await request.body()  # at most 1 MB (server.limits)
+        if body_id != "all":
+            await host.writer.call(lambda w: _body_exists(w, body_id))
+        digest, subject = await asyncio.to_thread(host.trust.add, body_id, pem)
+        return {"body_id": body_id, "sha256": digest, "subject": subject}
+
     @app.get("/api/sessions/{session_id}/record")
     async def record(session_id: str, caller: Anyone) -> Response:
-        """The record package (ZIP): signed minutes when there are any, transcripts, votes,
-        attendance, the hashes of the recordings and the event log, with a manifest."""
+        """The record package (ZIP): the signed minutes when there are any, the DOCX, the
+        transcripts, votes, attendance, the recordings, the event log and a manifest."""
         _reader(caller)
 
-        def collect(w: Writer) -> tuple[Any, str | None, list[str]]:
-            rec = w.machine.record(session_id)
-            signed = rec.minutes.signed_sha256 if rec.minutes else None
-            audio = [s.audio_ref for s in rec.speeches.values() if s.audio_ref]
-            return collect_export(w.machine, session_id), signed, audio
-
-        data, signed_sha, audio_refs = await host.writer.call(collect)
+        data = await host.writer.call(lambda w: collect_export(w.machine, session_id))
 
         def build() -> tuple[str, bytes]:
-            signed = None
-            if signed_sha:
-                signed = host.files.path_for(signed_sha, kind="minutes", suffix=".signed.pdf")
-            audio = tuple(
-                p
-                for ref in audio_refs
-                if (p := host.files.path_for(ref, kind="audio", suffix=".wav")) and p.exists()
-            )
             with tempfile.TemporaryDirectory(prefix="record-") as tmp:
-                if signed is not None and signed.exists():
-                    named = Path(tmp) / f"{data.stem}.signed.pdf"
-                    named.write_bytes(signed.read_bytes())
-                    signed = named
-                else:
-                    signed = None
-                zip_path = write_export(data, Path(tmp), signed_pdf=signed, audio=audio)
+                signed, docx, audio = package_files(data, host.files, Path(tmp))
+                out = Path(tmp) / "out"
+                out.mkdir()
+                zip_path = write_export(data, out, signed_pdf=signed, docx=docx, audio=audio)
                 return zip_path.name, zip_path.read_bytes()
 
         name, body = await asyncio.to_thread(build)
