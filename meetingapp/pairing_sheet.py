@@ -75,13 +75,16 @@ def render(cards: Sequence[Card], *, heading: str, footer: str) -> bytes:
             code_img = qr.image(card.uri, box_size=max(1, room // modules), border=4)
             side = code_img.width
             page.paste(code_img, (x + (cell_w - side) // 2, y + 95 + (room - side) // 2))
-            digits = f"{card.code[:3]} {card.code[3:]}"
+            digits = card.code  # as the host formats it (XXXXX-XXXXX)
             tw = draw.textlength(digits, font=big)
             draw.text((x + (cell_w - tw) / 2, y + cell_h - 64), digits, "black", big)
         draw.text(
             (MARGIN, PAGE[1] - 50), _fit(draw, footer, small, PAGE[0] - 2 * MARGIN), "black", small
         )
         pages.append(page)
+    # black and white, stored losslessly (CCITT G4): Pillow stores colour and grey pages as
+    # JPEG, whose ringing round the modules made one card in twelve unreadable
+    pages = [pg.convert("L").point(lambda v: 255 if v > 160 else 0, mode="1") for pg in pages]
     buf = io.BytesIO()
     pages[0].save(buf, "PDF", resolution=DPI, save_all=True, append_images=pages[1:])
     return buf.getvalue()

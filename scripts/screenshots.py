@@ -228,8 +228,10 @@ def main() -> int:
                 quickstart(app, bridge, Path(tmp))
             finally:
                 bridge.stop()
+        for fault in FAULTS:
+            sys.stdout.write(f"LAYOUT FAULT {fault}\n")
         sys.stdout.flush()
-        os._exit(0)
+        os._exit(1 if FAULTS else 0)
     with tempfile.TemporaryDirectory(prefix="screens-") as tmp:
         host, demo = prepare_demo(bridge, Path(tmp), "vi")
         try:

@@ -58,30 +58,6 @@ BODY_KINDS = {
 }
 
 
-class RuleChooser(QComboBox):
-    """The body's voting rules for the motion about to open (the console's vote box): more than
-    half of all delegates, two thirds, … — the body's own list, its default first."""
-
-    DEFAULT = "majority_of_total"
-
-    def fill(self, world: Any, body_id: str) -> None:
-        rules = dict(world.rules.get(body_id, {})) if world is not None else {}
-        rules.pop("quorum", None)  # the quorum is not a rule a motion passes by
-        names = sorted(rules, key=lambda n: (n != self.DEFAULT, n))
-        if names == [self.itemData(i) for i in range(self.count())]:
-            return
-        keep = self.currentData()
-        self.clear()
-        for name in names:
-            rule = rules[name]
-            self.addItem(L(rule.label_vi or name, rule.label_en or name), name)
-        if keep is not None and self.findData(keep) >= 0:
-            self.setCurrentIndex(self.findData(keep))
-
-    def rule(self) -> str:
-        return str(self.currentData() or self.DEFAULT)
-
-
 def fit(table: QTableWidget, stretch: int) -> None:
     """Columns as wide as their text; column ``stretch`` takes the rest."""
     header = table.horizontalHeader()
@@ -740,7 +716,7 @@ class SetupWindow(RoleWindow):
         sid, body = self._session_id(), self.body()
         if not sid or body is None:
             return None
-        console = SecretaryConsole(self.bridge, self.client, sid, body["id"])
+        console = SecretaryConsole(self.shared, self.client, sid, body["id"])
         console.show()
         self.consoles.append(console)
         return console

@@ -5,7 +5,7 @@ on the LAN), or join one: the hosts found on the LAN by mDNS are listed by name,
 is typed in; pair with the code from the console, by scanning the QR code with the camera, or
 from a picture of it. The pairing (addresses, pinned CA fingerprint, token, role) is remembered,
 so the next start goes straight to the right window; a window that loses the host reconnects by
-itself and says so."""
+itself and says so (``Feed.connection``, shown by every role window)."""
 
 from __future__ import annotations
 
@@ -119,8 +119,8 @@ class StartScreen(QMainWindow):
         )
         self.address.textEdited.connect(self._typed)
         self.code = QLineEdit()
-        self.code.setPlaceholderText(L("Mã ghép 6 số (trên bàn thư ký)", "6-digit pairing code"))
-        self.code.setMaxLength(7)
+        self.code.setPlaceholderText(L("Mã ghép (trên bàn thư ký)", "Pairing code (console)"))
+        self.code.setMaxLength(16)
         self.device_name = QLineEdit(socket.gethostname())
         self.pair_btn = QPushButton(L("Ghép bằng mã", "Pair with the code"))
         self.pair_btn.clicked.connect(self.pair_with_code)
@@ -363,7 +363,8 @@ class NoSessionYet(Exception):
 def role_window(
     bridge: Bridge, pairing: Pairing, client: HostClient, sid: str, body: str, work: Path
 ) -> QWidget:
-    """The window of the paired role, with the connection watched."""
+    """The window of the paired role (each one shows its link to the host: online,
+    reconnecting, lost — ``Feed.connection``)."""
     from ui.clerk import ClerkWindow
     from ui.delegate import DelegateTablet
     from ui.display import PublicDisplay
@@ -378,52 +379,7 @@ def role_window(
         window = ClerkWindow(bridge, client, sid, work / "clerk")
     else:
         window = PublicDisplay(bridge, client, sid)
-    ConnectionWatch(window)
     return window
-
-
-class ConnectionWatch:
-    """Says on the window when the host is lost and when it is back (the event stream
-    reconnects by itself; this only tells the person)."""
-
-    def __init__(self, window: QWidget, interval_ms: int = 500) -> None:
-        self.window = window
-        self.label = QLabel("")
-        self.label.setObjectName("error")
-        self.was_connected = False
-        self.lost = False
-        if isinstance(window, QMainWindow):
-            window.statusBar().addPermanentWidget(self.label)
-        else:
-            self.label.setParent(window)
-            self.label.move(10, 10)
-        self.timer = QTimer(window, interval=interval_ms)
-        self.timer.timeout.connect(self.check)
-        self.timer.start()
-        window.connection_watch = self  # type: ignore[attr-defined]
-
-    def connected(self) -> bool | None:
-        feed = getattr(self.window, "feed", None)
-        live = getattr(feed, "live", None)
-        return None if live is None else live.connected.is_set()
-
-    def check(self) -> None:
-        now = self.connected()
-        if now is None:
-            return
-        if now and not self.was_connected and self.lost:
-            self.label.setText(L("✔ Đã kết nối lại với máy chủ", "✔ Reconnected to the host"))
-            self.label.setObjectName("")
-            QTimer.singleShot(5000, lambda: self.label.setText("") if not self.lost else None)
-            self.lost = False
-        elif not now and self.was_connected:
-            self.lost = True
-            self.label.setObjectName("error")
-            self.label.setText(
-                L("⚠ Mất kết nối tới máy chủ — đang kết nối lại…", "⚠ Host lost — reconnecting…")
-            )
-        self.label.adjustSize()
-        self.was_connected = now
 
 
 class App:

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from meetingapp.domain import AttendanceMethod
 from meetingapp.errors import NotFound
+from meetingapp.server.auth import format_code
 from meetingapp.server.deps import Anyone, Runner, Setup
 from meetingapp.server.host import Host
 from meetingapp.server.models import Strict
@@ -143,7 +144,7 @@ def add_lan_routes(app: FastAPI, host: Host) -> None:
                     "delegate_id": d.id,
                     "name": d.full_name,
                     "detail": " · ".join(x for x in (d.seat, d.title, d.unit) if x),
-                    "code": issued.code,
+                    "code": format_code(issued.code),
                     "qr": host.pairing_uri(issued.code),
                 }
             )
@@ -155,9 +156,9 @@ def add_lan_routes(app: FastAPI, host: Host) -> None:
     ) -> dict[str, Any]:
         """A delegate without a tablet checks in at the console by typing the PIN (checked and
         locked out after five wrong tries, as on a tablet)."""
-        from meetingapp.server.app import check_pin  # the one PIN check (app imports us)
+        from meetingapp.server.routes.devices import check_pin  # the one PIN check
 
-        await check_pin(host, body.delegate_id, body.pin)
+        await check_pin(host, body.delegate_id, body.pin, caller.device.device_id)
         event = await host.writer.call(
             lambda w: w.machine.check_in(
                 session_id, body.delegate_id, method=AttendanceMethod.PIN, actor=caller.actor
