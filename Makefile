@@ -1,5 +1,5 @@
 # The two commands of the README. Each one prepares the machine first (idempotent).
-.PHONY: run test setup screenshots
+.PHONY: run test setup screenshots bundle
 
 VENV ?= .venv
 
@@ -21,3 +21,7 @@ screenshots: setup
 
 test: setup
 	$(VENV)/bin/python -m pytest
+
+# The self-contained Linux bundle (dist/meetingapp/), its .tar.gz and .deb: see packaging/.
+bundle: setup
+	PYTHON=$(abspath $(VENV))/bin/python bash packaging/build-linux.sh

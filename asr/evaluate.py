@@ -6,6 +6,7 @@ import csv
 import resource
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ def evaluate(
     load_s = time.perf_counter() - start
     pairs, out_rows = [], []
     audio_total = decode_total = 0.0
+    cpu_start = time.process_time()
     for i, row in enumerate(rows):
         path = base / row["audio"]
         seconds = float(row["duration_s"]) if row.get("duration_s") else audio_seconds(path)
@@ -76,10 +78,15 @@ def evaluate(
         "model": str(model_dir),
         "device": model.device,
         "compute_type": model.compute_type,
-        "settings": settings.options(),
+        "settings": {k: v for k, v in asdict(settings).items() if v is not None},
         "wer": round(corpus_error(pairs, unit="word"), 4),
         "cer": round(corpus_error(pairs, unit="char"), 4),
         "rtf": round(decode_total / audio_total, 3) if audio_total else None,
+        # CPU seconds (all threads) per second of audio: unlike the RTF, not inflated when
+        # other work shares the machine
+        "cpu_per_audio_s": round((time.process_time() - cpu_start) / audio_total, 3)
+        if audio_total
+        else None,
         "model_load_s": round(load_s, 2),
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import platformdirs
 
+from meetingapp.bundle import shipped
+
 BUNDLED_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 BUNDLED_SIZE = 145_217_532
 BUNDLED_NAME = "whisper-base-ct2"
@@ -59,7 +61,12 @@ def is_valid(model_dir: Path) -> bool:
 
 
 def ensure_bundled_model(target_root: Path | None = None) -> Path:
-    """Return the directory of the verified bundled model, assembling it if needed."""
+    """Return the directory of the verified bundled model, assembling it if needed.
+
+    A packaged installation ships the model already assembled inside the bundle: used as is."""
+    inside = shipped("models", BUNDLED_NAME) if target_root is None else None
+    if inside is not None and is_valid(inside):
+        return inside
     target = (target_root or cache_dir()) / BUNDLED_NAME
     if is_valid(target):
         return target

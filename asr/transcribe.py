@@ -11,7 +11,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from asr.nbest import Hypothesis, NBestDecoder, Window
 from asr.normalize import normalize
+from asr.rescore import SyllableLM, Vocabulary, Weights, choose, default_lm, score_all
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +42,19 @@ class DecodeSettings:
     repetition_penalty: float = 1.05
     patience: float = 1.0
     cpu_threads: int = 0  # 0: let CTranslate2 decide
+    # N-best rescoring with the Vietnamese LM (asr/rescore.py): each voice-activity window is
+    # decoded once for its ``nbest`` best hypotheses, chosen by model + a × LM + b × pairs
+    rescore: bool = True
+    nbest: int = 8
+    lm_weight: float = Weights.a
+    pair_weight: float = Weights.b
+    max_window_s: float = 20.0
 
     def options(self) -> dict[str, Any]:
+        """faster-whisper's ``transcribe`` arguments (the path without rescoring)."""
         opts = asdict(self)
-        opts.pop("cpu_threads")
+        for key in ("cpu_threads", "rescore", "nbest", "lm_weight", "pair_weight", "max_window_s"):
+            opts.pop(key)
         opts["temperature"] = list(self.temperature)
         opts["vad_parameters"] = {
             "threshold": opts.pop("vad_threshold"),
@@ -53,12 +64,21 @@ class DecodeSettings:
 
 
 @dataclass(frozen=True)
+class Word:
+    text: str
+    start: float
+    end: float
+    probability: float
+
+
+@dataclass(frozen=True)
 class Segment:
     start: float
     end: float
     text: str
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
+    words: tuple[Word, ...] = ()  # with the model's probability of each (N-best path)
 
 
 @dataclass
@@ -156,9 +176,37 @@ def pick_device() -> tuple[str, str]:
     return "cpu", "int8"
 
 
+def preload_cuda_libraries() -> list[str]:
+    """Load cuBLAS and cuDNN from the ``gpu`` extra's PyPI wheels (nvidia-cublas-cu12,
+    nvidia-cudnn-cu12) so CTranslate2 finds them without LD_LIBRARY_PATH. Best effort: returns
+    the libraries loaded."""
+    import ctypes
+    import importlib.util
+
+    loaded = []
+    for package, names in (
+        ("nvidia.cublas", ("libcublasLt.so.12", "libcublas.so.12")),
+        ("nvidia.cudnn", ("libcudnn.so.9",)),
+    ):
+        try:
+            spec = importlib.util.find_spec(package)
+        except ModuleNotFoundError:
+            continue
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        lib = Path(next(iter(spec.submodule_search_locations))) / "lib"
+        for name in names:
+            try:
+                ctypes.CDLL(str(lib / name), mode=ctypes.RTLD_GLOBAL)
+                loaded.append(name)
+            except OSError:
+                pass
+    return loaded
+
+
 @dataclass
 class Transcriber:
-    """One loaded model; use one per worker (it is not shared between threads)."""
+    """One loaded model. Calls from several threads are serialised by CTranslate2."""
 
     model_dir: Path
     settings: DecodeSettings = field(default_factory=DecodeSettings)
@@ -173,13 +221,29 @@ class Transcriber:
             if self.device == "auto"
             else (self.device, "float16" if self.device == "cuda" else "int8")
         )
+        self.fallback = ""  # why CUDA was not used, when it was asked for and failed
+        if device == "cuda":
+            try:
+                preload_cuda_libraries()
+                self.model = WhisperModel(str(self.model_dir), device="cuda", compute_type=compute)
+                # cuBLAS/cuDNN load at the first call: try one now, not mid-meeting
+                import numpy as np
+
+                self.model.encode(np.zeros((self.model.model.n_mels, 3000), dtype=np.float32))
+            except (RuntimeError, ValueError, OSError) as exc:
+                self.fallback = f"CUDA did not start ({exc}); using the CPU"
+                log.warning("%s", self.fallback)
+                device, compute = "cpu", "int8"
         self.device, self.compute_type = device, compute
-        self.model = WhisperModel(
-            str(self.model_dir),
-            device=device,
-            compute_type=compute,
-            cpu_threads=self.settings.cpu_threads,
-        )
+        if device != "cuda":
+            self.model = WhisperModel(
+                str(self.model_dir),
+                device=device,
+                compute_type=compute,
+                cpu_threads=self.settings.cpu_threads,
+            )
+        self._decoder: NBestDecoder | None = None
+        self._lm_cache: tuple[Vocabulary, SyllableLM] | None = None
 
     def segments(
         self,
@@ -187,8 +251,13 @@ class Transcriber:
         *,
         progress: Callable[[Progress], None] | None = None,
         hotwords: str | None = None,
+        vocabulary: Vocabulary | None = None,
     ) -> Iterator[Segment]:
-        """Transcribe; yields kept segments as they are decoded (stop iterating to cancel)."""
+        """Transcribe; yields kept segments as they are decoded (stop iterating to cancel).
+        ``vocabulary``: the session's own words, added to the rescoring LM."""
+        if self.settings.rescore:
+            yield from self._rescored(audio, progress, hotwords, vocabulary)
+            return
         opts = self.settings.options()
         if hotwords:
             if isinstance(audio, str | Path):
@@ -219,6 +288,99 @@ class Transcriber:
         if progress:
             state.seconds_done = state.seconds_total
             progress(state)
+
+    def lm_for(self, vocabulary: Vocabulary | None) -> SyllableLM:
+        """The word-list LM, with the session's vocabulary when there is one (cached per
+        vocabulary: a session's speeches share it)."""
+        if vocabulary is None or vocabulary.empty:
+            return default_lm()
+        if self._lm_cache is None or self._lm_cache[0] != vocabulary:
+            self._lm_cache = (vocabulary, default_lm().with_text(vocabulary.terms, vocabulary.text))
+        return self._lm_cache[1]
+
+    def decoder(self) -> NBestDecoder:
+        if self._decoder is None:
+            st = self.settings
+            self._decoder = NBestDecoder(
+                self.model,
+                n=st.nbest,
+                language=st.language,
+                repetition_penalty=st.repetition_penalty,
+                vad_threshold=st.vad_threshold,
+                vad_speech_pad_ms=st.vad_speech_pad_ms,
+                max_window_s=st.max_window_s,
+            )
+        return self._decoder
+
+    def _rescored(
+        self,
+        audio: str | Path | Any,
+        progress: Callable[[Progress], None] | None,
+        hotwords: str | None,
+        vocabulary: Vocabulary | None,
+    ) -> Iterator[Segment]:
+        import numpy as np
+        from faster_whisper import decode_audio
+
+        if not isinstance(audio, np.ndarray):
+            audio = decode_audio(str(audio) if isinstance(audio, str | Path) else audio)
+        lm = self.lm_for(vocabulary)
+        decoder = self.decoder()
+        weights = Weights(self.settings.lm_weight, self.settings.pair_weight)
+        state = Progress(0.0, len(audio) / 16000)
+        for window, encoded in decoder.nbest(audio, hotwords):
+            seg = self._pick(decoder, window, encoded, lm, weights, hotwords)
+            state.seconds_done = min(window.end, state.seconds_total)
+            if progress:
+                progress(state)
+            if seg is not None:
+                yield seg
+        if progress:
+            state.seconds_done = state.seconds_total
+            progress(state)
+
+    def _pick(
+        self,
+        decoder: NBestDecoder,
+        window: Window,
+        encoded: Any,
+        lm: SyllableLM,
+        weights: Weights,
+        hotwords: str | None,
+    ) -> Segment | None:
+        """The window's hypothesis with the best combined score, hallucinations left out."""
+
+        def kept(hyps: list[Hypothesis]) -> list[Hypothesis]:
+            return [
+                h
+                for h in hyps
+                if not is_hallucination(
+                    Segment(window.start, window.end, h.text, h.score, window.no_speech_prob)
+                )
+            ]
+
+        cands = kept(window.hypotheses)
+        if hotwords and cands:
+            plain = [h for h in cands if not echoes_prompt(h.text, hotwords)]
+            if not plain:  # every hypothesis reads out the prompt: decode without it
+                log.info("window %.1f–%.1f echoes the hotwords", window.start, window.end)
+                plain = kept(decoder.decode(encoded, None)[0])
+            cands = plain
+        if not cands:
+            return None
+        scored = score_all(lm, [h.text for h in cands], [h.logprob for h in cands])
+        best = cands[choose(scored, weights).index]
+        words = tuple(Word(*w) for w in decoder.words(encoded, best, window))
+        start = words[0].start if words else window.start
+        end = words[-1].end if words else window.end
+        return Segment(
+            start,
+            max(end, start),
+            collapse_repeats(best.text),
+            best.score,
+            window.no_speech_prob,
+            words,
+        )
 
     def _without_prompt(self, audio: Any, seg: Segment) -> Iterator[Segment]:
         """Decode one segment's stretch of audio again, without the hotwords."""

@@ -20,9 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from exports.appearance import clean_scan  # noqa: E402
 from exports.certs import make_demo_certs  # noqa: E402
+from exports.demo_art import seal_scan, signature_scan  # noqa: E402
 from exports.docx_minutes import render_docx  # noqa: E402
 from exports.pdf import docx_to_pdf  # noqa: E402
+from exports.pdfa import pdfa_findings  # noqa: E402
 from exports.signing import (  # noqa: E402
     add_signature_fields,
     find_label,
@@ -67,7 +70,10 @@ def synthetic_session(db_path: Path, rng: random.Random) -> tuple[SessionMachine
 
     m = SessionMachine(open_db(db_path), clock=clock)
     body = m.create_body(
-        kind=BodyKind.HDND, name="Hội đồng nhân dân tỉnh Lâm Đồng", total_seats=60, term="2021-2026"
+        kind=BodyKind.HDND,
+        name="Hội đồng nhân dân tỉnh Lâm Đồng",
+        total_seats=60,
+        term="X, 2021-2026",
     )
     ids = m.add_delegates(
         body,
@@ -141,12 +147,12 @@ def speech_text(rng: random.Random) -> str:
     return " ".join(sentences)
 
 
-def render_png(pdf: Path, page: int, out: Path) -> None:
+def render_png(pdf: Path, page: int, out: Path, dpi: int = 70) -> None:
     subprocess.run(
         [
             "pdftoppm",
             "-r",
-            "70",
+            str(dpi),
             "-png",
             "-singlefile",
             "-f",
@@ -184,13 +190,29 @@ def main() -> None:
             return result
 
         docx = timed("draft_docx_s", render_docx, model, tmp / "BB-05-2026-07-10.docx")
-        plain = timed("render_pdf_s", docx_to_pdf, docx, tmp / "pdf")
+        plain = timed("render_pdfa_s", docx_to_pdf, docx, tmp / "pdf", pdfa=True)
         final = tmp / "BB-05-2026-07-10.pdf"
         timed("signature_fields_s", add_signature_fields, plain, final, seal=True)
+        images = {
+            "secretary": clean_scan(
+                signature_scan(model.secretary.name if model.secretary else "")
+            ),
+            "chair": clean_scan(signature_scan(model.chairs[0].name)),
+            "seal": clean_scan(seal_scan(model.body_name), kind="seal"),
+        }
         signed = tmp / "BB-05-2026-07-10.signed.pdf"
-        timed("sign_secretary_s", sign_minutes, final, "secretary", keys["secretary"], out=signed)
-        timed("sign_chair_s", sign_minutes, signed, "chair", keys["chair"])
-        timed("sign_seal_s", sign_minutes, signed, "seal", keys["seal"])
+        org = model.body_name
+        for role, source in (("secretary", final), ("chair", signed), ("seal", signed)):
+            timed(
+                f"sign_{role}_s",
+                sign_minutes,
+                source,
+                role,
+                keys[role],
+                out=signed,
+                image=images[role],
+                organisation=org,
+            )
         reports = timed("verify_s", signature_reports, signed.read_bytes(), [certs.ca.read_bytes()])
         info = subprocess.run(["pdfinfo", str(signed)], capture_output=True, text=True).stdout
         pages = int(next(x for x in info.splitlines() if x.startswith("Pages:")).split()[1])
@@ -199,7 +221,7 @@ def main() -> None:
             out.mkdir(parents=True, exist_ok=True)
             render_png(signed, 1, out / "minutes-page-1.png")
             sig_page = find_label(signed.read_bytes(), "THƯ KÝ").page + 1
-            render_png(signed, sig_page, out / "minutes-signature-page.png")
+            render_png(signed, sig_page, out / "minutes-signature-page.png", dpi=100)
         print(
             json.dumps(
                 {
@@ -211,6 +233,7 @@ def main() -> None:
                     **steps,
                     "total_s": round(sum(steps.values()), 3),
                     "signatures_ok": all(r.ok and r.trusted for r in reports),
+                    "pdfa_findings": pdfa_findings(signed.read_bytes()),
                 },
                 indent=2,
             )

@@ -27,7 +27,6 @@ from docx.text.paragraph import Paragraph
 from exports import labels as L
 from exports.model import DocumentRef, MinutesModel, MotionEntry
 from meetingapp.domain import BallotForm, Choice
-from meetingapp.rules import percent_text
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -252,6 +251,15 @@ def _opening(doc: DocxDocument, m: MinutesModel) -> None:
         else "Số đại biểu có mặt chưa bảo đảm điều kiện tiến hành kỳ họp theo quy định."
     )
     _para(doc, quorum)
+    if m.late_arrivals:
+        late = "; ".join(f"{name} ({vn_time(at)})" for name, at in m.late_arrivals)
+        _para(doc, f"Đến muộn: {late}.")
+    if m.early_departures:
+        left = "; ".join(
+            f"{name} ({vn_time(at)}{', lý do: ' + why if why else ''})"
+            for name, at, why in m.early_departures
+        )
+        _para(doc, f"Về sớm: {left}.")
     if m.guests:
         _para(doc, "Khách mời: " + "; ".join(m.guests) + ".")
     chairs = "; ".join(_person(p) for p in m.chairs) or "…"
@@ -263,7 +271,7 @@ def _opening(doc: DocxDocument, m: MinutesModel) -> None:
 
 def _person(p: object) -> str:
     name, title = getattr(p, "name", ""), getattr(p, "title", "")
-    honorific = getattr(p, "honorific", "Ông/Bà")
+    honorific = getattr(p, "honorific", "") or L.HONORIFIC_NEUTRAL
     return f"{honorific} {name}" + (f", {title}" if title else "")
 
 
@@ -291,6 +299,8 @@ def _sections(doc: DocxDocument, m: MinutesModel) -> None:
         _para(doc, "Không có nội dung biểu quyết.")
     for i, motion in enumerate(m.motions, start=1):
         _motion(doc, i, motion)
+        if motion.resolution:
+            _para(doc, f"Thông qua {L.RESOLUTION.format(number=motion.resolution)}.", bold=True)
     _para(doc, heads[5], bold=True, indent=False)
     _para(doc, f"{chairs} phát biểu bế mạc kỳ họp.")
 
@@ -323,22 +333,24 @@ def _motion(doc: DocxDocument, i: int, motion: MotionEntry) -> None:
             f"Số phiếu phát ra: {s.issued}; số phiếu thu vào: {s.returned}; "
             f"phiếu hợp lệ: {s.valid}; phiếu không hợp lệ: {s.invalid}.",
         )
-    for choice, count in (
-        (Choice.YES, motion.yes),
-        (Choice.NO, motion.no),
-        (Choice.ABSTAIN, motion.abstain + motion.not_voting),
+    r = motion.result  # "Không biểu quyết" counts only those who chose it, never non-voters
+    for label, share in (
+        (L.TOOK_PART, r.took_part),
+        *((L.CHOICES[c], r.share(c)) for c in Choice),
     ):
         _para(
             doc,
-            f"{L.CHOICES[choice]}: {count}/{motion.total} đại biểu, chiếm "
-            f"{percent_text(count, motion.total)} tổng số đại biểu.",
+            f"{label}: {share.fraction} đại biểu, chiếm {share.percent} tổng số đại biểu.",
         )
-    verdict = L.PASSED if motion.passed else L.FAILED
+    verdict = L.PASSED if r.passed else L.FAILED
     _para(doc, f"Kết quả: {verdict} (yêu cầu: {motion.rule_label.lower()}).", bold=True)
 
 
 def _closing(doc: DocxDocument, m: MinutesModel) -> None:
-    _para(doc, f"Kỳ họp kết thúc vào hồi {vn_time(m.ended_at)}, {vn_date(m.ended_at)}./.")
+    if not m.ended_at:  # drafted during the session: no closing time to state yet
+        _para(doc, L.STILL_OPEN[m.body_kind], italic=True)
+        return
+    _para(doc, f"{L.ENDED[m.body_kind]} vào hồi {vn_time(m.ended_at)}, {vn_date(m.ended_at)}./.")
 
 
 def _signatures(doc: DocxDocument, m: MinutesModel) -> None:
@@ -397,19 +409,22 @@ def _annexes(doc: DocxDocument, m: MinutesModel, t: dict[str, str]) -> None:
     _grid(doc, rows, [Mm(10), Mm(45), Mm(30), Mm(25), Mm(17), Mm(33)])
     _para(doc, t["tallies"], bold=True, align="center", indent=False, before=12)
     for i, motion in enumerate(m.motions, start=1):
-        _para(doc, f"{i}. {motion.title}", bold=True, indent=False)
+        number = f" ({L.RESOLUTION.format(number=motion.resolution)})" if motion.resolution else ""
+        _para(doc, f"{i}. {motion.title}{number}", bold=True, indent=False)
+        r = motion.result
         if motion.form is BallotForm.SECRET or motion.named is None:
+            counts = "; ".join(f"{L.CHOICES[c]}: {r.share(c).count}" for c in Choice)
             _para(
                 doc,
-                f"{t['secret_only_totals']} {L.CHOICES[Choice.YES]}: {motion.yes}; "
-                f"{L.CHOICES[Choice.NO]}: {motion.no}; "
-                f"{L.CHOICES[Choice.ABSTAIN]}: {motion.abstain + motion.not_voting}.",
+                f"{t['secret_only_totals']} {counts}; {L.TOOK_PART}: {r.took_part.fraction}.",
                 size=12,
             )
             continue
         for choice in Choice:
             names = motion.named.get(choice, ())
             _para(doc, f"{L.CHOICES[choice]} ({len(names)}): " + (", ".join(names) or "—"), size=12)
+        absent = [d.full_name for d in r.non_voters]  # listed apart: they did not abstain
+        _para(doc, f"{L.NOT_TAKING_PART} ({len(absent)}): " + (", ".join(absent) or "—"), size=12)
     _para(doc, t["log"], bold=True, align="center", indent=False, before=12)
     _para(doc, t["log_note"], size=12)
     _para(doc, m.log_hash, size=11, align="left", indent=False)

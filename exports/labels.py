@@ -4,11 +4,14 @@ annexes' headings are also available in English."""
 from __future__ import annotations
 
 from meetingapp.domain import BallotForm, BodyKind, Choice
+from meetingapp.i18n import tr
 
 MOTTO_1 = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
 TITLE = "BIÊN BẢN"
 SYMBOL = {BodyKind.HDND: "BB-HĐND", BodyKind.UBND: "BB-UBND"}
+RESOLUTION_SYMBOL = {BodyKind.HDND: "NQ-HĐND", BodyKind.UBND: "NQ-UBND"}
+RESOLUTION = "Nghị quyết số {number}"  # "Nghị quyết số 01/NQ-HĐND"
 ISSUER = {BodyKind.HDND: "HỘI ĐỒNG NHÂN DÂN", BodyKind.UBND: "ỦY BAN NHÂN DÂN"}
 MEMBERS = {BodyKind.HDND: "Đại biểu Hội đồng nhân dân", BodyKind.UBND: "Thành viên Ủy ban nhân dân"}
 SECTIONS = {
@@ -29,6 +32,8 @@ SECTIONS = {
         "VI. BẾ MẠC",
     ),
 }
+# A person's honorific in the minutes when the roster gives none (never the literal "Ông/Bà")
+HONORIFIC_NEUTRAL = "Đồng chí"
 SECRETARY = "THƯ KÝ"
 CHAIR = "CHỦ TỌA"
 RECIPIENTS = "Nơi nhận:"
@@ -37,12 +42,16 @@ FORMS = {
     BallotForm.ELECTRONIC: "biểu quyết điện tử",
     BallotForm.SECRET: "bỏ phiếu kín",
 }
-CHOICES = {
-    Choice.YES: "Tán thành",
-    Choice.NO: "Không tán thành",
-    Choice.ABSTAIN: "Không biểu quyết",
-}
+# the options' wording is the app's (meetingapp/i18n.py): one source for screens and minutes
+CHOICES = {c: tr(f"choice.{c.value}", "vi") for c in Choice}
+TOOK_PART = "Số đại biểu tham gia biểu quyết"
+NOT_TAKING_PART = tr("result.did_not_take_part", "vi")
 PASSED, FAILED = "Thông qua", "Không thông qua"
+ENDED = {BodyKind.HDND: "Kỳ họp kết thúc", BodyKind.UBND: "Phiên họp kết thúc"}
+STILL_OPEN = {  # a draft compiled before the closing: the time is not invented
+    BodyKind.HDND: "(Dự thảo lập khi kỳ họp đang diễn ra: thời gian kết thúc chưa có.)",
+    BodyKind.UBND: "(Dự thảo lập khi phiên họp đang diễn ra: thời gian kết thúc chưa có.)",
+}
 NO_TRANSCRIPT = "(chưa có bản ghi lời phát biểu)"
 EDITED_MARK = "[đã hiệu đính]"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from meetingapp.domain import BallotForm, BodyKind, Choice, ItemKind
+from meetingapp.results import VoteResult
 
 
 @dataclass(frozen=True)
@@ -13,7 +14,7 @@ class Person:
     name: str
     title: str = ""
     unit: str = ""
-    honorific: str = "Ông/Bà"  # the roster has no gender; the clerk may edit the DOCX
+    honorific: str = ""  # "Ông" / "Bà" from the roster; empty: labels.HONORIFIC_NEUTRAL
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,15 @@ class ItemEntry:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """One transcript segment: seconds from the start of the speech's recording."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
 class SpeechEntry:
     speaker: Person
     item_title: str
@@ -40,6 +50,7 @@ class SpeechEntry:
     ended_at: str
     text: str  # verbatim, with the clerk's corrections applied
     edited: bool = False  # the clerk changed the machine transcript
+    cues: tuple[Cue, ...] = ()  # the segments with their real times (corrections applied)
 
 
 @dataclass(frozen=True)
@@ -54,15 +65,11 @@ class SecretCounts:
 class MotionEntry:
     title: str
     form: BallotForm
-    yes: int
-    no: int
-    abstain: int
-    not_voting: int
-    total: int
-    passed: bool
+    result: VoteResult  # the figures every screen shows, from meetingapp.results.vote_result
     rule_label: str
     named: dict[Choice, tuple[str, ...]] | None = None  # names per choice (open ballots)
     secret: SecretCounts | None = None
+    resolution: str = ""  # "01/NQ-HĐND" when it passed and issues a resolution
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,7 @@ class MinutesModel:
     issuer_lines: tuple[str, ...]  # ("HỘI ĐỒNG NHÂN DÂN", "XÃ TÂN PHÚ")
     summary: str  # "Kỳ họp thứ Năm Hội đồng nhân dân xã Tân Phú, nhiệm kỳ 2021-2026"
     started_at: str  # ISO 8601
-    ended_at: str
+    ended_at: str  # empty while the session is still open (a draft states no closing)
     place: str
     present: int
     total: int
@@ -100,3 +107,5 @@ class MinutesModel:
     year: int | None = None
     place_date: str = ""  # "Tân Phú, ngày 05 tháng 01 năm 2026" when the body wants it
     recipients: tuple[str, ...] = ()
+    late_arrivals: tuple[tuple[str, str], ...] = ()  # (name, ISO time of arrival)
+    early_departures: tuple[tuple[str, str, str], ...] = ()  # (name, ISO time, reason)

@@ -11,6 +11,10 @@ from pathlib import Path
 from meetingapp.errors import MeetingAppError
 
 TIMEOUT_S = 180
+# PDF/A-2b (ISO 19005-2, level B): fonts embedded, device-independent colour (an sRGB output
+# intent), XMP metadata saying pdfaid:part 2 / conformance B. PDF/A-2 allows the transparency
+# of the signature and seal images added later as incremental updates.
+PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
 
 class ConversionError(MeetingAppError):
@@ -25,18 +29,21 @@ def soffice() -> str:
     raise ConversionError("export.no_libreoffice")
 
 
-def docx_to_pdf(docx: Path, out_dir: Path, *, timeout: float = TIMEOUT_S) -> Path:
-    """Convert ``docx`` into ``out_dir/<stem>.pdf`` and return that path."""
+def docx_to_pdf(
+    docx: Path, out_dir: Path, *, timeout: float = TIMEOUT_S, pdfa: bool = False
+) -> Path:
+    """Convert ``docx`` into ``out_dir/<stem>.pdf`` and return that path; ``pdfa``: the
+    archival profile PDF/A-2b."""
     exe = soffice()
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         cmd = [
             exe,
-            f"-env:UserInstallation=file://{profile}",
+            f"-env:UserInstallation={Path(profile).as_uri()}",  # file:///C:/… on Windows
             "--headless",
             "--norestore",
             "--convert-to",
-            "pdf:writer_pdf_Export",
+            PDFA_FILTER if pdfa else "pdf:writer_pdf_Export",
             "--outdir",
             str(out_dir),
             str(docx),

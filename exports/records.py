@@ -15,8 +15,8 @@ from pathlib import Path
 from docx import Document
 
 from exports import labels as L
-from exports.model import MinutesModel, SpeechEntry
-from meetingapp.rules import percent_text
+from exports.model import Cue, MinutesModel, SpeechEntry
+from meetingapp.domain import Choice
 from meetingapp.text_rules import spreadsheet_safe
 
 
@@ -52,14 +52,28 @@ def transcript_txt(model: MinutesModel) -> str:
     return "\n".join(blocks)
 
 
+def _cues(sp: SpeechEntry) -> list[Cue]:
+    """The transcript's segments with their real times; a speech without segments (typed in,
+    or not transcribed) is one cue over its duration."""
+    if sp.cues:
+        return [Cue(c.start, max(c.end, c.start + 0.001), c.text) for c in sp.cues]
+    return [Cue(0.0, _seconds(sp) or 1.0, sp.text)]
+
+
 def speech_srt(sp: SpeechEntry) -> str:
-    end = _seconds(sp) or 1.0
-    return f"1\n{_stamp(0, ',')} --> {_stamp(end, ',')}\n{_speaker(sp)}: {sp.text}\n"
+    blocks = [
+        f"{n}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{_speaker(sp)}: {c.text}\n"
+        for n, c in enumerate(_cues(sp), start=1)
+    ]
+    return "\n".join(blocks)
 
 
 def speech_vtt(sp: SpeechEntry) -> str:
-    end = _seconds(sp) or 1.0
-    return f"WEBVTT\n\n{_stamp(0, '.')} --> {_stamp(end, '.')}\n<v {_speaker(sp)}>{sp.text}\n"
+    blocks = [
+        f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n<v {_speaker(sp)}>{c.text}\n"
+        for c in _cues(sp)
+    ]
+    return "WEBVTT\n\n" + "\n".join(blocks)
 
 
 def transcript_docx(model: MinutesModel, path: Path) -> Path:
@@ -73,31 +87,38 @@ def transcript_docx(model: MinutesModel, path: Path) -> Path:
 
 
 def votes_rows(model: MinutesModel) -> list[list[str]]:
+    """One row per vote. "Không biểu quyết" counts only those who chose it; who cast nothing
+    is under "Không tham gia biểu quyết". Shares are of the rule's total (as in the minutes)."""
+    choices = [L.CHOICES[c] for c in Choice]
     rows = [
         [
             "TT",
             "Nội dung",
             "Hình thức",
-            "Tán thành",
-            "Không tán thành",
-            "Không biểu quyết",
+            *choices,
+            "Tham gia biểu quyết",
+            L.NOT_TAKING_PART,
             "Tổng số đại biểu",
-            "Tỷ lệ tán thành",
+            *(f"Tỷ lệ {c[0].lower()}{c[1:]}" for c in choices),
+            "Tỷ lệ tham gia biểu quyết",
             "Kết quả",
         ]
     ]
     for n, m in enumerate(model.motions, start=1):
+        r = m.result
+        shares = [r.share(c) for c in Choice]
         rows.append(
             [
                 str(n),
                 m.title,
                 L.FORMS[m.form],
-                str(m.yes),
-                str(m.no),
-                str(m.abstain + m.not_voting),
-                str(m.total),
-                percent_text(m.yes, m.total),
-                L.PASSED if m.passed else L.FAILED,
+                *(str(s.count) for s in shares),
+                str(r.took_part.count),
+                str(r.not_taking_part.count),
+                str(r.total),
+                *(s.percent for s in shares),
+                r.took_part.percent,
+                L.PASSED if r.passed else L.FAILED,
             ]
         )
     return rows
@@ -171,28 +192,44 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+PACKAGE_FORMAT = "meetingapp-record/2"
+MANIFEST = "manifest.json"
+EVENT_LOG = "event-log.jsonl"
+AUDIO_DIR = "am-thanh/"
+
+
 def record_package(
     zip_path: Path,
     files: Iterable[Path],
     *,
-    audio: Iterable[Path] = (),
+    audio: Iterable[tuple[str, Path]] = (),
     event_log: Sequence[dict[str, object]] = (),
     log_hash: str = "",
 ) -> Path:
-    """One ZIP: the signed PDF, annexes and exports, the list of recordings with their
-    hashes, the event log, and a manifest with the SHA-256 of every member."""
+    """One ZIP that proves itself: the signed minutes, the DOCX, the transcripts, votes and
+    attendance, the recording of every speech (``am-thanh/<name>``), the event log (the hash
+    chain from the first event, see ``meetingapp.package``) and ``manifest.json`` with the
+    SHA-256 of every other member. ``meetingapp verify-package`` checks it offline."""
     hashes: dict[str, str] = {}
-    recordings: dict[str, dict[str, object]] = {}
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in files:
-            zf.write(path, path.name)
-            hashes[path.name] = sha256(path)
-        for path in audio:
-            recordings[path.name] = {"sha256": sha256(path), "bytes": path.stat().st_size}
-        log_lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in event_log)
-        zf.writestr("event-log.jsonl", log_lines)
-        manifest = {"files": hashes, "audio": recordings, "event_log_hash": log_hash}
-        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+            data = path.read_bytes()
+            zf.writestr(path.name, data)
+            hashes[path.name] = hashlib.sha256(data).hexdigest()
+        for name, path in audio:  # already compressed audio gains nothing from deflate
+            data = path.read_bytes()
+            zf.writestr(AUDIO_DIR + name, data, compress_type=zipfile.ZIP_STORED)
+            hashes[AUDIO_DIR + name] = hashlib.sha256(data).hexdigest()
+        log_lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in event_log).encode()
+        zf.writestr(EVENT_LOG, log_lines)
+        hashes[EVENT_LOG] = hashlib.sha256(log_lines).hexdigest()
+        manifest = {
+            "format": PACKAGE_FORMAT,
+            "files": hashes,
+            "event_log": EVENT_LOG,
+            "event_log_hash": log_hash,
+        }
+        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
     zip_path.write_bytes(buf.getvalue())
     return zip_path

@@ -17,18 +17,24 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from PIL import Image
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
+from exports.appearance import (
+    MM,
+    SEAL_FIELD_MM,
+    SEAL_MM,
+    SEAL_TEXT_MM,
+    SIGNATURE_MM,
+    stamp_style,
+)
 from meetingapp.atomic import atomic_write
 from meetingapp.domain import SIGNATURE_ORDER
 from meetingapp.errors import MeetingAppError
@@ -38,8 +44,6 @@ ORDER = SIGNATURE_ORDER
 ROLE_FIELD = {"secretary": "ThuKy", "chair": "ChuToa", "seal": "DauCoQuan"}
 ROLE_TITLE = {"secretary": "THƯ KÝ", "chair": "CHỦ TỌA", "seal": "ĐÓNG DẤU"}
 LABELS = {"ThuKy": "THƯ KÝ", "ChuToa": "CHỦ TỌA"}
-STAMP_FONT = Path("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf")  # 1000 units/em
-MM = 72 / 25.4
 ACCEPTED = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
 
 
@@ -85,22 +89,53 @@ def find_label(pdf: bytes, label: str) -> Box:
 
 
 def field_boxes(pdf: bytes, *, seal: bool) -> dict[str, Box]:
-    """Signature boxes (~45×20 mm) under THƯ KÝ and CHỦ TỌA, and the seal over the left third
-    of the chair's box."""
+    """Signature boxes (45×20 mm) under THƯ KÝ and CHỦ TỌA, and the seal's box: the seal at
+    real size, its right edge a third of the way into the chair's box (so it covers the left
+    third of the chair's signature), centred on it in height, with room under it for the
+    organisation's name and the signing time."""
     boxes = {}
     for name, label in LABELS.items():
         lab = find_label(pdf, label)
         centre, top = (lab.x0 + lab.x1) / 2, lab.y0 - 3
-        w, h = 45 * MM, 20 * MM
+        w, h = SIGNATURE_MM[0] * MM, SIGNATURE_MM[1] * MM
         boxes[name] = Box(lab.page, centre - w / 2, top - h, centre + w / 2, top)
     if seal:
         chair = boxes["ChuToa"]
-        size = 34 * MM
-        cx, cy = chair.x0 + (chair.x1 - chair.x0) / 6, (chair.y0 + chair.y1) / 2
-        boxes["DauCoQuan"] = Box(
-            chair.page, cx - size / 2, cy - size / 2, cx + size / 2, cy + size / 2
-        )
+        name_bottom = _lowest_text(pdf, chair, depth=45 * MM)
+        boxes["DauCoQuan"] = seal_box(chair, name_bottom)
     return boxes
+
+
+def seal_box(chair: Box, name_bottom: float | None = None) -> Box:
+    """The seal's field: the seal image at the top, the name and time at the bottom, below
+    the chair's name line (``name_bottom``) when that is lower than the seal."""
+    size, width, text = SEAL_MM * MM, SEAL_FIELD_MM * MM, SEAL_TEXT_MM * MM
+    right = chair.x0 + (chair.x1 - chair.x0) / 3
+    cx, cy = right - size / 2, (chair.y0 + chair.y1) / 2
+    text_top = cy - size / 2
+    if name_bottom is not None:
+        text_top = min(text_top, name_bottom - 2)
+    return Box(chair.page, cx - width / 2, text_top - text, cx + width / 2, cy + size / 2)
+
+
+def _lowest_text(pdf: bytes, box: Box, *, depth: float) -> float | None:
+    """The bottom of the lowest text drawn under ``box``'s top within its width (the signer's
+    name line), looking ``depth`` points down."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    lowest = None
+    try:
+        text = doc[box.page].get_textpage()
+        for i in range(text.count_chars()):
+            x0, y0, x1, y1 = text.get_charbox(i)
+            if x1 - x0 <= 0 or not box.x0 <= (x0 + x1) / 2 <= box.x1:
+                continue
+            if box.y1 - depth <= y0 < box.y1:
+                lowest = y0 if lowest is None else min(lowest, y0)
+    finally:
+        doc.close()
+    return lowest
 
 
 def add_signature_fields(pdf_in: Path, pdf_out: Path, *, seal: bool = False) -> dict[str, Box]:
@@ -300,8 +335,14 @@ def sign_minutes(
     out: Path | None = None,
     timestamp_url: str | None = None,
     location: str = "",
+    image: Image.Image | None = None,
+    organisation: str = "",
 ) -> SignatureReport:
-    """Sign the field of ``role`` after checking the order and every earlier signature."""
+    """Sign the field of ``role`` after checking the order and every earlier signature.
+
+    ``image``: the signer's handwritten signature (or, for ``seal``, the seal) as stored by
+    ``appearance.import_image``; without it the appearance is a text stamp. ``organisation``:
+    the name printed under the seal (default: the certificate's name)."""
     field = ROLE_FIELD.get(role)
     if field is None:
         raise SigningError("sign.bad_role", role=role)
@@ -313,15 +354,8 @@ def sign_minutes(
         raise SigningError("sign.token", detail="no certificate")
     _check_certificate(cert, now)
     who = cert.subject.native.get("common_name", "?")
-    colour = (0.8, 0.0, 0.0) if role == "seal" else (0.0, 0.0, 0.55)  # red seal, blue ink
-    stamp = TextStampStyle(
-        stamp_text="%(role)s\nKý bởi: %(who)s\nThời gian: %(when)s",
-        text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(str(STAMP_FONT)), font_size=8, text_color=colour
-        ),
-        border_width=1,
-        border_color=colour,
-    )
+    when = now.isoformat(timespec="seconds")
+    stamp = stamp_style(role, image, organisation=organisation or who, when=when)
     meta = signers.PdfSignatureMetadata(
         field_name=field,
         md_algorithm="sha256",
@@ -341,7 +375,7 @@ def sign_minutes(
             appearance_text_params={
                 "role": ROLE_TITLE[role],
                 "who": who,
-                "when": now.isoformat(timespec="seconds"),
+                "when": when,
             },
         )
     except SigningError:

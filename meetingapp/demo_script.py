@@ -7,7 +7,7 @@ from importlib.resources import files
 from pathlib import Path
 
 BODY_NAME = "Hội đồng nhân dân xã Tân Phú"
-TERM = "2021-2026"
+TERM = "XI, 2021-2026"  # khóa XI, nhiệm kỳ 2021-2026
 SESSION_TITLE = "Kỳ họp thứ Năm"
 SESSION_NUMBER = 5
 PLACE = "Hội trường UBND xã"
@@ -27,6 +27,7 @@ NAMES = [
     ("Dương Văn Thắng", "Đại biểu", "Tổ 4"),
     ("Lý Thị Tuyết", "Đại biểu", "Tổ 4"),
 ]
+HONORIFICS = ["Ông", "Bà"] * 6  # the roster's "Danh xưng" column, in the order of NAMES
 CHAIR, SECRETARY = 0, 2  # indices into NAMES
 FACE = 5  # checks in by face: the demo photo is enrolled for her
 MANUAL = 8  # checked in by the secretary, with a reason

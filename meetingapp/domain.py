@@ -100,7 +100,7 @@ class Body:
     kind: BodyKind
     name: str  # e.g. "Hội đồng nhân dân tỉnh Lâm Đồng"
     total_seats: int
-    term: str = ""  # e.g. "2021-2026"
+    term: str = ""  # e.g. "2021-2026", or "XI, 2021-2026" (khóa XI) for the minutes' title
     total_basis: TotalBasis = TotalBasis.ELECTED
     rules: dict[str, str] = field(default_factory=dict)  # purpose -> rule name, see rules.py
 
@@ -115,6 +115,7 @@ class Delegate:
     seat: str = ""
     contact: str = ""
     pin_hash: str = ""
+    honorific: str = ""  # "Ông" / "Bà" from the roster; empty: the minutes use a neutral form
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,16 @@ class FloorRequest:
 
 
 @dataclass(frozen=True)
+class ReviewWord:
+    """A word the speech model was unsure of (probability below 0.5), for the clerk to check."""
+
+    text: str
+    start: float  # seconds into the speech's recording
+    end: float
+    probability: float
+
+
+@dataclass(frozen=True)
 class TranscriptSegment:
     start: float
     end: float
@@ -165,6 +176,7 @@ class TranscriptSegment:
     edited: str | None = None  # the clerk's correction, kept beside the original
     edited_by: str = ""
     edited_at: str = ""
+    review: tuple[ReviewWord, ...] = ()
 
     @property
     def final(self) -> str:
@@ -229,6 +241,9 @@ class Motion:
     participants: frozenset[str] = frozenset()  # who cast a ballot (all forms but hands)
     hands: Tally | None = None  # counts entered by the secretary for a show of hands
     result: MotionResult | None = None
+    resolution: bool = False  # adopting it issues a resolution (nghị quyết)
+    resolution_number: int | None = None  # assigned when it passes: per body and year
+    resolution_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -273,3 +288,4 @@ class DelegateSpec:
     contact: str = ""
     pin_hash: str = ""
     id: str = ""
+    honorific: str = ""  # "Ông" / "Bà" (roster.HONORIFICS), or empty

@@ -34,7 +34,9 @@ class InvalidTransition(MeetingAppError):
 
     def message(self, lang: str | None = None) -> str:
         extra = {k: v for k, v in self.params.items() if k not in ("action", "reason")}
-        return tr(self.key, lang, action=self.action, reason=tr(self.reason, lang, **extra))
+        action = tr(f"action.{self.action}", lang)  # in words, never the command's name
+        action = self.action if action == f"action.{self.action}" else action
+        return tr(self.key, lang, action=action, reason=tr(self.reason, lang, **extra))
 
 
 class NotFound(MeetingAppError):

@@ -1,12 +1,18 @@
-"""Every user-visible string of the core, Vietnamese first, English available.
+"""The one text catalogue: every user-visible string of the core, the host and the app,
+Vietnamese first, English available.
 
 Messages are looked up by key and formatted with named placeholders, so the same error can be
-shown in either language at the one boundary that talks to a person (CLI, server, UI).
+shown in either language at the one boundary that talks to a person (CLI, server, UI). The
+core's messages are here; the app's texts and the domain labels (roles, ballot forms, methods,
+states, command names) are in ``meetingapp/i18n_ui.py`` and merged into ``MESSAGES`` below.
+``meetingapp i18n export FILE.csv|FILE.po`` writes them all for translators; a test checks that
+every key has both languages with the same placeholders.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 DEFAULT_LANGUAGE = "vi"
 LANGUAGES = ("vi", "en")
@@ -154,6 +160,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "roster.not_a_number": {"vi": "phải là số", "en": "must be a number"},
     "roster.too_long": {"vi": "dài quá {limit} ký tự", "en": "longer than {limit} characters"},
     "roster.pin_format": {"vi": "mã PIN phải gồm 4–8 chữ số", "en": "the PIN must be 4–8 digits"},
+    "roster.honorific": {
+        "vi": "danh xưng phải là Ông hoặc Bà (hoặc để trống)",
+        "en": "the honorific must be Ông or Bà (or empty)",
+    },
     "roster.missing_columns": {"vi": "thiếu cột: {columns}", "en": "missing column(s): {columns}"},
     "roster.unreadable": {
         "vi": "không đọc được tệp: {detail}",
@@ -221,6 +231,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "db.not_found": {
         "vi": "Không tìm thấy cơ sở dữ liệu: {path}",
         "en": "Database not found: {path}",
+    },
+    "db.in_use": {
+        "vi": "Cơ sở dữ liệu {path} đang được {holder} (tiến trình {pid}) ghi. Hãy dừng máy chủ "
+        "trước, hoặc làm việc này qua máy chủ (bảng điều khiển của thư ký).",
+        "en": "The database {path} is being written by {holder} (process {pid}). Stop the host "
+        "first, or do this through the host (the secretary's console).",
     },
     "db.not_sqlite": {
         "vi": "Tệp không phải là cơ sở dữ liệu của meetingapp: {path}",
@@ -315,6 +331,52 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Không tìm thấy LibreOffice (soffice). Cài đặt: apt-get install libreoffice-writer-nogui",
         "en": "LibreOffice (soffice) not found. Install it: apt-get install libreoffice-writer-nogui",
     },
+    # external tools (meetingapp/tools_check.py)
+    "tools.missing": {
+        "vi": "Thiếu {tool}. Chưa dùng được: {features}. Cần cài đặt: {install}",
+        "en": "{tool} is missing. Waiting for it: {features}. Install: {install}",
+    },
+    "tools.libreoffice.features": {
+        "vi": "chuyển biên bản và tài liệu DOCX sang PDF (lập dự thảo, hoàn tất và ký số biên bản)",
+        "en": "converting the minutes and DOCX documents to PDF (drafting, finalising and signing the minutes)",
+    },
+    "tools.libreoffice.install.linux": {
+        "vi": "sudo apt-get install libreoffice-writer-nogui (hoặc bộ LibreOffice từ libreoffice.org)",
+        "en": "sudo apt-get install libreoffice-writer-nogui (or LibreOffice from libreoffice.org)",
+    },
+    "tools.libreoffice.install.windows": {
+        "vi": "LibreOffice từ https://www.libreoffice.org/download (bộ cài .msi, cài vào thư mục mặc định)",
+        "en": "LibreOffice from https://www.libreoffice.org/download (the .msi installer, default folder)",
+    },
+    "tools.poppler.features": {
+        "vi": "kiểm tra chữ ký số lần thứ hai, độc lập, bằng pdfsig (trong cuộc họp mẫu)",
+        "en": "the second, independent signature check with pdfsig (in the demo meeting)",
+    },
+    "tools.poppler.install.linux": {
+        "vi": "sudo apt-get install poppler-utils",
+        "en": "sudo apt-get install poppler-utils",
+    },
+    "tools.poppler.install.windows": {
+        "vi": "poppler cho Windows (github.com/oschwartz10612/poppler-windows), giải nén vào C:\\Program Files\\poppler",
+        "en": "poppler for Windows (github.com/oschwartz10612/poppler-windows), unpacked into C:\\Program Files\\poppler",
+    },
+    "tools.rest_works": {
+        "vi": "Mọi chức năng khác vẫn hoạt động: điểm danh, phát biểu, tài liệu, biểu quyết, chuyển lời nói thành văn bản, xuất biên bản DOCX.",
+        "en": "Everything else works: roll call, floor, documents, votes, speech-to-text, the minutes as DOCX.",
+    },
+    "tools.found": {"vi": "✓ {tool}: {path}", "en": "✓ {tool}: {path}"},
+    "tools.all_found": {
+        "vi": "Đã có đủ công cụ ngoài (LibreOffice, poppler).",
+        "en": "All external tools are here (LibreOffice, poppler).",
+    },
+    "tools.demo_needs_libreoffice": {
+        "vi": "Cuộc họp mẫu cần LibreOffice (tài liệu và biên bản của nó là PDF): hãy cài đặt rồi chạy lại.",
+        "en": "The demo meeting needs LibreOffice (its documents and minutes are PDFs): install it, then run it again.",
+    },
+    "tools.pdfsig_skipped": {
+        "vi": "chưa kiểm tra (thiếu poppler-utils)",
+        "en": "not checked (poppler-utils missing)",
+    },
     "export.convert_failed": {
         "vi": "Không chuyển được sang PDF: {detail}",
         "en": "Conversion to PDF failed: {detail}",
@@ -367,6 +429,83 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sign.earlier_invalid": {
         "vi": "Chữ ký {field} trước đó không còn hợp lệ; không ký tiếp.",
         "en": "The earlier signature {field} no longer validates; not signing.",
+    },
+    "appearance.bad_image": {
+        "vi": "Không đọc được ảnh chữ ký/con dấu: {detail}",
+        "en": "Cannot read the signature/seal image: {detail}",
+    },
+    "appearance.too_large": {
+        "vi": "Ảnh quá lớn ({pixels} điểm ảnh); hãy quét ở 300–600 dpi.",
+        "en": "The image is too large ({pixels} pixels); scan at 300–600 dpi.",
+    },
+    "appearance.no_ink": {
+        "vi": "Không thấy nét mực trên ảnh (ảnh trắng hoặc quá mờ).",
+        "en": "No ink found in the image (blank or too faint).",
+    },
+    "appearance.not_strokes": {
+        "vi": "Ảnh không giống chữ ký trên giấy trắng ({percent}% bị phủ kín); hãy chụp/quét chữ ký trên nền giấy trắng.",
+        "en": "The image does not look like a signature on white paper ({percent}% covered); scan or photograph it on white paper.",
+    },
+    "appearance.bad_name": {
+        "vi": "Tên hồ sơ không hợp lệ: “{name}”.",
+        "en": "Invalid profile name: “{name}”.",
+    },
+    # record package
+    "package.unreadable": {
+        "vi": "Không mở được hồ sơ {name}: {detail}",
+        "en": "Cannot open the package {name}: {detail}",
+    },
+    "package.no_manifest": {
+        "vi": "Hồ sơ không có manifest.json (danh mục mã băm).",
+        "en": "The package has no manifest.json (hash list).",
+    },
+    "package.missing": {
+        "vi": "Thiếu tệp {member} có trong danh mục.",
+        "en": "The member {member} listed in the manifest is missing.",
+    },
+    "package.unlisted": {
+        "vi": "Tệp {member} không có trong danh mục mã băm.",
+        "en": "The member {member} is not in the manifest.",
+    },
+    "package.hash": {
+        "vi": "Tệp {member} đã bị thay đổi: mã SHA-256 khác danh mục.",
+        "en": "The member {member} was changed: its SHA-256 differs from the manifest.",
+    },
+    "package.no_signed": {
+        "vi": "Hồ sơ không có biên bản đã ký số.",
+        "en": "The package holds no signed minutes.",
+    },
+    "package.signature": {
+        "vi": "Chữ ký {field} trong {member} không hợp lệ ({detail}).",
+        "en": "The signature {field} in {member} is not valid ({detail}).",
+    },
+    "package.log": {
+        "vi": "Nhật ký sự kiện {member} hỏng tại sự kiện {seq}: {reason}",
+        "en": "The event log {member} breaks at event {seq}: {reason}",
+    },
+    "package.log_hash": {
+        "vi": "Mã băm nhật ký in trong biên bản ({printed}) không có trong nhật ký {member}.",
+        "en": "The log hash printed in the minutes ({printed}) is not in the event log {member}.",
+    },
+    "package.no_printed_hash": {
+        "vi": "Không tìm thấy mã băm nhật ký trong biên bản {member}.",
+        "en": "No event-log hash found in the minutes {member}.",
+    },
+    "package.audio": {
+        "vi": "Bản ghi âm {member} không phải bản đã ghi trong nhật ký trước khi lập biên bản.",
+        "en": "The recording {member} is not one the log recorded before the minutes were made.",
+    },
+    "package.docx": {
+        "vi": "Tệp {member} không phải bản DOCX đã hoàn tất (mã băm khác nhật ký).",
+        "en": "{member} is not the finalised DOCX (its hash differs from the log).",
+    },
+    "package.not_finalised": {
+        "vi": "Biên bản ký số {member} không được ký trên bản PDF đã hoàn tất.",
+        "en": "The signed minutes {member} were not signed on the finalised PDF.",
+    },
+    "package.ok": {
+        "vi": "Hồ sơ HỢP LỆ: {files} tệp khớp danh mục, {signatures} chữ ký hợp lệ, nhật ký {events} sự kiện liền mạch đến mã băm in trong biên bản {printed}",
+        "en": "Package VALID: {files} files match the manifest, {signatures} valid signatures, a log of {events} events unbroken up to the hash printed in the minutes {printed}",
     },
     # audio
     "audio.unreadable": {
@@ -426,7 +565,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     # domain labels
     "choice.yes": {"vi": "Tán thành", "en": "In favour"},
     "choice.no": {"vi": "Không tán thành", "en": "Against"},
-    "choice.abstain": {"vi": "Không biểu quyết", "en": "Did not vote"},
+    "choice.abstain": {"vi": "Không biểu quyết", "en": "Abstain"},
+    # a delegate who cast nothing did not take part: never counted as "Không biểu quyết"
+    "result.took_part": {"vi": "Tham gia biểu quyết", "en": "Took part"},
+    "result.did_not_take_part": {"vi": "Không tham gia biểu quyết", "en": "Did not take part"},
     "result.passed": {"vi": "Thông qua", "en": "Passed"},
     "result.failed": {"vi": "Không thông qua", "en": "Not passed"},
     "quorum.met": {"vi": "đủ số đại biểu tối thiểu", "en": "quorum met"},
@@ -447,3 +589,57 @@ def tr(key: str, lang: str | None = None, **params: object) -> str:
         return key
     text = entry.get(lang or current_language()) or entry[DEFAULT_LANGUAGE]
     return text.format(**params) if params else text
+
+
+def _merge_catalogue() -> None:
+    """The app's texts and the domain labels join the core's messages: one catalogue."""
+    from meetingapp.i18n_ui import LABELS, UI
+
+    for part in (LABELS, UI):
+        clash = set(part) & set(MESSAGES)
+        if clash:
+            raise RuntimeError(f"duplicate message keys: {sorted(clash)}")
+        MESSAGES.update(part)
+
+
+_merge_catalogue()
+
+
+def placeholders(text: str) -> set[str]:
+    """The named placeholders of a message ("{present}/{total}" → {"present", "total"})."""
+    import string
+
+    return {
+        name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(text) if name
+    }
+
+
+def export_catalogue(out: Path) -> int:
+    """Every message (core, host, app) for translators: CSV (key, vi, en, placeholders) or
+    gettext PO (msgctxt = key, msgid = English, msgstr = Vietnamese). Returns the count."""
+    if out.suffix.lower() == ".po":
+        lines = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"', ""]
+        for key in sorted(MESSAGES):
+            entry = MESSAGES[key]
+            lines += [
+                f"msgctxt {_po(key)}",
+                f"msgid {_po(entry['en'])}",
+                f"msgstr {_po(entry['vi'])}",
+                "",
+            ]
+        out.write_text("\n".join(lines), encoding="utf-8")
+        return len(MESSAGES)
+    import csv
+
+    with out.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["key", "vi", "en", "placeholders"])
+        for key in sorted(MESSAGES):
+            entry = MESSAGES[key]
+            names = " ".join(sorted(placeholders(entry["vi"]) | placeholders(entry["en"])))
+            writer.writerow([key, entry["vi"], entry["en"], names])
+    return len(MESSAGES)
+
+
+def _po(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'

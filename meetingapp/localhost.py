@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import ssl as _ssl
 import subprocess
 import sys
@@ -34,22 +33,31 @@ class LocalHost:
     data_dir: Path
     proc: subprocess.Popen[bytes] | None = None
     port: int = 0
+    bind: str = "127.0.0.1"  # an address or interface name; on the LAN: advertised by mDNS
+    advertise: bool = True
+    prefix: tuple[str, ...] = ()  # e.g. ("ip", "netns", "exec", "ns1"): run it elsewhere
 
     def start(self, timeout: float = 60) -> LocalHost:
         host_json = self.data_dir / "host.json"
         host_json.unlink(missing_ok=True)
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        argv = [
+            *self.prefix,
+            sys.executable,
+            "-m",
+            "meetingapp",
+            "serve",
+            "--bind",
+            self.bind,
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+        ]
+        if not self.advertise:
+            argv.append("--no-mdns")
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "meetingapp",
-                "serve",
-                "--port",
-                str(self.port),
-                "--data-dir",
-                str(self.data_dir),
-            ],
+            argv,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             env=env,
@@ -86,7 +94,7 @@ class LocalHost:
     def kill(self) -> None:
         """SIGKILL: no clean shutdown, as when the power fails."""
         if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+            self.proc.kill()  # SIGKILL; TerminateProcess on Windows (no SIGKILL there)
             self.proc.wait(timeout=30)
 
     def stop(self) -> None:

@@ -28,7 +28,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "seat": ("seat", "ghế", "số ghế"),
     "contact": ("contact", "email", "phone", "liên hệ", "điện thoại"),
     "pin": ("pin", "mã pin"),
+    "honorific": ("honorific", "danh xưng", "xưng hô", "ông/bà", "giới tính"),
 }
+# What the honorific column may hold (lowercase) → how the minutes write it. An empty cell is
+# allowed: the minutes then use a neutral form (exports.labels.HONORIFIC_NEUTRAL).
+HONORIFICS = {"ông": "Ông", "bà": "Bà", "nam": "Ông", "nữ": "Bà", "mr": "Ông", "ms": "Bà"}
 REQUIRED = ("full_name",)
 PIN_RE = re.compile(r"^\d{4,8}$")
 MAX_FIELD = 200
@@ -149,6 +153,9 @@ def _parse_row(
     pin = values["pin"]
     if pin and not PIN_RE.match(pin):
         errors.append(_err(line, col("pin"), "roster.pin_format"))
+    honorific = values["honorific"].lower().rstrip(".")
+    if honorific and honorific not in HONORIFICS:
+        errors.append(_err(line, col("honorific"), "roster.honorific"))
     did = values["id"]
     if did:
         if did in seen_ids:
@@ -166,6 +173,7 @@ def _parse_row(
         contact=values["contact"],
         pin_hash=hash_pin(pin) if pin else "",
         id=did,
+        honorific=HONORIFICS.get(honorific, ""),
     )
 
 
@@ -205,6 +213,8 @@ def delegates_from_file(path: Path, existing_ids: Iterable[str] = ()) -> list[di
             "seat": spec.seat,
             "contact": spec.contact,
         }
+        if spec.honorific:
+            entry["honorific"] = spec.honorific
         if pin:
             entry["pin"] = pin
         out.append(entry)

@@ -64,6 +64,12 @@ SETTINGS = (
         "",
         "Where speech models are assembled or imported (default: the user cache).",
     ),
+    Setting(
+        "live_captions",
+        "MEETINGAPP_LIVE_CAPTIONS",
+        "on",
+        "Live captions of the speech being recorded, every 2 s to every screen: on or off.",
+    ),
 )
 
 

@@ -15,6 +15,7 @@ APT_PACKAGES=(
   libreoffice-writer-nogui fonts-liberation2 fonts-noto-core
   poppler-utils libnss3-tools softhsm2 opensc
   espeak-ng sox pulseaudio pulseaudio-utils
+  iproute2 avahi-daemon avahi-utils dbus
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from exports.pdfa import pdfa_findings
 from meetingapp import demo_script as script
 from meetingapp.store import EventLog, open_db
 
@@ -42,18 +43,26 @@ def test_the_demo_meeting_end_to_end(tmp_path: Path) -> None:
     report = json.loads((out / "report.json").read_text())
     assert [s["name"] for s in report["steps"]][0] == "1 set-up"
 
-    # the signed minutes: two signatures, valid for pyHanko (trusting the demo CA) and pdfsig
+    # the signed minutes (PDF/A-2b): secretary, chair and the body's seal, with the images of
+    # their signatures and of the seal, valid for pyHanko (trusting the demo CA) and pdfsig
     signed = next((out / "bien-ban").glob("BB-01-*.signed.pdf"))
     ca = out / "chung-thu-demo" / "demo-ca.pem"
     verify = run("verify", str(signed), "--trust", str(ca), timeout=120)
     assert verify.returncode == 0 and "Kết luận: HỢP LỆ" in verify.stdout, verify.stdout
     pdfsig = subprocess.run(["pdfsig", str(signed)], capture_output=True, text=True).stdout
-    assert pdfsig.count("Signature Validation: Signature is Valid.") == 2, pdfsig
+    assert pdfsig.count("Signature Validation: Signature is Valid.") == 3, pdfsig
+    assert pdfa_findings(signed.read_bytes()) == []
+    assert "Hồ sơ HỢP LỆ" in text  # verify-package, run by the demo on the downloaded ZIP
 
     # what the minutes say matches what happened
     minutes = subprocess.run(["pdftotext", str(signed), "-"], capture_output=True, text=True).stdout
     flat = " ".join(minutes.split())
     assert "có mặt: 10/12; vắng mặt: 2" in flat
+    assert "Hội đồng nhân dân xã Tân Phú khóa XI, nhiệm kỳ 2021" in flat  # (may wrap at "-")
+    assert "Tờ trình số 125/TTr-UBND" in flat  # section III: type and number/symbol
+    assert "Chủ trì (chủ tọa): Ông Nguyễn Văn An" in flat  # honorific from the roster
+    assert "Thông qua Nghị quyết số 01/NQ-HĐND." in flat  # the resolution that passed
+    assert "Nghị quyết số 02" not in flat  # the one that failed has no number
     for speaker, _item, _text in script.SPEECHES:
         assert f"Đại biểu {script.NAMES[speaker][0]}" in flat
     assert "Tán thành: 8/12 đại biểu, chiếm 66,67% tổng số đại biểu" in flat
@@ -104,9 +113,12 @@ def test_the_demo_meeting_end_to_end(tmp_path: Path) -> None:
         for name, digest in manifest["files"].items():
             assert hashlib.sha256(zf.read(name)).hexdigest() == digest, name
         assert signed.read_bytes() in [zf.read(n) for n in manifest["files"]]
-        assert len(manifest["audio"]) == 3
+        recordings = [n for n in manifest["files"] if n.startswith("am-thanh/")]
+        assert len(recordings) == 3  # the audio of every speech
         session_events = [e for e in events if e.session_id == report["session_id"]]
         assert manifest["event_log_hash"] == session_events[-1].hash
+    checked = run("verify-package", str(package), "--trust", str(ca), timeout=120)
+    assert checked.returncode == 0, checked.stderr
 
     # a second run (in English) replaces the first rather than mixing with it
     again = run("--lang", "en", "demo", "--out", str(out))

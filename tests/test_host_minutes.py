@@ -11,6 +11,7 @@ import pytest
 from exports.certs import make_demo_certs
 from exports.signing import load_pkcs12, sign_minutes
 from meetingapp.client import HostClient, HostError
+from meetingapp.package import verify_package
 from tests.hostproc import HostProcess
 from tests.meeting_api import api_meeting, pair_tablet
 
@@ -108,6 +109,12 @@ def test_minutes_through_the_host(host: HostProcess, tmp_path: Path) -> None:
                 content_type="application/octet-stream",
             )
         assert info.value.code == "minutes.bad_signatures"
+        # the record package from the host proves itself: signed minutes, DOCX, log chain
+        name, package = await clerk.record_package(sid)
+        (tmp_path / name).write_bytes(package)
+        report = await asyncio.to_thread(verify_package, tmp_path / name, [certs.ca.read_bytes()])
+        assert report.ok, report.message("en")
+        assert report.params["signatures"] == 2
         await clerk.close()
         await mt.close()
 

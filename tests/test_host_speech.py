@@ -117,3 +117,57 @@ def test_transcription_resumes_after_a_restart(tmp_path: Path, shared_data: Path
         asyncio.run(check())
     finally:
         proc.stop()
+
+
+@pytest.mark.slow
+def test_live_captions_reach_the_screens_then_the_final_text(
+    host: HostProcess, shared_data: Path
+) -> None:
+    """Chunks streamed at the pace of speech: partial captions (not logged) reach the console
+    and another tablet while the delegate speaks; the final transcript follows as a final
+    caption."""
+    pcm = decode_to_pcm(shared_data / "speech" / "dev" / CLIP)
+
+    async def scenario() -> None:
+        mt = await api_meeting(host, tablets=2)
+        sid, console = mt.session, mt.console
+        (_, speaker), (_, other) = list(mt.tablets.items())
+        screens = [console.live(sid).start(), other.live(sid).start()]
+        captions: list[list[dict]] = [[], []]
+        for live, got in zip(screens, captions, strict=True):
+            live.listeners.append(
+                lambda m, got=got: got.append(m) if m["type"] == "caption" else None
+            )
+            await live.wait_for(lambda s: s.world is not None)
+        speech = await console.grant_floor(sid, await speaker.request_floor(sid))
+        seq_before = screens[0].last_seq
+        step = RATE * 2  # one second of 16-bit samples
+        for index, start in enumerate(range(0, len(pcm), step)):
+            await speaker.send_audio_chunk(sid, speech, index, pcm[start : start + step])
+            await asyncio.sleep(1.0)
+        # the delegate goes on speaking (the clip again) until a caption with words arrives
+        chunks = [pcm[i : i + step] for i in range(0, len(pcm), step)]
+        deadline = asyncio.get_running_loop().time() + 240
+        while not any(c["text"] for c in captions[1]):
+            assert asyncio.get_running_loop().time() < deadline, captions
+            index += 1
+            await speaker.send_audio_chunk(sid, speech, index, chunks[index % len(chunks)])
+            await asyncio.sleep(1.0)
+        partial = [c for c in captions[1] if c["text"]][-1]
+        assert partial["speech_id"] == speech and partial["final"] is False
+        assert 0 < partial["upto"] <= index
+        assert overlap(partial["text"]) >= 0.3, partial
+        assert screens[0].last_seq == seq_before  # captions are not events in the log
+        await console.end_speech(sid, speech)
+        await screens[0].wait_for(
+            lambda s: bool(s.world.sessions[sid].speeches[speech].segments), timeout=240
+        )
+        await screens[1].wait_for(lambda s: any(c.get("final") for c in captions[1]), timeout=30)
+        final = next(c for c in captions[1] if c.get("final"))
+        assert final["text"] == screens[0].world.sessions[sid].speeches[speech].transcript
+        assert any(c["text"] for c in captions[0])  # the console saw them too
+        for live in screens:
+            await live.stop()
+        await mt.close()
+
+    asyncio.run(scenario())

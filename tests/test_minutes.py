@@ -74,7 +74,26 @@ def test_draft_docx_follows_the_layout(tmp_path: Path) -> None:
     assert "PHỤ LỤC III. KẾT QUẢ BIỂU QUYẾT CHI TIẾT" in text
     assert mt.machine.world.sessions[mt.session].head_hash in text
     assert "Tán thành (8): " in text  # named ballot lists names
+    # nobody pressed "Không biểu quyết" on the named vote: the 2 who cast nothing (absent) did
+    # not take part, listed apart in the annex, never counted as abstaining
+    assert "Số đại biểu tham gia biểu quyết: 10/12 đại biểu, chiếm 83,33%" in text
+    assert "Không biểu quyết: 0/12 đại biểu, chiếm 0,00% tổng số đại biểu." in text
+    assert "Không biểu quyết: 4/12 đại biểu, chiếm 33,33% tổng số đại biểu." in text  # secret
+    assert "Không tham gia biểu quyết (2): Đại biểu Số 11, Đại biểu Số 12" in text
+    assert "Kỳ họp kết thúc vào hồi" in text
     assert "Bỏ phiếu kín: chỉ công bố tổng số." in text  # secret ballot: totals only
+
+
+def test_a_draft_of_an_open_session_invents_no_closing(tmp_path: Path) -> None:
+    from tests.helpers import make_meeting
+
+    mt = make_meeting(tmp_path)
+    model = build_minutes(mt.machine.world, mt.session)
+    assert model.ended_at == ""
+    doc = Document(str(render_docx(model, tmp_path / "draft.docx")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "kết thúc vào hồi" not in text
+    assert "Dự thảo lập khi kỳ họp đang diễn ra: thời gian kết thúc chưa có." in text
 
 
 def test_summary_keeps_whole_sentences() -> None:
@@ -281,19 +300,29 @@ def test_exports_and_record_package(tmp_path: Path) -> None:
     } <= names
     import hashlib
 
-    for name, digest in manifest["files"].items():
-        assert hashlib.sha256((tmp_path / "exp" / name).read_bytes()).hexdigest() == digest
+    with zipfile.ZipFile(package) as zf:
+        for name, digest in manifest["files"].items():
+            assert hashlib.sha256(zf.read(name)).hexdigest() == digest
+            if name != "event-log.jsonl":
+                assert (tmp_path / "exp" / name).read_bytes() == zf.read(name)
     assert log[-1]["hash"] == manifest["event_log_hash"]
-    assert all("pin_hash" not in e["payload"] for e in log)
+    assert [e["seq"] for e in log] == list(range(1, len(log) + 1))  # the chain from event 1
+    assert all("pin_hash" not in e.get("payload_json", "") for e in log)
+    assert any(e.get("elided") for e in log)  # the roster's events: hashes only
     with (tmp_path / "exp" / "bieu-quyet.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
-    assert rows[1][1:5] == [
-        "Nghị quyết về dự toán ngân sách năm 2027",
-        "biểu quyết điện tử",
-        "8",
-        "2",
+    assert rows[0][3:9] == [
+        "Tán thành",
+        "Không tán thành",
+        "Không biểu quyết",
+        "Tham gia biểu quyết",
+        "Không tham gia biểu quyết",
+        "Tổng số đại biểu",
     ]
-    assert rows[1][7:] == ["66,67%", "Thông qua"]
+    assert rows[1][1:3] == ["Nghị quyết về dự toán ngân sách năm 2027", "biểu quyết điện tử"]
+    # 8 for, 2 against, none abstained; the 2 who cast nothing did not take part
+    assert rows[1][3:9] == ["8", "2", "0", "10", "2", "12"]
+    assert rows[1][9:] == ["66,67%", "16,67%", "0,00%", "83,33%", "Thông qua"]
     wb = load_workbook(tmp_path / "exp" / "ket-qua.xlsx")
     assert wb.sheetnames == ["Biểu quyết", "Điểm danh"]
     assert wb["Điểm danh"]["B2"].value == "Đại biểu Số 1"
@@ -411,15 +440,136 @@ def test_signing_with_a_pkcs11_token(tmp_path: Path) -> None:
     assert wrong.returncode == 2 and "Lỗi thiết bị ký số" in wrong.stderr
     assert "PinIncorrect" in wrong.stderr
     assert signed.read_bytes() == before
+    # the chair's handwritten signature, imported once into their profile (by their name as in
+    # the certificate) and used by every later signing, here with the key on a token
+    from exports.demo_art import signature_scan
+
+    (tmp_path / "scan.jpg").write_bytes(signature_scan("Nguyễn Văn An"))
+    data_dir = ["--data-dir", str(tmp_path / "profile")]
+    imported = subprocess.run(
+        [*run, "signature-image", str(tmp_path / "scan.jpg"), "--name", "Nguyễn Văn An"] + data_dir,
+        capture_output=True,
+        text=True,
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert "nguyen-van-an.png" in imported.stdout and "nguyen-van-an.preview.png" in imported.stdout
     right = subprocess.run(
-        [*run, "sign", str(signed), "--role", "chair", *token],
+        [*run, "sign", str(signed), "--role", "chair", *token, *data_dir],
         env={**env, "TOKEN_PIN": "1234"},
         capture_output=True,
         text=True,
     )
     assert right.returncode == 0, right.stderr
+    from meetingapp.pdfpages import render_page
+
+    pages = [render_page(signed, i, 600) for i in range(2)]
+
+    def ink(left: int, right: int) -> int:  # the image's blue (0, 45, 165), not the stamp's
+        return sum(
+            1
+            for page in pages
+            for p in page.crop((left, 0, right, page.height)).getdata()
+            if p[0] < 20 and 30 < p[1] < 60 and p[2] > 150
+        )
+
+    assert ink(0, 300) < 20  # the secretary's column: a text stamp (no image imported)
+    blue = ink(300, 600)  # the chair's column
+    assert blue > 300  # the blue signature image, drawn from the token signer's profile
     reports = signature_reports(signed.read_bytes(), [certs.ca.read_bytes()])
     assert [(r.field, r.signer, r.ok) for r in reports] == [
         ("ThuKy", "Lê Hoàng Dũng", True),
         ("ChuToa", "Nguyễn Văn An", True),
     ]
+
+
+def test_the_record_speaks_the_councils_language(tmp_path: Path) -> None:
+    """Term number in the title, a neutral honorific when the roster gives none (never the
+    literal "Ông/Bà"), each document's type and number/symbol in section III."""
+    from dataclasses import replace
+
+    from exports.model import DocumentRef
+    from meetingapp.server.minutes import summary_text
+
+    assert (
+        summary_text("Kỳ họp thứ Năm", "Hội đồng nhân dân xã Tân Phú", "XI, 2021-2026")
+        == "Kỳ họp thứ Năm Hội đồng nhân dân xã Tân Phú khóa XI, nhiệm kỳ 2021-2026"
+    )
+    assert summary_text("Kỳ họp thứ Hai", "HĐND tỉnh X", "2021-2026").endswith(
+        "HĐND tỉnh X, nhiệm kỳ 2021-2026"
+    )
+    mt, _ = closed_meeting(tmp_path)
+    model = build_minutes(mt.machine.world, mt.session)
+    first = model.items[0] if model.items else None
+    doc = DocumentRef("Tờ trình kế hoạch đầu tư công năm 2027", "Tờ trình", "125/TTr-UBND")
+    if first is None:
+        from exports.model import ItemEntry
+        from meetingapp.domain import ItemKind
+
+        first = ItemEntry(1, "Kế hoạch đầu tư công", "UBND xã", ItemKind.REPORT)
+    model = replace(
+        model,
+        items=(replace(first, documents=(doc,)),),
+        chairs=(replace(model.chairs[0], honorific="Bà"),),
+        secretary=replace(model.chairs[0], name="Lê Hoàng Dũng"),  # the roster gave none
+    )
+    text = "\n".join(
+        p.text for p in Document(str(render_docx(model, tmp_path / "m.docx"))).paragraphs
+    )
+    assert "Ông/Bà" not in text
+    assert f"Chủ trì (chủ tọa): Bà {model.chairs[0].name}" in text
+    assert "Thư ký (người ghi biên bản): Đồng chí Lê Hoàng Dũng" in text
+    assert "Tờ trình số 125/TTr-UBND: Tờ trình kế hoạch đầu tư công năm 2027" in text
+
+
+def test_resolution_numbers_per_body_and_year_in_section_v_and_the_annex(tmp_path: Path) -> None:
+    """A resolution that passes gets the body's next number of the year; one that fails, or a
+    motion that issues no resolution, gets none; numbers survive a replay of the log."""
+    from meetingapp.domain import AttendanceMethod, BallotForm, Choice, ItemKind
+    from meetingapp.session import SessionMachine
+    from meetingapp.store import open_db
+
+    mt, _ = closed_meeting(tmp_path)  # its item is a report: its motions issue no resolution
+    m = mt.machine
+    assert all(x.resolution_number is None for x in m.record(mt.session).motions.values())
+    sid = m.create_session(
+        body_id=mt.body, number=2, title="Kỳ họp thứ Hai", chair_panel=[mt.delegates[0]]
+    )
+    item = m.add_agenda_item(sid, title="Dự thảo nghị quyết", kind=ItemKind.RESOLUTION)
+    m.open_session(sid)
+    m.start_roll_call(sid)
+    for did in mt.delegates[:10]:
+        m.check_in(sid, did, method=AttendanceMethod.PIN)
+    m.close_roll_call(sid)
+    m.start_item(sid, item)
+    ids = []
+    for title, yes in (("Nghị quyết A", 9), ("Nghị quyết B", 3), ("Nghị quyết C", 8)):
+        motion = m.open_motion(sid, title=title, form=BallotForm.ELECTRONIC)
+        for i, did in enumerate(mt.delegates[:10]):
+            m.cast_ballot(sid, motion, did, Choice.YES if i < yes else Choice.NO)
+        m.close_motion(sid, motion)
+        ids.append(motion)
+    procedural = m.open_motion(
+        sid, title="Thông qua chương trình", form=BallotForm.ELECTRONIC, resolution=False
+    )
+    for did in mt.delegates[:10]:
+        m.cast_ballot(sid, procedural, did, Choice.YES)
+    m.close_motion(sid, procedural)
+    m.close_session(sid)
+    motions = m.record(sid).motions
+    year = int(motions[ids[0]].closed_at[:4])
+    assert [motions[i].resolution_number for i in ids] == [1, None, 2]
+    assert motions[ids[0]].resolution_year == year
+    assert motions[procedural].resolution_number is None
+    assert m.next_resolution_number(mt.body, year) == 3
+    replayed = SessionMachine(open_db(mt.db_path, create=False))
+    assert [replayed.record(sid).motions[i].resolution_number for i in ids] == [1, None, 2]
+
+    model = build_minutes(m.world, sid)
+    assert [x.resolution for x in model.motions] == ["01/NQ-HĐND", "", "02/NQ-HĐND", ""]
+    text = "\n".join(
+        p.text for p in Document(str(render_docx(model, tmp_path / "m.docx"))).paragraphs
+    )
+    assert "Thông qua Nghị quyết số 01/NQ-HĐND." in text  # section V
+    assert "Thông qua Nghị quyết số 02/NQ-HĐND." in text
+    assert "1. Nghị quyết A (Nghị quyết số 01/NQ-HĐND)" in text  # annex III
+    assert "Nghị quyết số 03" not in text

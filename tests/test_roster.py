@@ -155,3 +155,36 @@ def test_cli_import_roster_reports_line_numbers(tmp_path: Path) -> None:
         [*run, "import-roster", str(db), str(good)], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0 and "Đã nhập 1 đại biểu" in result.stdout
+
+
+def test_the_honorific_column_is_read_and_checked(tmp_path: Path) -> None:
+    from meetingapp.roster import parse_roster
+
+    rows = [
+        ["Họ và tên", "Danh xưng"],
+        ["Nguyễn Văn An", "Ông"],
+        ["Trần Thị Bích Ngọc", "bà"],
+        ["Lê Hoàng Dũng", ""],
+        ["Phạm Thị Hương", "Nữ"],
+    ]
+    specs = parse_roster(rows)
+    assert [s.honorific for s in specs] == ["Ông", "Bà", "", "Bà"]
+    with pytest.raises(RosterImportError) as err:
+        parse_roster([["Họ và tên", "Danh xưng"], ["A", "Ông"], ["B", "Cụ"]])
+    assert [(r.line, r.field, r.detail_key) for r in err.value.rows] == [
+        (3, "danh xưng", "roster.honorific")
+    ]
+    assert "danh xưng phải là Ông hoặc Bà" in err.value.message("vi")
+
+
+def test_the_honorific_reaches_the_roster_and_survives_a_replay(tmp_path: Path, machine) -> None:  # type: ignore[no-untyped-def]
+    m, body = machine
+    f = write(
+        tmp_path / "ds.csv",
+        "Mã,Danh xưng,Họ và tên\nA1,Bà,Nguyễn Thị Ánh Tuyết\nA2,,Trần Văn Đông\n",
+    )
+    import_roster(m, body, f)
+    assert m.world.delegates["A1"].honorific == "Bà"
+    assert m.world.delegates["A2"].honorific == ""
+    again = SessionMachine(open_db(tmp_path / "r.db", create=False))  # the log replayed
+    assert again.world.delegates["A1"].honorific == "Bà"

@@ -137,8 +137,8 @@ def test_voting_on_a_closed_motion_is_refused(tmp_path: Path) -> None:
     err = refused(
         mt, "reason.motion_not_open", m.cast_ballot, sid, motion, mt.delegates[0], Choice.YES
     )
-    assert err.message("vi") == "Không thể cast_ballot: cuộc biểu quyết không đang mở"
-    assert err.message("en") == "Cannot cast_ballot: the motion is not open"
+    assert err.message("vi") == "Không thể ghi nhận phiếu biểu quyết: cuộc biểu quyết không đang mở"
+    assert err.message("en") == "Cannot record the ballot: the motion is not open"
 
 
 def test_illegal_ballots_are_refused(tmp_path: Path) -> None:

@@ -95,7 +95,8 @@ def test_the_window_keeps_working_during_a_slow_call(qtbot, bridge: Bridge) -> N
         raise OSError("network unreachable")
 
     window.act(broken())
-    qtbot.waitUntil(lambda: "Không kết nối được" in window.status.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Mất kết nối tới máy chủ" in window.status.text(), timeout=5000)
+    assert "network unreachable" not in window.status.text()  # never the raw text
 
 
 @pytest.mark.slow
@@ -205,7 +206,7 @@ def test_secretary_runs_a_vote_and_the_display_shows_the_result(  # type: ignore
         bridge.run(tablet.cast_ballot(mt.session, motion, choice))
     qtbot.waitUntil(lambda: "Đã nhận 6 phiếu" in console.ballot_count.text(), timeout=10000)
     assert "(bỏ phiếu kín)" in console.ballot_count.text()
-    console._close_motion()
+    console._close_motion(confirmed=True)
     qtbot.waitUntil(lambda: "KHÔNG THÔNG QUA" in display.result.text(), timeout=10000)
     assert "Tán thành: 4/12 (33,33%)" in display.result.text()  # 4 of 12: not more than half
     qtbot.waitUntil(lambda: "KHÔNG THÔNG QUA" in console.result.text(), timeout=10000)
@@ -220,7 +221,7 @@ def test_secretary_runs_a_vote_and_the_display_shows_the_result(  # type: ignore
         box.setValue(count)
     console._record_hands()
     qtbot.waitUntil(lambda: console.feed.record().motions[hands].hands is not None, timeout=10000)
-    console._close_motion()
+    console._close_motion(confirmed=True)
     qtbot.waitUntil(lambda: "Tán thành: 9/12 (75,00%)" in display.result.text(), timeout=10000)
     assert display.result.text().endswith("\nTHÔNG QUA")
 
@@ -236,6 +237,24 @@ def test_secretary_runs_a_vote_and_the_display_shows_the_result(  # type: ignore
         w.feed.stop()
     bridge.run(display_client.close())
     bridge.run(mt.close())
+
+
+def stamp_ink(pdf: Path) -> int:
+    """Dark pixels in the box under "THƯ KÝ", drawn as the app's preview draws it."""
+    from PySide6.QtGui import QColor
+
+    from exports.signing import find_label
+    from ui.widgets import render_page
+
+    box = find_label(pdf.read_bytes(), "THƯ KÝ")
+    img = render_page(pdf, box.page, 595)  # one pixel per point of an A4 page
+    top = int(842 - box.y1) + 10
+    return sum(
+        1
+        for y in range(top, top + 90)
+        for x in range(int(box.x0) - 60, int(box.x1) + 60)
+        if QColor(img.pixel(x, y)).lightness() < 200
+    )
 
 
 @pytest.mark.slow
@@ -301,15 +320,30 @@ def test_clerk_corrects_a_transcript_and_signs_the_minutes(  # type: ignore[no-u
     clerk.sign([*p12, "--password-env", "MEETINGAPP_SIGN_SECRET"], "sai-mat-khau")
     qtbot.waitUntil(lambda: clerk.status.text() != "", timeout=60000)
     assert "mật khẩu" in clerk.status.text().lower()  # said clearly, nothing changed
+    assert "mật khẩu" in clerk.minutes_error.text().lower()  # beside the signing steps
+    assert "Đang ký" not in clerk.minutes_info.text()  # not left "signing…"
     assert final.read_bytes() == before and clerk.signed == final
+    assert clerk.buttons["sign_secretary"].isEnabled()  # the secretary's turn
+    assert not clerk.buttons["sign_chair"].isEnabled()
 
+    unsigned_ink = stamp_ink(final)
     clerk.sign([*p12, "--password-env", "MEETINGAPP_SIGN_SECRET"], "demo")
     qtbot.waitUntil(lambda: "Đã ký" in clerk.minutes_info.text(), timeout=60000)
+    # the preview draws the stamp (pdfium needs its form layer for signature widgets)
+    assert stamp_ink(clerk.signed) > unsigned_ink + 300, (unsigned_ink, stamp_ink(clerk.signed))
     assert clerk.signed.name.endswith(".signed.pdf")
     state = bridge.run(mt.console.state(mt.session))
     assert state["session"]["minutes"]["state"] == "signed_secretary"
+    qtbot.waitUntil(lambda: clerk.buttons["sign_chair"].isEnabled(), timeout=10000)
+    assert not clerk.buttons["sign_secretary"].isEnabled()  # the next step: the chair
+    assert "đã ký" in clerk.step_marks["secretary"].text()
     clerk.verify(certs / "demo-ca.pem")
     qtbot.waitUntil(lambda: "HỢP LỆ" in clerk.minutes_info.text(), timeout=60000)
+    report = clerk.minutes_info.text()  # in plain words, per signature
+    assert "1. Thư ký:" in report and "nội dung nguyên vẹn" in report
+    assert "tổ chức tin cậy" in report
+    for raw in ("ThuKy", "FORM_FILLING", "--trust", "tin cậy: không"):
+        assert raw not in report
     clerk.export(tmp_path / "ho-so.zip")
     qtbot.waitUntil(lambda: (tmp_path / "ho-so.zip").exists(), timeout=60000)
     clerk.feed.stop()

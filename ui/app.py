@@ -20,21 +20,25 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from meetingapp import tools_check
 from meetingapp.client import HostClient
+from ui import qt_vi
 from ui.bridge import Bridge, describe
 from ui.clerk import ClerkWindow, run_cli
 from ui.delegate import DelegateTablet
 from ui.display import PublicDisplay
 from ui.secretary import SecretaryConsole
-from ui.strings import L, lang, set_language
+from ui.strings import lang, set_language, t
 from ui.widgets import STYLE
 
 
@@ -61,7 +65,7 @@ class Launcher(QMainWindow):
 
     def _build(self) -> None:
         delegates, note = self.delegates, self.note
-        self.setWindowTitle(L("meetingapp — chọn vai trò", "meetingapp — choose a role"))
+        self.setWindowTitle(t("ui.meetingapp_choose_a_role"))
         col = QVBoxLayout()
         self.language = QComboBox()
         self.language.addItem("Tiếng Việt", "vi")
@@ -69,16 +73,16 @@ class Launcher(QMainWindow):
         self.language.setCurrentIndex(self.language.findData(lang()))
         self.language.currentIndexChanged.connect(self._switch_language)
         col.addWidget(self.language)
-        head = QLabel(L("Cuộc họp mẫu đã sẵn sàng", "The demo meeting is ready"))
+        head = QLabel(t("ui.the_demo_meeting_is_ready"))
         head.setObjectName("title")
         col.addWidget(head)
         for text, slot in (
-            (L("Bàn thư ký (điều hành kỳ họp)", "Secretary console"), self.open_secretary),
+            (t("ui.secretary_console"), self.open_secretary),
             (
-                L("Thư ký tổng hợp (văn bản, biên bản)", "Clerk (transcripts, minutes)"),
+                t("ui.clerk_transcripts_minutes"),
                 self.open_clerk,
             ),
-            (L("Màn hình hội trường", "Hall display"), self.open_display),
+            (t("ui.hall_display"), self.open_display),
         ):
             b = QPushButton(text)
             b.clicked.connect(slot)
@@ -86,7 +90,7 @@ class Launcher(QMainWindow):
         self.delegate = QComboBox()
         for did, name in delegates:
             self.delegate.addItem(name, did)
-        tablet = QPushButton(L("Máy tính bảng của đại biểu", "Delegate tablet"))
+        tablet = QPushButton(t("ui.delegate_tablet"))
         tablet.clicked.connect(lambda: self.open_tablet())
         if delegates:  # tablets pair themselves; the demo has its own paired ones
             col.addWidget(self.delegate)
@@ -102,11 +106,14 @@ class Launcher(QMainWindow):
     def _switch_language(self) -> None:
         """Windows opened from now on use the chosen language; so does this launcher."""
         set_language(self.language.currentData())
+        qt_vi.install(lang())  # Qt's own dialogs too
         self._build()
 
     def _keep(self, window: QWidget) -> QWidget:
-        window.setStyleSheet(STYLE) if not isinstance(window, PublicDisplay) else None
-        window.show()
+        if isinstance(window, PublicDisplay):
+            window.show_on_screen()  # fullscreen on the projector's screen
+        else:
+            window.show()
         self.windows.append(window)
         return window
 
@@ -182,6 +189,9 @@ def prepare_demo(bridge: Bridge, out_dir: Path, lang: str) -> tuple[Any, Any]:
     return bridge.run(load_demo(out_dir, lang, print), timeout=900)  # type: ignore[no-any-return]
 
 
+DEMO_STEPS = 16  # about as many lines as loading the demo says (the bar stops short of full)
+
+
 class DemoStart(QWidget):
     """What the user sees while the demo meeting is loaded: each step as it happens, then the
     launcher (or the reason it could not start)."""
@@ -195,35 +205,65 @@ class DemoStart(QWidget):
         self.host: Any = None
         self.launcher: Launcher | None = None
         self.setWindowTitle("meetingapp")
-        title = QLabel(L("Đang chuẩn bị cuộc họp mẫu…", "Preparing the demo meeting…"))
+        title = QLabel(t("ui.preparing_the_demo_meeting"))
         title.setObjectName("title")
         self.steps = QPlainTextEdit()
         self.steps.setReadOnly(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, DEMO_STEPS)
+        self.progress.setFormat(t("ui.step_v"))
+        self.cancel = QPushButton(t("ui.cancel"))
+        self.cancel.clicked.connect(self._cancel)
         self.error = QLabel("")
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         layout = QVBoxLayout(self)
-        for w in (title, self.steps, self.error):
+        row = QHBoxLayout()
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel)
+        for w in (title, self.steps):
             layout.addWidget(w)
-        self.line.connect(self.steps.appendPlainText)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        self.line.connect(self._step)
+        if notice := tools_check.notice(lang=lang()):  # LibreOffice or poppler missing
+            self.steps.appendPlainText(notice)
+        self.future: Any = None
         self.resize(760, 420)
 
+    def _step(self, text: str) -> None:
+        self.steps.appendPlainText(text)
+        self.progress.setValue(min(self.progress.value() + 1, DEMO_STEPS - 1))
+
     def start(self) -> None:
-        self.bridge.call(load_demo(self.out, lang(), self.line.emit), self._loaded, self._failed)
+        self.future = self.bridge.call(
+            load_demo(self.out, lang(), self.line.emit), self._loaded, self._failed, always=True
+        )
+
+    def _cancel(self) -> None:
+        """Stop loading: the host started for it is stopped (load_demo's own clean-up)."""
+        if self.future is not None:
+            self.future.cancel()
+        self.cancel.setEnabled(False)
 
     def _loaded(self, loaded: tuple[Any, Any]) -> None:
         self.host, demo = loaded
-        note = L(
-            f"Chứng thư ký số mẫu: {self.out / 'chung-thu-demo'} (mật khẩu: demo)",
-            f"Demo signing certificates: {self.out / 'chung-thu-demo'} (password: demo)",
-        )
+        self.progress.setValue(DEMO_STEPS)
+        folder = self.out / "chung-thu-demo"
+        note = t("ui.demo_signing_certificates_x_password_dem", folder=folder)
         self.launcher = demo_launcher(self.bridge, demo, self.out / "app", note)
         self.launcher.show()
         self.ready.emit(self.launcher)
         self.close()
 
     def _failed(self, exc: BaseException) -> None:
-        self.error.setText(L("Không khởi động được: ", "Could not start: ") + describe(exc))
+        import concurrent.futures
+
+        self.cancel.setEnabled(False)
+        if isinstance(exc, asyncio.CancelledError | concurrent.futures.CancelledError):
+            self.error.setText(t("ui.loading_the_demo_was_cancelled"))
+            return
+        self.error.setText(t("ui.could_not_start") + describe(exc))
 
 
 def demo_launcher(bridge: Bridge, demo: Any, work_dir: Path, note: str = "") -> Launcher:
@@ -246,7 +286,8 @@ def host_launcher(bridge: Bridge, host_dir: Path, session_id: str) -> Launcher:
     state = bridge.run(console.state(session_id))
     body = state["session"]["session"]["body_id"]
     clients = {"console": console, "clerk": console, "display": console, "tablets": {}}
-    return Launcher(bridge, session_id, body, clients, [], host_dir / "app")
+    note = tools_check.notice(lang=lang()) or ""  # LibreOffice or poppler missing
+    return Launcher(bridge, session_id, body, clients, [], host_dir / "app", note)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -261,15 +302,22 @@ def main(argv: list[str] | None = None) -> int:
         set_language(args.lang)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setStyleSheet(STYLE)
+    qt_vi.install(lang())
     bridge = Bridge()
     start: DemoStart | None = None
+    plain: Any = None
     try:
-        if args.demo or not args.host_dir:
+        if args.demo:
             start = DemoStart(bridge, Path(args.out))
             start.show()
             start.start()
-        else:
+        elif args.host_dir:
             host_launcher(bridge, Path(args.host_dir), args.session or "").show()
+        else:  # the start screen: host here or join (ui/start.py)
+            from ui.start import App
+
+            plain = App(bridge)
+            plain.run()
         code = app.exec()
     except Exception as exc:  # noqa: BLE001 - said plainly, then the exit code
         sys.stderr.write(describe(exc) + "\n")
@@ -278,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         bridge.stop()  # a demo still loading is cancelled and stops its host
         if start is not None and start.host is not None:
             start.host.stop()
+        if plain is not None:
+            plain.stop()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)  # Qt objects collected by the interpreter at exit have crashed PySide

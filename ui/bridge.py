@@ -12,28 +12,33 @@ import concurrent.futures
 import copy
 import logging
 import threading
+import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+import httpx
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from meetingapp.client import HostClient, HostError, LiveSession
 from meetingapp.errors import MeetingAppError
-from ui.strings import L, lang
+from ui.strings import lang, t
 
 log = logging.getLogger(__name__)
 
 
 def describe(exc: BaseException) -> str:
-    """A message for the user, in the app's language."""
+    """A message for the user, in the app's language: never a raw exception's text."""
     if isinstance(exc, HostError):
-        return exc.detail or str(exc)
-    if isinstance(exc, MeetingAppError):
-        return exc.message(lang())
-    if isinstance(exc, OSError | TimeoutError):
-        return L("Không kết nối được tới máy chủ: ", "Cannot reach the host: ") + str(exc)
-    return f"{type(exc).__name__}: {exc}"
+        if exc.status >= 500 and not exc.detail:
+            return t("ui.the_host_failed_try_again")
+        return exc.detail or t("ui.the_host_refused")
+    if isinstance(exc, MeetingAppError) or callable(getattr(exc, "message", None)):
+        return str(exc.message(lang()))  # type: ignore[attr-defined]
+    if isinstance(exc, httpx.TransportError | OSError | TimeoutError):
+        return t("ui.lost_the_connection_to_the_host_not_done")
+    log.warning("unexpected failure", exc_info=exc)
+    return t("ui.something_unexpected_went_wrong_nothing")
 
 
 class Bridge(QObject):
@@ -57,8 +62,11 @@ class Bridge(QObject):
         coro: Coroutine[Any, Any, Any],
         done: Callable[[Any], None] | None = None,
         failed: Callable[[BaseException], None] | None = None,
+        *,
+        always: bool = False,
     ) -> Future[Any]:
-        """Start ``coro`` on the network loop; ``done``/``failed`` run later on the Qt thread."""
+        """Start ``coro`` on the network loop; ``done``/``failed`` run later on the Qt thread
+        (``always``: ``failed`` hears of a cancellation too)."""
         future = asyncio.run_coroutine_threadsafe(coro, self.loop)
         self._pending.add(future)
         self.busy += 1
@@ -69,19 +77,21 @@ class Bridge(QObject):
                 result, error = f.result(), None
             except BaseException as exc:  # noqa: BLE001 - delivered to the window, never lost
                 result, error = None, exc
-            self._finished.emit((f, done, failed), result, error)
+            self._finished.emit((f, done, failed, always), result, error)
 
         future.add_done_callback(finished)
         return future
 
     def _deliver(self, callbacks: Any, result: Any, error: BaseException | None) -> None:
-        future, done, failed = callbacks
+        future, done, failed, always = callbacks
         self._pending.discard(future)
         self.busy -= 1
         self.busy_changed.emit(self.busy)
         if error is None:
             if done:
                 done(result)
+        elif failed and always:
+            failed(error)
         elif isinstance(error, asyncio.CancelledError | concurrent.futures.CancelledError):
             return
         elif failed:
@@ -95,8 +105,13 @@ class Bridge(QObject):
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
     def cancel_all(self) -> None:
+        """Every call of every window (shutting down only: a window cancels its own scope)."""
         for future in list(self._pending):
             future.cancel()  # cancels the task on the loop; _deliver still runs for each
+
+    def scope(self) -> Scope:
+        """A window's own set of calls: its Cancel button cancels those and nothing else."""
+        return Scope(self)
 
     def stop(self) -> None:
         """Cancel what is running (event streams included), then end the network thread."""
@@ -116,20 +131,101 @@ class Bridge(QObject):
         self._thread.join(timeout=5)
 
 
+class Scope(QObject):
+    """One window's calls on the shared network thread.
+
+    ``cancel`` stops only what this scope started: the Cancel button of the console never
+    cancels a ballot a tablet is sending. ``background=True`` calls (page renders, audio
+    chunks) are not counted as "working" and survive Cancel; every call of the scope ends with
+    ``close``."""
+
+    busy_changed = Signal(int)
+
+    def __init__(self, bridge: Bridge) -> None:
+        super().__init__()
+        self.bridge = bridge
+        self.loop = bridge.loop
+        self.busy = 0
+        self._mine: dict[Future[Any], bool] = {}  # future -> cancellable by the user
+
+    def call(
+        self,
+        coro: Coroutine[Any, Any, Any],
+        done: Callable[[Any], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+        *,
+        background: bool = False,
+    ) -> Future[Any]:
+        counted = not background
+
+        def settle() -> None:
+            if counted:
+                self.busy -= 1
+                self.busy_changed.emit(self.busy)
+
+        def on_done(result: Any) -> None:
+            self._mine.pop(future, None)
+            settle()
+            if done:
+                done(result)
+
+        def on_failed(exc: BaseException) -> None:
+            self._mine.pop(future, None)
+            settle()
+            if isinstance(exc, asyncio.CancelledError | concurrent.futures.CancelledError):
+                return
+            if failed:
+                failed(exc)
+            else:
+                log.warning("background call failed: %s", exc)
+                self.bridge.error.emit(describe(exc))
+
+        future = self.bridge.call(coro, on_done, on_failed, always=True)
+        self._mine[future] = counted
+        if counted:
+            self.busy += 1
+            self.busy_changed.emit(self.busy)
+        return future
+
+    def run(self, coro: Coroutine[Any, Any, Any], timeout: float = 120) -> Any:
+        return self.bridge.run(coro, timeout)
+
+    def cancel(self) -> None:
+        """Stop waiting for this window's commands (not its background work)."""
+        for future, counted in list(self._mine.items()):
+            if counted:
+                future.cancel()
+
+    def close(self) -> None:
+        """The window closes: everything it started stops."""
+        for future in list(self._mine):
+            future.cancel()
+
+
+ONLINE, RECONNECTING, LOST = "online", "reconnecting", "lost"
+LOST_AFTER_S = 6.0  # reconnecting this long: the host is said to be lost
+
+
 class Feed(QObject):
-    """A session's live state: a copy of the world after every event, on the Qt thread."""
+    """A session's live state: a copy of the world after every event, on the Qt thread, and
+    the state of the link to the host (online / reconnecting / lost), checked twice a second."""
 
     changed = Signal(object)  # World
     message = Signal(dict)  # every stream message (progress counts, transcription progress)
+    connection = Signal(str)  # ONLINE, RECONNECTING or LOST, when it changes
 
-    def __init__(self, bridge: Bridge, client: HostClient, session_id: str) -> None:
+    def __init__(self, bridge: Bridge | Scope, client: HostClient, session_id: str) -> None:
         super().__init__()
         self.bridge = bridge
         self.client = client
         self.session_id = session_id
         self.world: Any = None
         self.live: LiveSession | None = None
+        self.link = RECONNECTING
+        self._down_since: float | None = time.monotonic()
         self.changed.connect(self._keep)
+        self._watch = QTimer(self, interval=500)
+        self._watch.timeout.connect(self._check_link)
 
     def start(self) -> Feed:
         async def go() -> None:
@@ -138,7 +234,23 @@ class Feed(QObject):
             self.live.start()
 
         self.bridge.run(go())
+        self._watch.start()
         return self
+
+    def _check_link(self) -> None:
+        live = self.live
+        up = bool(live is not None and live.connected.is_set() and live.world is not None)
+        if up:
+            self._down_since = None
+            state = ONLINE
+        else:
+            now = time.monotonic()
+            if self._down_since is None:
+                self._down_since = now
+            state = RECONNECTING if now - self._down_since < LOST_AFTER_S else LOST
+        if state != self.link:
+            self.link = state
+            self.connection.emit(state)
 
     def _keep(self, world: Any) -> None:
         self.world = world
@@ -153,6 +265,7 @@ class Feed(QObject):
         return self.world.sessions.get(self.session_id) if self.world else None
 
     def stop(self) -> None:
+        self._watch.stop()
         live, self.live = self.live, None
         if live is not None and self.bridge.loop.is_running():
             self.bridge.run(live.stop(), timeout=10)

@@ -11,11 +11,11 @@ from typing import Any
 
 from PySide6.QtCore import QBuffer, QIODevice, Qt, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from meetingapp.client import HostClient
-from ui.bridge import Bridge, describe
-from ui.strings import L
+from ui.bridge import Scope, describe
+from ui.strings import t
 
 FRAME_INTERVAL_S = 0.25
 
@@ -42,11 +42,14 @@ class FaceCheckin(QWidget):
 
     def __init__(
         self,
-        bridge: Bridge,
+        bridge: Scope,
         client: HostClient,
         session_id: str,
         delegate_id: str | None = None,
+        *,
+        compact: bool = False,
     ) -> None:
+        """``compact``: a row (the tablet's top bar); the preview shows only while checking."""
         super().__init__()
         self.bridge, self.client, self.sid, self.expected = bridge, client, session_id, delegate_id
         self.attempt: str | None = None
@@ -56,19 +59,27 @@ class FaceCheckin(QWidget):
         self.prompt = QLabel("")
         self.prompt.setObjectName("title")
         self.prompt.setWordWrap(True)
-        self.start_btn = QPushButton(L("Điểm danh bằng khuôn mặt", "Check in by face"))
+        self.start_btn = QPushButton(t("ui.check_in_by_face"))
         self.start_btn.clicked.connect(self.start)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self) if compact else QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.preview: Any = None
         self.devices = self._devices()
         if self.devices:
             from PySide6.QtMultimediaWidgets import QVideoWidget
 
             self.preview = QVideoWidget()
-            self.preview.setMinimumSize(320, 240)
+            self.preview.setMinimumSize(240 if compact else 320, 180 if compact else 240)
+            self.preview.setVisible(not compact)
             layout.addWidget(self.preview)
-        else:
-            self.prompt.setText(L("Không tìm thấy camera", "No camera found"))
+        else:  # nothing to look into: said once, and the button cannot be pressed
+            self.start_btn.setEnabled(False)
+            self.start_btn.setToolTip(t("ui.this_device_has_no_camera"))
+            if not compact:
+                self.prompt.setText(t("ui.no_camera_found"))
+            self.prompt.setObjectName("")
+        if compact:
+            self.prompt.setStyleSheet("font-size: 17px;")
         layout.addWidget(self.prompt)
         layout.addWidget(self.start_btn)
 
@@ -83,9 +94,12 @@ class FaceCheckin(QWidget):
 
         def started(attempt: dict[str, Any]) -> None:
             self.attempt = attempt["id"]
-            self.prompt.setText(L("Nhìn thẳng vào camera", "Look at the camera"))
+            self.prompt.setText(t("ui.look_at_the_camera"))
             if self.devices and self.camera is None:
                 self._open_camera()
+            elif not self.devices:
+                self.attempt = None
+                self.prompt.setText(t("ui.no_camera_found"))
 
         self.bridge.call(
             self.client.start_face_checkin(self.sid, self.expected), started, self._failed
@@ -94,6 +108,7 @@ class FaceCheckin(QWidget):
     def _open_camera(self) -> None:
         from PySide6.QtMultimedia import QCamera, QMediaCaptureSession
 
+        self.preview.setVisible(True)
         self.camera = QCamera(self.devices[0])
         self.capture = QMediaCaptureSession()
         self.capture.setCamera(self.camera)
@@ -118,7 +133,10 @@ class FaceCheckin(QWidget):
             return
         self.in_flight = True
         self.bridge.call(
-            self.client.send_frame(self.sid, self.attempt, jpeg), self._reply, self._failed
+            self.client.send_frame(self.sid, self.attempt, jpeg),
+            self._reply,
+            self._failed,
+            background=True,  # four a second: not "work in progress" for the Cancel button
         )
 
     def feed_frames(self, frames: list[bytes]) -> None:
@@ -134,32 +152,35 @@ class FaceCheckin(QWidget):
                     break
             return reply
 
-        self.prompt.setText(L("Đang nhận diện…", "Recognising…"))
+        self.prompt.setText(t("ui.recognising"))
         self.bridge.call(run(), self._reply, self._failed)
 
     def _reply(self, reply: dict[str, Any]) -> None:
         self.in_flight = False
         if reply.get("checked_in"):
             self.attempt = None
-            self.prompt.setText(L("✔ Đã điểm danh", "✔ Checked in"))
+            self.prompt.setText(t("ui.checked_in"))
             self.stop_camera()
             self.checked_in.emit(reply["checked_in"])
             return
         if reply.get("liveness") == "failed":
             self.attempt = None
-            self.prompt.setText(L("Không đạt — hãy thử lại", "Not passed — try again"))
+            self.prompt.setText(t("ui.not_passed_try_again"))
             self.stop_camera()
             return
         prompt = reply.get("prompt") or ""
         if reply.get("verdict") == "no_face":
-            prompt = L("Không thấy khuôn mặt", "No face in view")
+            prompt = t("ui.no_face_in_view")
         self.prompt.setText(prompt)
         if reply.get("candidates"):
             self.candidates.emit([(c["delegate_id"], c["distance"]) for c in reply["candidates"]])
 
     def _failed(self, exc: BaseException | str) -> None:
         self.in_flight = False
-        self.prompt.setText(exc if isinstance(exc, str) else describe(exc))
+        # the camera's own error text is not shown raw
+        self.prompt.setText(
+            t("ui.camera_error_use_the_pin") if isinstance(exc, str) else describe(exc)
+        )
 
     def stop_camera(self) -> None:
         if self.camera is not None:

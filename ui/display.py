@@ -6,23 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from meetingapp.client import HostClient
-from ui.bridge import Bridge, Feed
-from ui.strings import L, countdown, result_lines
+from ui.bridge import LOST, ONLINE, Bridge, Feed
+from ui.strings import countdown, quorum_status, result_lines, t, timer_state
+
+# text sizes as a share of the screen's height: readable from the back of the hall on any
+# projector, 720p to 4K
+SIZES = {"head": 0.052, "body": 0.036, "result": 0.044, "timer": 0.06, "lost": 0.04}
 
 
 class PublicDisplay(QWidget):
     def __init__(self, bridge: Bridge, client: HostClient, session_id: str) -> None:
         super().__init__()
-        self.setWindowTitle(L("Màn hình hội trường", "Hall display"))
-        self.setStyleSheet(
-            "QWidget { background: #0b2a4a; color: white; } QLabel { font-size: 26px; }"
-            "QLabel#head { font-size: 38px; font-weight: bold; color: #ffd54f; }"
-            "QLabel#result { font-size: 32px; font-weight: bold; }"
-        )
+        self.setWindowTitle(t("ui.hall_display"))
         self.sid = session_id
+        self.link = ONLINE
         self.feed = Feed(bridge, client, session_id)
         self.head = QLabel("")
         self.head.setObjectName("head")
@@ -30,10 +31,22 @@ class PublicDisplay(QWidget):
         self.speaker = QLabel("")
         self.timer = QLabel("")
         self.quorum = QLabel("")
+        self.timer.setObjectName("timer")
         self.result = QLabel("")
         self.result.setObjectName("result")
+        self.lost = QLabel("")
+        self.lost.setObjectName("lost")
+        self.lost.setVisible(False)
         layout = QVBoxLayout(self)
-        for w in (self.head, self.item, self.speaker, self.timer, self.quorum, self.result):
+        for w in (
+            self.lost,
+            self.head,
+            self.item,
+            self.speaker,
+            self.timer,
+            self.quorum,
+            self.result,
+        ):
             w.setAlignment(Qt.AlignmentFlag.AlignCenter)
             w.setWordWrap(True)
             layout.addWidget(w)
@@ -45,9 +58,49 @@ class PublicDisplay(QWidget):
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._update_timer)
         self._tick.start()
-        self.resize(1280, 720)
+        self._restyle()
         self.feed.changed.connect(self.render)
+        self.feed.connection.connect(self._link)
         self.feed.start()
+
+    def show_on_screen(self, screen: Any = None) -> None:
+        """Fullscreen on the given screen (the projector: the last one attached)."""
+        screens = QGuiApplication.screens()
+        screen = screen or (screens[-1] if screens else None)
+        if screen is not None:
+            self.setGeometry(screen.geometry())
+        self.showFullScreen()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 — Qt's name
+        super().resizeEvent(event)
+        self._restyle()
+
+    def _restyle(self) -> None:
+        h = max(self.height(), 480)
+        px = {k: max(14, int(h * v)) for k, v in SIZES.items()}
+        self.setStyleSheet(
+            "QWidget { background: #0b2a4a; color: white; }"
+            f"QLabel {{ font-size: {px['body']}px; }}"
+            f"QLabel#head {{ font-size: {px['head']}px; font-weight: bold; color: #ffd54f; }}"
+            f"QLabel#result {{ font-size: {px['result']}px; font-weight: bold; }}"
+            f"QLabel#timer {{ font-size: {px['timer']}px; font-weight: bold; }}"
+            'QLabel#timer[state="warn"] { color: #ffb74d; }'
+            'QLabel#timer[state="over"] { color: #ff8a80; }'
+            f"QLabel#lost {{ font-size: {px['lost']}px; font-weight: bold;"
+            " background: #b3261e; color: white; padding: 12px; }"
+        )
+
+    def _link(self, state: str) -> None:
+        """A display that loses the host says so, and stops counting anything down."""
+        self.link = state
+        self.lost.setText(t("ui.the_host_is_unreachable_what_is_shown_ma"))
+        self.lost.setVisible(state == LOST)
+        if state == LOST:
+            self.timer.setText("")
+            if self.result.text():
+                self.result.setText(t("ui.waiting_to_reconnect"))
+        elif self.feed.world is not None:
+            self.render(self.feed.world)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 — Qt's name
         self.feed.stop()
@@ -55,35 +108,28 @@ class PublicDisplay(QWidget):
 
     def render(self, world: Any) -> None:
         rec = world.sessions.get(self.sid)
-        if rec is None:
+        if rec is None or self.link == LOST:
             return
         body = world.bodies.get(rec.session.body_id)
         self.head.setText(f"{body.name if body else ''}\n{rec.session.title}")
         item = rec.items.get(rec.active_item) if rec.active_item else None
-        self.item.setText(
-            L("Nội dung: ", "Item: ") + item.title if item else L("Giữa các nội dung", "—")
-        )
+        self.item.setText(t("ui.item") + item.title if item else t("ui.text"))
         speech = rec.speeches.get(rec.current_speech) if rec.current_speech else None
         self._speech = speech
         if speech:
             d = world.delegates.get(speech.delegate_id)
             name = d.full_name if d else speech.delegate_id
-            self.speaker.setText(L("Đang phát biểu: ", "Speaking: ") + name)
+            self.speaker.setText(t("ui.speaking_2") + name)
         else:
             self.speaker.setText("")
         self._update_timer()
-        count = world.headcount(self.sid)
+        present, base, need = quorum_status(world, self.sid)
         self.quorum.setText(
-            L(
-                f"Có mặt {count.present}/{count.elected} đại biểu",
-                f"Present: {count.present} of {count.elected}",
-            )
+            t("ui.present_x_of_x_needs_x", present=present, elected=base, need=need)
         )
         closed = [m for m in rec.motions.values() if m.result is not None]
         if rec.open_motion:
-            self.result.setText(
-                L("Đang biểu quyết: ", "Voting: ") + rec.motions[rec.open_motion].title
-            )
+            self.result.setText(t("ui.voting") + rec.motions[rec.open_motion].title)
         elif closed:
             m = closed[-1]
             counts, verdict = result_lines(m, "   ")
@@ -92,4 +138,9 @@ class PublicDisplay(QWidget):
             self.result.setText("")
 
     def _update_timer(self) -> None:
+        if self.link == LOST:
+            return  # a dead host's speech is not counted down
         self.timer.setText(countdown(self._speech))
+        self.timer.setProperty("state", timer_state(self._speech))
+        self.timer.style().unpolish(self.timer)
+        self.timer.style().polish(self.timer)

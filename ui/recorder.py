@@ -4,28 +4,64 @@ once; the host joins the chunks when the speech ends and transcribes them."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from asr.recording import ChunkRecorder
 from meetingapp.client import HostClient
-from ui.bridge import Bridge
-from ui.strings import L
+from ui.bridge import Scope
+from ui.strings import t
+
+# what the speaker and the console are told about the recording
+WAITING = "waiting"  # started; no sound from the microphone yet
+LIVE = "live"  # sound arrives and reaches the host
+NO_MIC = "no_mic"  # no microphone, or it cannot record
+SILENT_MIC = "silent_mic"  # the microphone delivers nothing (dead, muted, unplugged)
+NOT_SENT = "not_sent"  # sound is recorded here but does not reach the host
+STALL_S = 2.5  # no audio for this long: the microphone is said to be dead
 
 
 class SpeechRecorder(QObject):
+    """``recording`` says whether the recorder runs (the speech is ours); ``health`` says the
+    truth about it: "recording" is shown only while audio arrives AND reaches the host."""
+
     level = Signal(float)  # dBFS, for the meter
     recording = Signal(bool)
+    health = Signal(str)  # WAITING, LIVE, NO_MIC, SILENT_MIC, NOT_SENT
     failed = Signal(str)
 
-    def __init__(self, bridge: Bridge, client: HostClient, session_id: str, folder: Path) -> None:
+    def __init__(self, bridge: Scope, client: HostClient, session_id: str, folder: Path) -> None:
         super().__init__()
         self.bridge, self.client, self.sid, self.folder = bridge, client, session_id, folder
         self.speech: str | None = None
         self.capture: object | None = None
         self.chunks: ChunkRecorder | None = None
         self.unsent: list[Path] = []
+        self.sent_chunks = 0
+        self.state = ""
+        self._last_audio = 0.0
+        self._started = 0.0
+        self._watch = QTimer(self, interval=500)
+        self._watch.timeout.connect(self._check)
+
+    def _set(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.health.emit(state)
+
+    def _check(self) -> None:
+        """Twice a second: is sound still arriving, is it still reaching the host?"""
+        if self.capture is None or self.state == NO_MIC:
+            return
+        now = time.monotonic()
+        if now - max(self._last_audio, self._started) > STALL_S:
+            self._set(SILENT_MIC)
+        elif self.unsent:
+            self._set(NOT_SENT)
+        elif self._last_audio and self.sent_chunks:
+            self._set(LIVE)
 
     def start(self, speech_id: str) -> None:
         if self.speech == speech_id:
@@ -37,14 +73,29 @@ class SpeechRecorder(QObject):
         self.chunks = ChunkRecorder(self.folder / speech_id)
         capture = AudioCapture(self._pcm, parent=self)
         capture.level.connect(self.level)
-        capture.failed.connect(
-            lambda why: self.failed.emit(L("Không ghi âm được: ", "Cannot record: ") + why)
-        )
+        capture.failed.connect(self._no_mic)
         self.capture = capture
+        self.sent_chunks = 0
+        self._last_audio = 0.0
+        self._started = time.monotonic()
+        self.state = ""
+        self._set(WAITING)
         capture.start()
         self.recording.emit(True)
+        self._watch.start()
+
+    def _no_mic(self, why: str) -> None:
+        self._set(NO_MIC)
+        self.failed.emit(
+            t("ui.cannot_record")
+            + {
+                "no microphone": t("ui.no_microphone"),
+            }.get(why, t("ui.the_microphone_cannot_record"))
+        )
 
     def _pcm(self, data: bytes) -> None:
+        if data.strip(b"\x00"):  # digital silence is what a dead or muted input delivers
+            self._last_audio = time.monotonic()
         if self.chunks is not None:
             for path in self.chunks.write(data):
                 self._upload(path)
@@ -56,6 +107,7 @@ class SpeechRecorder(QObject):
         index = int(path.stem.split("-")[-1])
 
         def kept(_: object) -> None:
+            self.sent_chunks += 1
             if path in self.unsent:
                 self.unsent.remove(path)
 
@@ -67,6 +119,7 @@ class SpeechRecorder(QObject):
             self.client.send_audio_chunk(self.sid, speech, index, path.read_bytes()),
             kept,
             failed,
+            background=True,
         )
 
     def stop(self) -> None:
@@ -83,4 +136,6 @@ class SpeechRecorder(QObject):
         self.capture = None
         self.chunks = None
         self.speech = None
+        self._watch.stop()
+        self._set("")
         self.recording.emit(False)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -32,18 +34,27 @@ from PySide6.QtWidgets import (
 
 from meetingapp.client import HostClient
 from meetingapp.domain import AttendanceMethod, BallotForm
-from ui.bridge import Bridge, Feed
+from meetingapp.rules import MAJORITY, QUORUM
+from ui import actions as A
+from ui.bridge import ONLINE, Bridge, Feed
 from ui.camera import FaceCheckin
 from ui.strings import (
-    L,
     choice_label,
     countdown,
+    form_label,
     item_state_label,
     lang,
     method_label,
+    quorum_status,
     result_lines,
+    role_label,
+    rule_label,
+    t,
+    timer_state,
 )
-from ui.widgets import RoleWindow
+from ui.widgets import RoleWindow, confirm, restyle, scrolled
+
+NO_AUDIO_AFTER_S = 8.0  # the host joins a speech's chunks a moment after it ends
 
 
 def qr_pixmap(text: str, size: int = 220) -> QPixmap:
@@ -59,22 +70,26 @@ def qr_pixmap(text: str, size: int = 220) -> QPixmap:
 
 class SecretaryConsole(RoleWindow):
     def __init__(self, bridge: Bridge, client: HostClient, session_id: str, body_id: str) -> None:
-        super().__init__(bridge, L("Bàn thư ký — điều hành kỳ họp", "Secretary console"))
+        super().__init__(bridge, t("ui.secretary_console_2"))
         self.client, self.sid, self.body = client, session_id, body_id
-        self.feed = Feed(bridge, client, session_id)
+        self.feed = Feed(self.bridge, client, session_id)
         self.ballots_in: dict[str, int] = {}
+        self.no_audio: set[str] = set()  # speeches the host got no recording for
+        self.buttons: dict[str, QPushButton] = {}  # action (ui/actions.py) -> its button
         tabs = QTabWidget()
-        tabs.addTab(self._setup_tab(), L("Chuẩn bị", "Set-up"))
-        tabs.addTab(self._run_tab(), L("Điều hành", "Running"))
+        tabs.addTab(self._setup_tab(), t("ui.set_up"))
+        tabs.addTab(self._run_tab(), t("ui.running"))
         tabs.setCurrentIndex(1)
         self.tabs = tabs
         self.setCentralWidget(tabs)
-        self.resize(1280, 800)
+        self.resize(1366, 700)  # a 1366×768 laptop, less the title and task bars
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._update_timer)
         self._tick.start()
         self.feed.changed.connect(self.render)
         self.feed.message.connect(self._message)
+        self.feed.connection.connect(self.link_changed)
+        self.feed.connection.connect(self._link)
         self.feed.start()
 
     # --- set-up tab -------------------------------------------------------------------------
@@ -83,51 +98,43 @@ class SecretaryConsole(RoleWindow):
         w = QWidget()
         grid = QGridLayout(w)
 
-        roster = QGroupBox(L("Danh sách đại biểu", "Roster"))
+        roster = QGroupBox(t("ui.roster"))
         self.roster_errors = QLabel("")
         self.roster_errors.setObjectName("error")
         self.roster_errors.setWordWrap(True)
-        imp = QPushButton(L("Nhập danh sách (CSV/XLSX)…", "Import roster (CSV/XLSX)…"))
+        imp = QPushButton(t("ui.import_roster_csv_xlsx"))
         imp.clicked.connect(self._import_roster)
         rl = QVBoxLayout(roster)
         rl.addWidget(imp)
         rl.addWidget(self.roster_errors)
         rl.addStretch()
 
-        agenda = QGroupBox(L("Chương trình kỳ họp", "Agenda"))
+        agenda = QGroupBox(t("ui.agenda_2"))
         self.item_title = QLineEdit()
-        self.item_title.setPlaceholderText(L("Tên nội dung", "Item title"))
-        add = QPushButton(L("Thêm nội dung", "Add item"))
-        add.clicked.connect(self._add_item)
+        self.item_title.setPlaceholderText(t("ui.item_title"))
+        add = self._button(t("ui.add_item"), A.ADD_ITEM, self._add_item)
         self.setup_items = QListWidget()
         al = QVBoxLayout(agenda)
         al.addWidget(self.item_title)
         al.addWidget(add)
         al.addWidget(self.setup_items)
 
-        docs = QGroupBox(L("Tài liệu", "Documents"))
+        docs = QGroupBox(t("ui.documents"))
         self.doc_item = QComboBox()
         self.doc_title = QLineEdit()
-        self.doc_title.setPlaceholderText(L("Tên tài liệu", "Title"))
-        upload = QPushButton(L("Tải lên PDF…", "Upload PDF…"))
-        upload.clicked.connect(self._upload)
+        self.doc_title.setPlaceholderText(t("ui.title"))
+        upload = self._button(t("ui.upload_pdf"), A.UPLOAD, self._upload)
         self.setup_docs = QListWidget()
         dl = QVBoxLayout(docs)
         for x in (self.doc_item, self.doc_title, upload, self.setup_docs):
             dl.addWidget(x)
 
-        pairing = QGroupBox(L("Ghép thiết bị", "Pair a device"))
+        pairing = QGroupBox(t("ui.pair_a_device"))
         self.pair_role = QComboBox()
-        for role, vi, en in (
-            ("delegate", "Đại biểu", "Delegate"),
-            ("clerk", "Thư ký tổng hợp", "Clerk"),
-            ("chair", "Chủ tọa", "Chair"),
-            ("display", "Màn hình hội trường", "Hall display"),
-        ):
-            self.pair_role.addItem(L(vi, en), role)
+        for role in ("delegate", "clerk", "chair", "display"):
+            self.pair_role.addItem(role_label(role), role)
         self.pair_delegate = QComboBox()
-        make = QPushButton(L("Tạo mã ghép", "Make a pairing code"))
-        make.clicked.connect(self._pairing_code)
+        make = self._button(t("ui.make_a_pairing_code"), A.PAIR, self._pairing_code)
         self.pair_code = QLabel("")
         self.pair_code.setObjectName("big")
         self.pair_qr = QLabel("")
@@ -143,7 +150,7 @@ class SecretaryConsole(RoleWindow):
 
     def _import_roster(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, L("Chọn tệp danh sách", "Roster file"), "", "CSV/XLSX (*.csv *.xlsx)"
+            self, t("ui.roster_file"), "", "CSV/XLSX (*.csv *.xlsx)"
         )
         if path:
             self.import_roster(Path(path))
@@ -163,7 +170,7 @@ class SecretaryConsole(RoleWindow):
 
         def done(ids: list[str]) -> None:
             self.roster_errors.setText("")
-            self.ok(L(f"Đã nhập {len(ids)} đại biểu", f"Imported {len(ids)} delegates"))
+            self.ok(t("ui.imported_x_delegates", count=len(ids)))
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, MeetingAppError):
@@ -171,7 +178,7 @@ class SecretaryConsole(RoleWindow):
             else:
                 self.fail(exc)
 
-        self.roster_errors.setText(L("Đang kiểm tra tệp…", "Checking the file…"))
+        self.roster_errors.setText(t("ui.checking_the_file"))
         self.bridge.call(run(), done, failed)
 
     def _add_item(self) -> None:
@@ -181,7 +188,7 @@ class SecretaryConsole(RoleWindow):
             self.act(self.client.add_item(self.sid, title))
 
     def _upload(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, L("Chọn tài liệu", "Document"), "", "PDF (*)")
+        path, _ = QFileDialog.getOpenFileName(self, t("ui.document"), "", "PDF (*)")
         if path:
             self.upload(Path(path))
 
@@ -189,7 +196,7 @@ class SecretaryConsole(RoleWindow):
         item = self.doc_item.currentData()
         title = self.doc_title.text().strip() or path.stem
         if not item:
-            self.fail(L("Hãy chọn nội dung cho tài liệu", "Choose the agenda item first"))
+            self.fail(t("ui.choose_the_agenda_item_first"))
             return
 
         async def run() -> Any:
@@ -210,151 +217,217 @@ class SecretaryConsole(RoleWindow):
 
     # --- running tab ------------------------------------------------------------------------
 
-    def _run_tab(self) -> QWidget:
-        w = QWidget()
-        grid = QGridLayout(w)
+    def _button(self, text: str, action: str, slot: Any, name: str = "") -> QPushButton:
+        b = QPushButton(text)
+        if name:
+            b.setObjectName(name)
+        b.clicked.connect(slot)
+        self.buttons[action] = b
+        return b
 
-        session = QGroupBox(L("Kỳ họp", "Session"))
+    def _run_tab(self) -> QWidget:
+        """Three columns that fit a 1366×768 laptop: the session and its roll call; the agenda
+        and the floor; the votes. Every error of a group shows inside it."""
+        w = QWidget()
+        cols = QHBoxLayout(w)
+        cols.setContentsMargins(6, 6, 6, 6)
+
+        # column 1: the session and the roll call
+        session = QGroupBox(t("ui.session"))
         self.state_label = QLabel("")
         self.state_label.setObjectName("title")
-        self.open_btn = QPushButton(L("Khai mạc", "Open"))
-        self.roll_btn = QPushButton(L("Bắt đầu điểm danh", "Start roll call"))
-        self.close_roll_btn = QPushButton(L("Kết thúc điểm danh", "Close roll call"))
-        self.close_btn = QPushButton(L("Bế mạc", "Close session"))
-        self.open_btn.clicked.connect(lambda: self.act(self.client.open_session(self.sid)))
-        self.roll_btn.clicked.connect(lambda: self.act(self.client.start_roll_call(self.sid)))
-        self.close_roll_btn.clicked.connect(lambda: self.act(self.client.close_roll_call(self.sid)))
-        self.close_btn.clicked.connect(lambda: self.act(self.client.close_session(self.sid)))
+        self.state_label.setWordWrap(True)
+        self.open_btn = self._button(
+            t("ui.open"),
+            A.OPEN_SESSION,
+            lambda: self.act(self.client.open_session(self.sid), near=self.session_error),
+        )
+        self.roll_btn = self._button(
+            t("ui.start_roll_call"),
+            A.START_ROLL_CALL,
+            lambda: self.act(self.client.start_roll_call(self.sid), near=self.session_error),
+        )
+        self.close_roll_btn = self._button(
+            t("ui.close_roll_call"),
+            A.CLOSE_ROLL_CALL,
+            lambda: self.act(self.client.close_roll_call(self.sid), near=self.session_error),
+        )
+        self.close_btn = self._button(
+            t("ui.close_session"), A.CLOSE_SESSION, self._close_session, "danger"
+        )
+        self.session_error = self._error_label()
         sl = QVBoxLayout(session)
         sl.addWidget(self.state_label)
-        row = QHBoxLayout()
-        for b in (self.open_btn, self.roll_btn, self.close_roll_btn, self.close_btn):
-            row.addWidget(b)
-        sl.addLayout(row)
+        grid = QGridLayout()
+        grid.addWidget(self.open_btn, 0, 0)
+        grid.addWidget(self.close_btn, 0, 1)
+        grid.addWidget(self.roll_btn, 1, 0)
+        grid.addWidget(self.close_roll_btn, 1, 1)
+        sl.addLayout(grid)
         self.quorum = QProgressBar()
         self.quorum.setFormat("%v/%m")
         self.quorum_text = QLabel("")
+        self.quorum_text.setWordWrap(True)
         sl.addWidget(self.quorum)
         sl.addWidget(self.quorum_text)
+        sl.addWidget(self.session_error)
 
-        roll = QGroupBox(L("Điểm danh", "Roll call"))
+        roll = QGroupBox(t("ui.roll_call"))
         self.roll = QTableWidget(0, 3)
-        self.roll.setHorizontalHeaderLabels(
-            [L("Đại biểu", "Delegate"), L("Đơn vị", "Unit"), L("Điểm danh", "Checked in")]
-        )
-        self.roll.horizontalHeader().setStretchLastSection(True)
-        manual = QPushButton(L("Điểm danh thủ công…", "Manual check-in…"))
-        manual.clicked.connect(self._manual)
-        face = QPushButton(L("Nhận diện từ ảnh…", "Recognise from images…"))
-        face.clicked.connect(self._face_files)
-        self.face = FaceCheckin(self.bridge, self.client, self.sid)
+        self.roll.setHorizontalHeaderLabels([t("ui.delegate"), t("ui.unit"), t("ui.checked_in_2")])
+        self.roll.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.roll.verticalHeader().setVisible(False)
+        self.roll.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.roll.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.roll.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.roll.setMinimumHeight(100)
+        manual = self._button(t("ui.manual"), A.CHECK_IN_OTHERS + ".manual", self._manual)
+        face = self._button(t("ui.from_images"), A.CHECK_IN_OTHERS + ".images", self._face_files)
+        self.face = FaceCheckin(self.bridge, self.client, self.sid, compact=True)
         self.face.candidates.connect(self._candidates)
+        self.buttons[A.CHECK_IN_OTHERS + ".camera"] = self.face.start_btn
+        self.face.start_btn.setText(t("ui.camera"))
+        self.candidates_box = QWidget()
         self.face_candidates = QListWidget()
-        self.face_candidates.setMaximumHeight(60)
-        self.roll.setMinimumHeight(320)
-        confirm = QPushButton(L("Xác nhận người được chọn", "Confirm the chosen person"))
-        confirm.clicked.connect(self._confirm_candidate)
+        self.face_candidates.setMaximumHeight(64)
+        confirm_face = QPushButton(t("ui.confirm"))
+        confirm_face.setToolTip(t("ui.confirm_the_chosen_person"))
+        confirm_face.clicked.connect(self._confirm_candidate)
+        cl = QGridLayout(self.candidates_box)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(QLabel(t("ui.uncertain_confirm")), 0, 0)
+        cl.addWidget(self.face_candidates, 1, 0)
+        cl.addWidget(confirm_face, 1, 1)
+        self.candidates_box.setVisible(False)
+        self.roll_error = self._error_label()
         rl = QVBoxLayout(roll)
-        rl.addWidget(self.roll, 2)
+        rl.addWidget(self.roll, 1)
         row = QHBoxLayout()
         row.addWidget(manual)
         row.addWidget(face)
+        row.addWidget(self.face.start_btn)  # the camera's button beside the other two
         rl.addLayout(row)
-        rl.addWidget(self.face, 1)
-        rl.addWidget(QLabel(L("Chưa chắc chắn — thư ký xác nhận:", "Uncertain — confirm:")))
-        rl.addWidget(self.face_candidates)
-        rl.addWidget(confirm)
+        rl.addWidget(self.face)
+        rl.addWidget(self.candidates_box)
+        rl.addWidget(self.roll_error)
+        col1 = QVBoxLayout()
+        col1.addWidget(session)
+        col1.addWidget(roll, 1)
 
-        agenda = QGroupBox(L("Chương trình và tài liệu", "Agenda and documents"))
+        # column 2: the agenda and documents, the floor
+        agenda = QGroupBox(t("ui.agenda_and_documents"))
         self.items = QListWidget()
-        start = QPushButton(L("Bắt đầu nội dung", "Start item"))
-        end = QPushButton(L("Kết thúc nội dung", "End item"))
-        start.clicked.connect(self._start_item)
-        end.clicked.connect(self._end_item)
+        self.items.setWordWrap(True)
+        self.items.setMinimumHeight(90)
+        self.items.currentRowChanged.connect(lambda _row: self._enable())
+        start = self._button(t("ui.start_item"), A.START_ITEM, self._start_item)
+        end = self._button(t("ui.end_item"), A.END_ITEM, self._end_item)
         self.present_doc = QComboBox()
+        self.present_doc.setMinimumContentsLength(12)
+        self.present_doc.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.present_page = QSpinBox()
         self.present_page.setMinimum(1)
-        show = QPushButton(L("Trình chiếu trang", "Show page"))
-        show.clicked.connect(self._present)
+        self.present_page.setPrefix(t("ui.p"))
+        self.present_doc.currentIndexChanged.connect(self._doc_pages)
+        show = self._button(t("ui.show"), A.PRESENT, self._present)
+        self.agenda_error = self._error_label()
         gl = QVBoxLayout(agenda)
-        gl.addWidget(self.items)
+        gl.addWidget(self.items, 1)
         row = QHBoxLayout()
         row.addWidget(start)
         row.addWidget(end)
         gl.addLayout(row)
         row = QHBoxLayout()
-        for x in (self.present_doc, self.present_page, show):
-            row.addWidget(x)
+        row.addWidget(self.present_doc, 1)
+        row.addWidget(self.present_page)
+        row.addWidget(show)
         gl.addLayout(row)
+        gl.addWidget(self.agenda_error)
 
-        floor = QGroupBox(L("Phát biểu", "The floor"))
+        floor = QGroupBox(t("ui.the_floor"))
         self.queue = QListWidget()
+        self.queue.setMinimumHeight(70)
         self.limit = QSpinBox()
         self.limit.setRange(0, 60)
         self.limit.setValue(5)
-        self.limit.setSuffix(L(" phút", " min"))
-        grant = QPushButton(L("Mời phát biểu", "Grant"))
-        end_speech = QPushButton(L("Kết thúc phát biểu", "End speech"))
-        grant.clicked.connect(self._grant)
-        end_speech.clicked.connect(self._end_speech)
+        self.limit.setSuffix(t("ui.min"))
+        self.limit.setToolTip(t("ui.time_limit_0_none"))
+        grant = self._button(t("ui.grant"), A.GRANT, self._grant)
+        end_speech = self._button(t("ui.end_speech"), A.END_SPEECH, self._end_speech)
         self.speaking = QLabel("")
+        self.speaking.setWordWrap(True)
         self.timer = QLabel("")
-        self.timer.setObjectName("title")
+        self.timer.setObjectName("timer")
+        self.timer.setStyleSheet("font-size: 22px; font-weight: bold;")
+        self.floor_error = self._error_label()
         fl = QVBoxLayout(floor)
-        fl.addWidget(self.queue)
+        fl.addWidget(self.queue, 1)
         row = QHBoxLayout()
         for x in (self.limit, grant, end_speech):
             row.addWidget(x)
         fl.addLayout(row)
-        fl.addWidget(self.speaking)
-        fl.addWidget(self.timer)
+        row = QHBoxLayout()
+        row.addWidget(self.speaking, 1)
+        row.addWidget(self.timer)
+        fl.addLayout(row)
+        fl.addWidget(self.floor_error)
+        col2 = QVBoxLayout()
+        col2.addWidget(agenda, 1)
+        col2.addWidget(floor, 1)
 
-        motions = QGroupBox(L("Biểu quyết", "Votes"))
+        # column 3: the votes
+        motions = QGroupBox(t("ui.votes"))
         self.motion_title = QLineEdit()
-        self.motion_title.setPlaceholderText(L("Nội dung biểu quyết", "Motion"))
+        self.motion_title.setPlaceholderText(t("ui.motion"))
         self.motion_form = QComboBox()
-        for form, vi, en in (
-            ("electronic", "Biểu quyết điện tử", "Electronic (named)"),
-            ("secret", "Bỏ phiếu kín", "Secret ballot"),
-            ("show_of_hands", "Giơ tay", "Show of hands"),
-        ):
-            self.motion_form.addItem(L(vi, en), form)
-        open_m = QPushButton(L("Mở biểu quyết", "Open vote"))
-        close_m = QPushButton(L("Kết thúc biểu quyết", "Close vote"))
-        open_m.clicked.connect(self._open_motion)
-        close_m.clicked.connect(self._close_motion)
+        for form in ("electronic", "secret", "show_of_hands"):
+            self.motion_form.addItem(form_label(form), form)
+        self.motion_rule = QComboBox()  # the body's own rules (filled from the host's state)
+        open_m = self._button(t("ui.open_vote"), A.OPEN_MOTION, self._open_motion)
+        close_m = self._button(t("ui.close_vote"), A.CLOSE_MOTION, self._close_motion)
         self.ballot_count = QLabel("")
+        self.ballot_count.setWordWrap(True)
         self.hands = [QSpinBox() for _ in range(3)]
-        record_hands = QPushButton(L("Ghi kết quả giơ tay", "Record hands"))
-        record_hands.clicked.connect(self._record_hands)
+        record_hands = self._button(t("ui.record_hands"), A.RECORD_HANDS, self._record_hands)
         self.result = QLabel("")
         self.result.setWordWrap(True)
         self.result.setObjectName("title")
+        self.result.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.vote_error = self._error_label()
         ml = QVBoxLayout(motions)
-        row = QHBoxLayout()
-        for x in (self.motion_title, self.motion_form):
-            row.addWidget(x)
-        ml.addLayout(row)
+        ml.addWidget(self.motion_title)
+        ml.addWidget(self.motion_form)
+        ml.addWidget(self.motion_rule)  # the rules' labels are long: a row of their own
         row = QHBoxLayout()
         row.addWidget(open_m)
         row.addWidget(close_m)
         ml.addLayout(row)
         ml.addWidget(self.ballot_count)
-        row = QHBoxLayout()
-        for choice, box in zip(("yes", "no", "abstain"), self.hands, strict=True):
+        hands = QGridLayout()
+        for n, (choice, box) in enumerate(zip(("yes", "no", "abstain"), self.hands, strict=True)):
             box.setRange(0, 2000)
-            row.addWidget(QLabel(choice_label(choice)))
-            row.addWidget(box)
-        row.addWidget(record_hands)
-        ml.addLayout(row)
-        ml.addWidget(self.result)
+            hands.addWidget(QLabel(choice_label(choice)), n, 0)
+            hands.addWidget(box, n, 1)
+        hands.addWidget(record_hands, 3, 0, 1, 2)
+        ml.addLayout(hands)
+        ml.addWidget(self.vote_error)
+        ml.addWidget(scrolled(self.result), 1)
 
-        grid.addWidget(session, 0, 0)
-        grid.addWidget(roll, 1, 0, 2, 1)
-        grid.addWidget(agenda, 0, 1)
-        grid.addWidget(floor, 1, 1)
-        grid.addWidget(motions, 2, 1)
+        cols.addLayout(col1, 5)
+        cols.addLayout(col2, 4)
+        cols.addWidget(motions, 4)
+        for group in (session, roll, agenda, floor, motions):
+            group.layout().setContentsMargins(6, 4, 6, 4)
         return w
+
+    def _error_label(self) -> QLabel:
+        label = QLabel("")
+        label.setObjectName("error")
+        label.setWordWrap(True)
+        return label
 
     # --- showing the session ----------------------------------------------------------------
 
@@ -363,28 +436,26 @@ class SecretaryConsole(RoleWindow):
         if rec is None:
             return
         states = {
-            "scheduled": L("Chưa khai mạc", "Not opened"),
-            "open": L("Đang họp", "In session"),
-            "closed": L("Đã bế mạc", "Closed"),
+            "scheduled": t("ui.not_opened"),
+            "open": t("ui.in_session"),
+            "closed": t("ui.closed_2"),
         }
         state = rec.session.state.value
-        roll = L(" — đang điểm danh", " — roll call") if rec.roll_call_open else ""
+        roll = t("ui.roll_call_2") if rec.roll_call_open else ""
         self.state_label.setText(f"{rec.session.title}: {states.get(state, state)}{roll}")
-        self.open_btn.setEnabled(state == "scheduled")
-        self.roll_btn.setEnabled(state == "open" and not rec.roll_call_open)
-        self.close_roll_btn.setEnabled(rec.roll_call_open)
-        self.close_btn.setEnabled(state == "open")
-        count = world.headcount(self.sid)
-        self.quorum.setMaximum(max(count.elected, 1))
-        self.quorum.setValue(count.present)
-        need = -(-count.elected * 2 // 3)
+        present, base, need = quorum_status(world, self.sid)
+        self.quorum.setMaximum(max(base, 1))
+        self.quorum.setValue(present)
         self.quorum_text.setText(
-            L(
-                f"Có mặt {count.present}/{count.elected} — cần {need} để đủ số tối thiểu",
-                f"Present {count.present}/{count.elected} — quorum needs {need}",
+            t(
+                "ui.present_x_x_quorum_needs_x",
+                present=present,
+                elected=base,
+                need=need,
             )
         )
         roster = sorted(world.roster(self.body), key=lambda d: d.seat.zfill(4) + d.full_name)
+        chosen_row = self.roll.currentRow()
         self._roster = roster
         self.roll.setRowCount(len(roster))
         for row, d in enumerate(roster):
@@ -396,7 +467,10 @@ class SecretaryConsole(RoleWindow):
             )
             for col, text in enumerate((d.full_name, d.unit, status)):
                 self.roll.setItem(row, col, QTableWidgetItem(text))
-        self.roll.resizeColumnsToContents()
+        for col in (1, 2):
+            self.roll.resizeColumnToContents(col)
+        if chosen_row >= 0:
+            self.roll.selectRow(chosen_row)
         chosen_delegate = self.pair_delegate.currentData()
         self.pair_delegate.clear()
         for d in roster:
@@ -406,12 +480,16 @@ class SecretaryConsole(RoleWindow):
         items = sorted(rec.items.values(), key=lambda i: i.order)
         self._items = items
         for widget in (self.items, self.setup_items):
+            row = widget.currentRow()
+            widget.blockSignals(True)
             widget.clear()
             for item in items:
                 mark = "▶ " if item.id == rec.active_item else ""
                 widget.addItem(
                     f"{mark}{item.order}. {item.title} ({item_state_label(item.state.value)})"
                 )
+            widget.setCurrentRow(row)
+            widget.blockSignals(False)
         current_doc_item = self.doc_item.currentData()
         self.doc_item.clear()
         for item in items:
@@ -419,59 +497,141 @@ class SecretaryConsole(RoleWindow):
         if current_doc_item:
             self.doc_item.setCurrentIndex(max(0, self.doc_item.findData(current_doc_item)))
         chosen = self.present_doc.currentData()
+        self.present_doc.blockSignals(True)
         self.present_doc.clear()
         self.setup_docs.clear()
+        self._doc_pages_of = {}
         for doc in rec.documents.values():
             self.present_doc.addItem(f"{doc.number_symbol} {doc.title}".strip(), doc.id)
-            self.setup_docs.addItem(f"{doc.title} ({doc.pages} {L('trang', 'pages')})")
+            self.setup_docs.addItem(f"{doc.title} ({doc.pages} {t('ui.pages')})")
+            self._doc_pages_of[doc.id] = doc.pages
         if chosen:
             self.present_doc.setCurrentIndex(max(0, self.present_doc.findData(chosen)))
+        self._render_rules(world)
+        self.present_doc.blockSignals(False)
+        self._doc_pages()
         self._render_floor(world, rec)
         self._render_motion(rec)
+        self._enable()
+
+    def _doc_pages(self) -> None:
+        pages = getattr(self, "_doc_pages_of", {}).get(self.present_doc.currentData(), 1)
+        self.present_page.setMaximum(max(1, pages))
+
+    def _snapshot(self) -> A.Snapshot | None:
+        world, rec = self.feed.world, self.feed.record()
+        if rec is None:
+            return None
+        item = self._current_item()
+        return A.snapshot(
+            world, rec, selected_item=item.id if item else None, online=self.feed.link == ONLINE
+        )
+
+    def _enable(self) -> None:
+        """Every button from the one rule table (ui/actions.py)."""
+        snap = self._snapshot()
+        ok = A.allowed("secretary", snap) if snap else frozenset()
+        for action, button in self.buttons.items():
+            button.setEnabled(action.split(".")[0] in ok)
+        if snap is not None and A.CHECK_IN_OTHERS in ok and not self.face.devices:
+            self.face.start_btn.setEnabled(False)  # no camera here: the images button instead
+        for box in self.hands:
+            box.setEnabled(A.RECORD_HANDS in ok)
+
+    def _render_rules(self, world: Any) -> None:
+        """The rules a motion may be decided by: the body's rules table, quorum aside."""
+        rules = [(n, r) for n, r in world.rules.get(self.body, {}).items() if n != QUORUM]
+        shown = [self.motion_rule.itemData(i) for i in range(self.motion_rule.count())]
+        if shown == [n for n, _ in rules]:
+            return  # unchanged: keep the secretary's choice (and an open drop-down) as it is
+        chosen = self.motion_rule.currentData() or MAJORITY
+        self.motion_rule.clear()
+        for name, rule in rules:
+            self.motion_rule.addItem(rule_label(rule) or name, name)
+        self.motion_rule.setCurrentIndex(max(0, self.motion_rule.findData(chosen)))
 
     def _render_floor(self, world: Any, rec: Any) -> None:
         self._queue = rec.floor_queue()
+        row = self.queue.currentRow()
         self.queue.clear()
         for n, r in enumerate(self._queue, start=1):
             d = world.delegates.get(r.delegate_id)
             self.queue.addItem(f"{n}. {d.full_name if d else r.delegate_id}")
+        self.queue.setCurrentRow(min(row, self.queue.count() - 1))
         speech = rec.speeches.get(rec.current_speech) if rec.current_speech else None
         self._speech = speech
         if speech:
             d = world.delegates.get(speech.delegate_id)
-            self.speaking.setText(
-                "● " + L("Đang ghi âm — ", "Recording — ") + (d.full_name if d else "")
-            )
+            self.speaking.setText(t("ui.speaking_2") + (d.full_name if d else ""))
         else:
-            self.speaking.setText("")
+            self.speaking.setText(self._silent_speech(world, rec))
         self._update_timer()
+
+    def _silent_speech(self, world: Any, rec: Any) -> str:
+        """The last speech reached the host without sound: said here, where it can be redone."""
+        ended = [s for s in rec.speeches.values() if s.ended_at]
+        if not ended:
+            return ""
+        last = max(ended, key=lambda s: s.ended_at)
+        silent = last.audio_ref and (last.audio_seconds or 0) < 0.5
+        try:  # no recording reached the host by a few seconds after the end
+            ended = datetime.fromisoformat(last.ended_at)
+            late = (datetime.now(ended.tzinfo) - ended).total_seconds() > NO_AUDIO_AFTER_S
+        except ValueError:
+            late = False
+        if silent or (not last.audio_ref and (late or last.id in self.no_audio)):
+            d = world.delegates.get(last.delegate_id)
+            return t("ui.speech_without_audio", name=d.full_name if d else last.delegate_id)
+        return ""
 
     def _render_motion(self, rec: Any) -> None:
         motion = rec.motions.get(rec.open_motion) if rec.open_motion else None
         if motion is not None:
             received = self.ballots_in.get(motion.id, len(motion.participants))
             self.ballot_count.setText(
-                L(f"Đã nhận {received} phiếu", f"{received} ballots received")
-                + (L(" (bỏ phiếu kín)", " (secret)") if motion.form.value == "secret" else "")
+                t("ui.x_ballots_received_2", received=received)
+                + (t("ui.secret") if motion.form.value == "secret" else "")
+                + self._votes_needed(motion.rule)
             )
-            self.result.setText(L("Đang biểu quyết: ", "Voting: ") + motion.title)
+            self.result.setText(t("ui.voting") + motion.title)
             return
         self.ballot_count.setText("")
         closed = [m for m in rec.motions.values() if m.result is not None]
         if closed:
             m = closed[-1]
-            counts, verdict = result_lines(m, "; ")
-            self.result.setText(f"{m.title}: {counts} — {verdict}")
+            counts, verdict = result_lines(m, "\n")
+            self.result.setText(f"{m.title}:\n{counts}\n{verdict}")
+
+    def _votes_needed(self, rule_name: str) -> str:
+        """ "cần 7 phiếu tán thành": the motion's rule with the body's numbers (rules module)."""
+        world = self.feed.world
+        if world is None or rule_name not in world.rules.get(self.body, {}):
+            return ""
+        need = world.needed(self.sid, rule_name)
+        return t("ui.x_in_favour_needed", need=need)
 
     def _message(self, msg: dict[str, Any]) -> None:
+        if msg.get("type") == "transcription_error":  # e.g. nothing was recorded
+            self.no_audio.add(msg.get("speech_id", ""))
+            world, rec = self.feed.world, self.feed.record()
+            if rec is not None and not rec.current_speech:
+                self.speaking.setText(self._silent_speech(world, rec))
         if msg.get("type") == "progress":
             self.ballots_in[msg["motion_id"]] = msg["ballots"]
             rec = self.feed.record()
             if rec is not None:
                 self._render_motion(rec)
 
+    def _link(self, state: str) -> None:
+        self._enable()
+
     def _update_timer(self) -> None:
-        self.timer.setText(countdown(getattr(self, "_speech", None)))
+        speech = getattr(self, "_speech", None)
+        rec = self.feed.record()
+        if speech is None and rec is not None:
+            self.speaking.setText(self._silent_speech(self.feed.world, rec))
+        self.timer.setText(countdown(speech))
+        restyle(self.timer, state=timer_state(speech))
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -482,27 +642,38 @@ class SecretaryConsole(RoleWindow):
     def _manual(self) -> None:
         d = self._selected_delegate()
         if d is None:
-            self.fail(L("Hãy chọn một đại biểu trong bảng", "Choose a delegate in the table"))
+            self.fail(
+                t("ui.choose_a_delegate_in_the_table"),
+                self.roll_error,
+            )
             return
-        reason, ok = QInputDialog.getText(
-            self, L("Điểm danh thủ công", "Manual check-in"), L("Lý do:", "Reason:")
-        )
-        if ok:
-            self.manual_check_in(d.id, reason)
+        dialog = self.manual_dialog(d)
+        if dialog.exec():
+            self.manual_check_in(d.id, dialog.textValue())
+
+    def manual_dialog(self, d: Any) -> QInputDialog:
+        """Asks for the reason, naming the delegate being checked in."""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(t("ui.manual_check_in"))
+        dialog.setLabelText(t("ui.check_in_x_x_by_hand_reason", full_name=d.full_name, unit=d.unit))
+        dialog.setOkButtonText(t("ui.check_in"))
+        dialog.setCancelButtonText(t("ui.cancel"))
+        return dialog
 
     def manual_check_in(self, delegate_id: str, reason: str) -> None:
         if not reason.strip():
-            self.fail(L("Cần ghi lý do điểm danh thủ công", "A reason is required"))
+            self.fail(t("ui.a_reason_is_required"), self.roll_error)
             return
         self.act(
             self.client.check_in(
                 self.sid, delegate_id, method=AttendanceMethod.MANUAL, reason=reason.strip()
-            )
+            ),
+            near=self.roll_error,
         )
 
     def _face_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, L("Khung hình camera", "Camera frames"), "", "JPEG/PNG (*.jpg *.jpeg *.png)"
+            self, t("ui.camera_frames"), "", "JPEG/PNG (*.jpg *.jpeg *.png)"
         )
         if paths:
             self.face_check_in([Path(p).read_bytes() for p in paths])
@@ -517,6 +688,7 @@ class SecretaryConsole(RoleWindow):
         for did, distance in found:
             d = world.delegates.get(did) if world else None
             self.face_candidates.addItem(f"{d.full_name if d else did} ({distance:.2f})")
+        self.candidates_box.setVisible(bool(found))
 
     def _confirm_candidate(self) -> None:
         row = self.face_candidates.currentRow()
@@ -525,11 +697,9 @@ class SecretaryConsole(RoleWindow):
             did, distance = found[row]
             self.manual_check_in(
                 did,
-                L(
-                    f"Thư ký xác nhận khuôn mặt (khoảng cách {distance:.2f})",
-                    f"Face confirmed by the secretary (distance {distance:.2f})",
-                ),
+                t("ui.face_confirmed_by_the_secretary_distance", distance=distance),
             )
+            self.candidates_box.setVisible(False)
 
     def _current_item(self) -> Any:
         row = self.items.currentRow()
@@ -539,17 +709,20 @@ class SecretaryConsole(RoleWindow):
     def _start_item(self) -> None:
         item = self._current_item()
         if item:
-            self.act(self.client.start_item(self.sid, item.id))
+            self.act(self.client.start_item(self.sid, item.id), near=self.agenda_error)
 
     def _end_item(self) -> None:
         item = self._current_item()
         if item:
-            self.act(self.client.end_item(self.sid, item.id))
+            self.act(self.client.end_item(self.sid, item.id), near=self.agenda_error)
 
     def _present(self) -> None:
         doc = self.present_doc.currentData()
         if doc:
-            self.act(self.client.move_presenter(self.sid, doc, self.present_page.value()))
+            self.act(
+                self.client.move_presenter(self.sid, doc, self.present_page.value()),
+                near=self.agenda_error,
+            )
 
     def _grant(self) -> None:
         row = self.queue.currentRow()
@@ -558,29 +731,63 @@ class SecretaryConsole(RoleWindow):
             return
         request = queue[row if 0 <= row < len(queue) else 0]
         limit = self.limit.value() * 60 or None
-        self.act(self.client.grant_floor(self.sid, request.id, limit))
+        self.act(self.client.grant_floor(self.sid, request.id, limit), near=self.floor_error)
 
     def _end_speech(self) -> None:
         speech = getattr(self, "_speech", None)
         if speech:
-            self.act(self.client.end_speech(self.sid, speech.id))
+            self.act(self.client.end_speech(self.sid, speech.id), near=self.floor_error)
 
     def _open_motion(self) -> None:
         title = self.motion_title.text().strip()
         if not title:
-            self.fail(L("Hãy nhập nội dung biểu quyết", "Enter the motion"))
+            self.fail(t("ui.enter_the_motion"), self.vote_error)
             return
+        rule = self.motion_rule.currentData() or MAJORITY
         self.act(
-            self.client.open_motion(self.sid, title, BallotForm(self.motion_form.currentData()))
+            self.client.open_motion(
+                self.sid, title, BallotForm(self.motion_form.currentData()), rule=rule
+            ),
+            near=self.vote_error,
         )
 
-    def _close_motion(self) -> None:
+    def _close_motion(self, *, confirmed: bool = False) -> None:
         rec = self.feed.record()
-        if rec is not None and rec.open_motion:
-            self.act(self.client.close_motion(self.sid, rec.open_motion))
+        if rec is None or not rec.open_motion:
+            return
+        motion = rec.motions[rec.open_motion]
+        received = self.ballots_in.get(motion.id, len(motion.participants))
+        if motion.form.value == "show_of_hands":
+            counted = t("ui.the_recorded_show_of_hands")
+        else:
+            counted = t("ui.x_ballots_received", received=received)
+        if not confirmed and not confirm(
+            self,
+            t("ui.close_the_vote"),
+            t("ui.close_the_vote_x_with_x_nobody_can_vote", title=motion.title, counted=counted),
+            t("ui.close_the_vote"),
+        ):
+            return
+        self.act(self.client.close_motion(self.sid, rec.open_motion), near=self.vote_error)
+
+    def _close_session(self, *, confirmed: bool = False) -> None:
+        rec = self.feed.record()
+        if rec is None:
+            return
+        unheard = [i.title for i in rec.items.values() if i.state.value != "done"]
+        text = t("ui.close_the_session_it_cannot_reopen")
+        if unheard:
+            text += "\n\n" + t("ui.x_agenda_items_are_not_done", count=len(unheard))
+            text += "\n• ".join(unheard)
+        if not confirmed and not confirm(self, t("ui.close_the_session"), text, t("ui.close")):
+            return
+        self.act(self.client.close_session(self.sid), near=self.session_error)
 
     def _record_hands(self) -> None:
         rec = self.feed.record()
         if rec is not None and rec.open_motion:
             yes, no, abstain = (b.value() for b in self.hands)
-            self.act(self.client.record_hands(self.sid, rec.open_motion, yes, no, abstain))
+            self.act(
+                self.client.record_hands(self.sid, rec.open_motion, yes, no, abstain),
+                near=self.vote_error,
+            )

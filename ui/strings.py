@@ -1,5 +1,6 @@
 """The app's language: Vietnamese by default, English on request (``--lang en`` or the
-MEETINGAPP_LANG setting). Every visible string goes through ``L(vi, en)``."""
+MEETINGAPP_LANG setting). Every visible string is a key of the one catalogue
+(``meetingapp/i18n.py`` with ``meetingapp/i18n_ui.py``), shown with ``t(key, **params)``."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ def set_language(code: str) -> None:
     _lang[:] = [code if code in ("vi", "en") else "vi"]
 
 
-def L(vi: str, en: str) -> str:  # noqa: N802 — short on purpose: it wraps every string
+def L(vi: str, en: str) -> str:  # noqa: N802
+    """An inline pair, for texts not yet in the catalogue (meetingapp/i18n_ui.py): new texts
+    go to the catalogue and are shown with ``t(key)``."""
     return en if lang() == "en" else vi
 
 
@@ -28,70 +31,86 @@ def choice_label(choice: str) -> str:
     return tr(f"choice.{choice}", lang())
 
 
-def _label(table: dict[str, tuple[str, str]], key: str) -> str:
-    vi, en = table.get(key, (key, key))
-    return L(vi, en)
-
-
-METHODS = {
-    "face": ("Khuôn mặt", "Face"),
-    "pin": ("Mã PIN", "PIN"),
-    "qr": ("Mã QR", "QR"),
-    "manual": ("Thủ công", "Manual"),
-}
+def t(key: str, **params: object) -> str:
+    """The text ``key`` of the one catalogue (meetingapp/i18n.py) in the app's language,
+    its named placeholders filled."""
+    return tr(key, lang(), **params)
 
 
 def method_label(method: str) -> str:
-    return _label(METHODS, method)
-
-
-ITEM_STATES = {
-    "pending": ("chưa thảo luận", "pending"),
-    "active": ("đang thảo luận", "in progress"),
-    "done": ("đã xong", "done"),
-}
+    return t(f"method.{method}")
 
 
 def item_state_label(state: str) -> str:
-    return _label(ITEM_STATES, state)
+    return t(f"item_state.{state}")
 
 
 def countdown(speech: Any) -> str:
-    """The speaking time left (negative once over), for the console and the hall display."""
-    if not speech or not speech.time_limit_s:
+    """The speaking time left, for the console and the hall display; once it is over, says
+    so and counts the time over."""
+    left = seconds_left(speech)
+    if left is None:
         return ""
-    try:
-        started = datetime.fromisoformat(speech.started_at)
-    except ValueError:
-        return ""
-    left = speech.time_limit_s - (datetime.now(started.tzinfo) - started).total_seconds()
-    sign = "-" if left < 0 else ""
     seconds = abs(int(left))
-    return f"⏱ {sign}{seconds // 60:02d}:{seconds % 60:02d}"
+    clock = f"{seconds // 60:02d}:{seconds % 60:02d}"
+    if left <= 0:
+        return t("ui.time_is_up_x", clock=clock)
+    return f"⏱ {clock}"
 
 
 def result_lines(motion: Any, sep: str) -> tuple[str, str]:
-    """(counts, verdict) of a closed motion: shares of the rule's total, as the law counts."""
-    from meetingapp.rules import percent_text
+    """(counts, verdict) of a closed motion, from the one function the minutes and exports use
+    too (meetingapp.results): shares of the rule's total, non-voters never "Không biểu quyết"."""
+    from meetingapp.results import result_texts, vote_result
 
-    r = motion.result
-    counts = sep.join(
-        f"{choice_label(k)}: {getattr(r.tally, k)}/{r.total} "
-        f"({percent_text(getattr(r.tally, k), r.total)})"
-        for k in ("yes", "no", "abstain")
-    )
-    verdict = L("THÔNG QUA", "PASSED") if r.passed else L("KHÔNG THÔNG QUA", "NOT PASSED")
+    counts = sep.join(result_texts(vote_result(motion), lang()))
+    verdict = t("ui.passed") if motion.result.passed else t("ui.not_passed")
     return counts, verdict
 
 
-MINUTES_STATES = {
-    "draft": ("dự thảo", "draft"),
-    "finalised": ("đã hoàn tất, chờ ký", "finalised, awaiting signatures"),
-    "signed_secretary": ("thư ký đã ký", "signed by the secretary"),
-    "signed_chair": ("chủ tọa đã ký", "signed by the chair"),
-    "sealed": ("đã đóng dấu", "sealed"),
-}
+def quorum_status(world: Any, session_id: str) -> tuple[int, int, int]:
+    """(present, of how many, how many needed) under the body's own quorum rule, measured
+    against the rule's basis and the body's TotalBasis (meetingapp.rules: one source)."""
+    from meetingapp.rules import QUORUM
+
+    rule = world.rules[world.sessions[session_id].session.body_id][QUORUM]
+    heads = world.headcount(session_id)
+    return heads.present, heads.base(rule.basis), world.needed(session_id, QUORUM)
+
+
+def rule_label(rule: Any) -> str:
+    """A voting rule's own label (the body's data carries both languages)."""
+    return rule.label_en if lang() == "en" else rule.label_vi
 
 
 def minutes_state_label(state: str) -> str:
-    return _label(MINUTES_STATES, state)
+    return t(f"minutes_state.{state}")
+
+
+def role_label(role: str) -> str:
+    return t(f"role.{role}")
+
+
+def form_label(form: str) -> str:
+    return t(f"form.{form}")
+
+
+WARN_BEFORE_S = 60  # the speaker's last minute shows in amber
+
+
+def seconds_left(speech: Any) -> float | None:
+    if not speech or not speech.time_limit_s:
+        return None
+    try:
+        started = datetime.fromisoformat(speech.started_at)
+    except ValueError:
+        return None
+    return float(speech.time_limit_s - (datetime.now(started.tzinfo) - started).total_seconds())
+
+
+def timer_state(speech: Any) -> str:
+    """ "" (plenty of time), "warn" (the last minute) or "over" (time is up)."""
+    left = seconds_left(speech)
+    if left is None:
+        return ""
+    return "over" if left <= 0 else "warn" if left <= WARN_BEFORE_S else ""

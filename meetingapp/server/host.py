@@ -12,31 +12,53 @@ import secrets
 import socket
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from asr.models import resolve as resolve_model
 from asr.transcribe import Progress
-from meetingapp import settings
+from meetingapp import lan, settings
 from meetingapp.checkpoints import Checkpointer
+from meetingapp.domain import SessionState
 from meetingapp.errors import NotFound
 from meetingapp.events import Event
 from meetingapp.keys import private_dir
 from meetingapp.server.auth import Device, DeviceStore, PairingCodes
+from meetingapp.server.captions import LiveCaptions
 from meetingapp.server.documents import count_pages
 from meetingapp.server.faces import CheckinAttempt, vault_for
 from meetingapp.server.hub import Hub
 from meetingapp.server.ratelimit import PAIR_LIMITS, PIN_LIMITS, AttemptLimiter
-from meetingapp.server.speech import Job, TranscriptionQueue, hotwords_from, join_recording
+from meetingapp.server.speech import (
+    Job,
+    TranscriptionQueue,
+    hotwords_from,
+    join_recording,
+    session_words,
+)
 from meetingapp.server.tls import TlsFiles, ensure_tls
 from meetingapp.server.trust import TrustStore
 from meetingapp.server.writer import Writer
 from meetingapp.store.files import FileStore, atomic_write
+from meetingapp.store.lock import WriterLock
 from meetingapp.wire import BALLOT_EVENTS, snapshot
 
 log = logging.getLogger(__name__)
 LATE_CHUNK_GRACE_S = 1.5
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
+ADVERTISED_KINDS = {"body_created", "session_created", "session_opened", "session_closed"}
+
+
+def current_session(world: Any) -> Any:
+    """The session a tablet joining now should follow: the open one, else the latest one
+    still scheduled (None when there is none)."""
+    records = list(world.sessions.values())
+    for state in (SessionState.OPEN, SessionState.SCHEDULED):
+        found = [r for r in records if r.session.state is state]
+        if found:
+            return found[-1]
+    return None
 
 
 class Host:
@@ -48,10 +70,24 @@ class Host:
         port: int = 8443,
         addresses: list[str] | None = None,
         max_upload_mb: int = 50,
+        advertise: bool = True,
     ) -> None:
         self.data_dir = private_dir(data_dir)  # 0700: database, recordings, keys, tokens
         self.bind, self.port = bind, port
-        self.tls: TlsFiles = ensure_tls(data_dir / "tls", [bind, *(addresses or [])])
+        # where tablets reach this host: the served interface's own addresses, never 0.0.0.0
+        self.lan_addresses = [] if lan.is_loopback(bind) else lan.reachable_addresses(bind)
+        names = [
+            a for a in [bind, *(addresses or []), *self.lan_addresses] if a not in lan.WILDCARDS
+        ]
+        self.tls: TlsFiles = ensure_tls(data_dir / "tls", names)
+        self.advertiser = (
+            lan.Advertiser(self.lan_addresses, port, socket.gethostname())
+            if advertise and self.lan_addresses
+            else None
+        )
+        self._advertised: dict[str, str] = {}
+        self._latest: dict[str, str] = {}
+        self._advert_lock = threading.Lock()
         self.devices = DeviceStore()
         self.codes = PairingCodes()
         self.pair_limiter = AttemptLimiter(PAIR_LIMITS)
@@ -71,15 +107,23 @@ class Host:
             on_done=self._transcription_done,
             on_error=self._transcription_error,
         )
+        self.captions = (
+            LiveCaptions(self.transcriber.model, self.audio_dir, self.broadcast)
+            if settings.get("live_captions") != "off"
+            else None
+        )
         self.vault = vault_for(data_dir)
         self.checkpoints = Checkpointer(
             self.tls.ca_cert.with_name("ca.key").read_bytes(), data_dir / "checkpoints.jsonl"
         )
         self.checkins: dict[str, CheckinAttempt] = {}  # face check-ins in progress
+        self.lock: WriterLock | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
 
     def start(self) -> None:
+        # the one writer: refuse to start while a CLI command (or another host) writes the data
+        self.lock = WriterLock.acquire(self.writer.db_path, "meetingapp serve")
         self.writer.on_events = self._on_events
         self.writer.start()
         token = self._console_token()
@@ -112,8 +156,46 @@ class Host:
             "ca_cert": str(self.tls.ca_cert),
             "console_token_file": str(self.console_token_path),
             "pid": os.getpid(),
+            "lan_urls": self.lan_urls,
+            "mdns": self.advertiser is not None,
         }
+        if self.advertiser is not None:  # announcing takes a few seconds of probing
+            self._latest = self.writer.submit(lambda w: self.advertised(w.machine.world)).result()
+            threading.Thread(target=self._sync_advert, daemon=True).start()
         atomic_write(self.data_dir / "host.json", json.dumps(info, indent=2).encode())
+
+    def advertised(self, world: Any) -> dict[str, str]:
+        """The TXT record: the body, the session a tablet should follow, the CA fingerprint."""
+        props = {"v": "1", "fp": self.tls.fingerprint, "body": "", "session": "", "title": ""}
+        current = current_session(world)
+        if current is not None:
+            props["session"] = current.session.id
+            props["title"] = f"{current.session.number}. {current.session.title}"
+            body = world.bodies.get(current.session.body_id)
+            props["body"] = body.name if body else ""
+        elif world.bodies:
+            props["body"] = next(iter(world.bodies.values())).name
+        return props
+
+    def _sync_advert(self) -> None:
+        """Announce, or bring the TXT record up to date (always with the latest values)."""
+        if self.advertiser is None:
+            return
+        with self._advert_lock:
+            props = self._latest
+            if props == self._advertised:
+                return
+            host = socket.gethostname()
+            label = f"{props['body']} ({host})" if props["body"] else host
+            try:
+                if not self._advertised:
+                    self.advertiser.label = label
+                    self.advertiser.start(props)
+                else:
+                    self.advertiser.update(props, label)
+                self._advertised = props
+            except Exception:  # noqa: BLE001 - the host still serves; tablets can type the address
+                log.exception("mDNS advertisement failed")
 
     def _finish_quietly(self, session_id: str, speech_id: str) -> None:
         # the speaker's tablet sends its last (partial) chunk when it sees the speech end:
@@ -129,16 +211,28 @@ class Host:
             )
 
     def stop(self) -> None:
+        if self.advertiser is not None:
+            self.advertiser.stop()  # says goodbye: browsers drop the host at once
         self.transcriber.stop()
+        if self.captions:
+            self.captions.stop()
         self.writer.stop()
+        if self.lock is not None:
+            self.lock.release()
 
     @property
     def url(self) -> str:
-        host = f"[{self.bind}]" if ":" in self.bind else self.bind
-        return f"https://{host}:{self.port}"
+        """For clients on this machine (the local console): loopback when serving everywhere."""
+        local = "127.0.0.1" if self.bind == "0.0.0.0" else "::1" if self.bind == "::" else self.bind  # noqa: S104
+        return lan.url_for(local, self.port)
+
+    @property
+    def lan_urls(self) -> list[str]:
+        """For tablets: the addresses of the interface served (the QR code carries them)."""
+        return [lan.url_for(a, self.port) for a in self.lan_addresses] or [self.url]
 
     def pairing_uri(self, code: str) -> str:
-        return f"meetingapp://pair?url={self.url}&fp={self.tls.fingerprint}&code={code}"
+        return lan.pairing_uri(self.lan_urls, self.tls.fingerprint, code)
 
     # --- transcription --------------------------------------------------------------------
 
@@ -157,11 +251,14 @@ class Host:
             speech_id,
             self.files.path_for(sha256, kind="audio", suffix=".wav"),
             hotwords_from(w.machine.world, session_id),
+            session_words(w.machine.world, session_id, self.files),
         )
 
     def finish_recording(self, session_id: str, speech_id: str) -> bool:
         """Join the speech's chunks, record the audio, queue it for transcription (any
         thread but the writer's and the event loop's)."""
+        if self.captions:
+            self.captions.ended(speech_id)
         sha256, seconds = join_recording(self.audio_dir, self.files, speech_id)
 
         def record(w: Writer) -> Job | None:
@@ -194,6 +291,11 @@ class Host:
                 job.session_id, job.speech_id, segments=segments, asr=asr, actor="asr"
             )
         ).result()
+        text = " ".join(str(s["text"]) for s in segments).strip()
+        self.broadcast(
+            job.session_id,
+            {"type": "caption", "speech_id": job.speech_id, "text": text, "final": True},
+        )
 
     def _transcription_error(self, job: Job, exc: Exception) -> None:
         self.broadcast(
@@ -222,6 +324,9 @@ class Host:
             del self.checkins[cid]  # check-in thumbnails are kept only while the session runs
         if self.loop is not None:
             self.loop.call_soon_threadsafe(self.hub.publish, events, counts)
+        if self.advertiser is not None and any(e.kind in ADVERTISED_KINDS for e in events):
+            self._latest = self.advertised(world)
+            threading.Thread(target=self._sync_advert, daemon=True).start()
         last = events[-1] if events else None
         cp = last and self.checkpoints.after(last.seq, last.hash, last.ts)
         if cp and self.loop is not None:  # every screen keeps a copy (docs/security.md)
@@ -284,16 +389,29 @@ def listen_socket(bind: str, port: int) -> socket.socket:
 
 
 def serve(
-    data_dir: Path, *, bind: str = "127.0.0.1", port: int = 8443, addresses: list[str] | None = None
+    data_dir: Path,
+    *,
+    bind: str = "127.0.0.1",
+    port: int = 8443,
+    addresses: list[str] | None = None,
+    advertise: bool = True,
+    on_start: Callable[[Host], None] | None = None,
 ) -> None:
-    """Run the host until interrupted. ``port=0`` picks a free port (see host.json)."""
+    """Run the host until interrupted. ``port=0`` picks a free port (see host.json).
+    ``bind`` is an address or an interface name; on the LAN the host advertises itself by
+    mDNS unless ``advertise`` is false."""
     import uvicorn
 
     from meetingapp.server.app import create_app
 
+    bind = lan.resolve_bind(bind)
     sock = listen_socket(bind, port)
-    host = Host(data_dir, bind=bind, port=sock.getsockname()[1], addresses=addresses)
+    host = Host(
+        data_dir, bind=bind, port=sock.getsockname()[1], addresses=addresses, advertise=advertise
+    )
     host.start()
+    if on_start is not None:
+        on_start(host)
     config = uvicorn.Config(
         create_app(host),
         ssl_certfile=str(host.tls.cert),

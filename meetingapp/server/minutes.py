@@ -4,7 +4,10 @@ renders, then draft, finalise (yearly number, frozen PDF, signature fields)."""
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,7 @@ from exports import labels
 from exports.docx_minutes import render_docx
 from exports.model import (
     AttendanceEntry,
+    Cue,
     DocumentRef,
     ItemEntry,
     MinutesModel,
@@ -26,16 +30,37 @@ from exports.records import export_all, record_package
 from exports.signing import add_signature_fields
 from meetingapp.domain import BallotForm, Choice, Delegate, MotionState
 from meetingapp.errors import InvalidValue
+from meetingapp.events import Event
+from meetingapp.results import vote_result
 from meetingapp.rules import QUORUM, quorum_met
 from meetingapp.session import SessionMachine
 from meetingapp.session.world import SessionRecord, World
+from meetingapp.store.files import FileStore
 from meetingapp.wire import public_payload
 
 
 def _person(d: Delegate | None, fallback: str = "") -> Person:
     if d is None:
         return Person(fallback)
-    return Person(d.full_name, d.title, d.unit)
+    return Person(d.full_name, d.title, d.unit, d.honorific)
+
+
+# "XI, 2021-2026" or "khóa XI, nhiệm kỳ 2021-2026": the council's term number and years
+TERM_RE = re.compile(
+    r"^\s*(?:khóa\s+)?(?P<number>[IVXLCDM]+|\d+)\s*[,;]\s*(?:nhiệm kỳ\s+)?"
+    r"(?P<years>\d{4}\s*[-–]\s*\d{4})\s*$",
+    re.IGNORECASE,
+)
+
+
+def summary_text(title: str, body_name: str, term: str) -> str:
+    """The line under BIÊN BẢN: "Kỳ họp thứ Năm Hội đồng nhân dân xã Tân Phú khóa XI,
+    nhiệm kỳ 2021-2026" (the term as "XI, 2021-2026"; years alone give no "khóa")."""
+    found = TERM_RE.match(unicodedata.normalize("NFC", term))
+    if found:
+        number = found["number"].upper()
+        return f"{title} {body_name} khóa {number}, nhiệm kỳ {found['years']}"
+    return f"{title} {body_name}" + (f", nhiệm kỳ {term}" if term else "")
 
 
 def issuer_lines(kind_label: str, body_name: str) -> tuple[str, ...]:
@@ -60,17 +85,19 @@ def build_minutes(
     heads = world.headcount(session_id)
     present = rec.present_ids()
     delegates = world.delegates
-    summary = f"{rec.session.title} {body.name}" + (f", nhiệm kỳ {body.term}" if body.term else "")
-    absent = [d for d in roster if d.id not in present]
+    summary = summary_text(rec.session.title, body.name, rec.session.term or body.term)
+    # a delegate checked out (left early) attended: listed as leaving, not as absent
+    left = [d for d in roster if d.id in rec.attendance and not rec.attendance[d.id].present]
+    absent = [d for d in roster if d.id not in present and d not in left]
     return MinutesModel(
         body_kind=body.kind,
         body_name=body.name,
         issuer_lines=issuer_lines(labels.ISSUER[body.kind], body.name),
         summary=summary,
         started_at=rec.session.opened_at or rec.session.scheduled_start,
-        ended_at=rec.session.closed_at or rec.session.opened_at,
+        ended_at=rec.session.closed_at,  # empty while the session is open: never invented
         place=rec.session.place,
-        present=heads.present,
+        present=heads.present + len(left),
         total=heads.total,
         absent_with_reason=tuple(
             (d.full_name, rec.absences[d.id]) for d in absent if d.id in rec.absences
@@ -86,12 +113,18 @@ def build_minutes(
         ),
         items=_items(rec),
         speeches=_speeches(rec, delegates),
-        motions=_motions(world, rec),
+        motions=_motions(world, rec, roster),
         attendance=_attendance(rec, roster),
         log_hash=rec.head_hash,
         number=number,
         year=year,
         recipients=recipients,
+        late_arrivals=tuple(
+            (d.full_name, rec.arrived_late[d.id]) for d in roster if d.id in rec.arrived_late
+        ),
+        early_departures=tuple(
+            (d.full_name, rec.attendance[d.id].at, rec.attendance[d.id].reason) for d in left
+        ),
     )
 
 
@@ -121,13 +154,15 @@ def _speeches(rec: SessionRecord, delegates: dict[str, Delegate]) -> tuple[Speec
             sp.ended_at,
             sp.transcript,
             sp.edited,
+            tuple(Cue(s.start, s.end, s.final) for s in sp.segments if s.final.strip()),
         )
         for sp in sorted(rec.speeches.values(), key=lambda s: s.started_at)
     )
 
 
-def _motions(world: World, rec: SessionRecord) -> tuple[MotionEntry, ...]:
+def _motions(world: World, rec: SessionRecord, roster: list[Delegate]) -> tuple[MotionEntry, ...]:
     body_rules = world.rules[rec.session.body_id]
+    body_kind = world.bodies[rec.session.body_id].kind
     entries = []
     for m in rec.motions.values():
         if m.state is not MotionState.CLOSED or m.result is None:
@@ -159,15 +194,15 @@ def _motions(world: World, rec: SessionRecord) -> tuple[MotionEntry, ...]:
             MotionEntry(
                 m.title,
                 m.form,
-                r.tally.yes,
-                r.tally.no,
-                r.tally.abstain,
-                r.not_voting,
-                r.total,
-                r.passed,
+                vote_result(m, roster),  # the same figures as every screen
                 rule.label_vi if rule else r.rule,
                 named,
                 secret,
+                resolution=(
+                    f"{m.resolution_number:02d}/{labels.RESOLUTION_SYMBOL[body_kind]}"
+                    if m.resolution_number is not None
+                    else ""
+                ),
             )
         )
     return tuple(entries)
@@ -245,7 +280,7 @@ def render_final(
     else:
         render_docx(plan.model, docx, annex_lang=annex_lang)
     with tempfile.TemporaryDirectory(prefix="minutes-") as tmp:
-        plain = docx_to_pdf(docx, Path(tmp))
+        plain = docx_to_pdf(docx, Path(tmp), pdfa=True)  # the archival profile, PDF/A-2b
         pdf = out_dir / f"{plan.stem}.pdf"
         add_signature_fields(plain, pdf, seal=seal)
     return MinutesFiles(docx, pdf, plan.number, plan.year)
@@ -314,33 +349,82 @@ class ExportData:
     log: list[dict[str, Any]]
     log_hash: str
     stem: str
+    signed_sha256: str = ""  # the latest signed copy of the minutes in the file store
+    docx_sha256: str = ""  # the finalised DOCX
+    audio: tuple[tuple[str, str], ...] = ()  # (name in the package, sha256 in the file store)
+
+
+def export_chain(machine: SessionMachine, session_id: str) -> list[dict[str, Any]]:
+    """The event log from the first event to this session's last, as the package carries it:
+    this session's events whole (the payload as the exact JSON text that was hashed, so
+    anyone can recompute every hash), the others (other sessions, the roster with its PIN
+    hashes) reduced to their sequence number and hashes, which keep the chain checkable."""
+    last = 0
+    for event in machine.log.events(session_id=session_id):
+        last = event.seq
+    chain: list[dict[str, Any]] = []
+    for seq, ts, sid, kind, actor, payload, prev_hash, digest in machine.log.raw(upto=last):
+        whole = sid == session_id
+        if whole:
+            event = Event(seq, ts, sid, kind, actor, json.loads(payload), prev_hash, digest)
+            whole = public_payload(event) == event.payload  # nothing withheld from clients
+        if whole:
+            chain.append(
+                {
+                    "seq": seq,
+                    "ts": ts,
+                    "session_id": sid,
+                    "kind": kind,
+                    "actor": actor,
+                    "payload_json": payload,
+                    "prev_hash": prev_hash,
+                    "hash": digest,
+                }
+            )
+        else:
+            chain.append({"seq": seq, "prev_hash": prev_hash, "hash": digest, "elided": True})
+    return chain
 
 
 def collect_export(machine: SessionMachine, session_id: str) -> ExportData:
     rec = machine.record(session_id)
     number = rec.minutes.number if rec.minutes else None
     model = build_minutes(machine.world, session_id, number=number)
-    log = [
-        {
-            "seq": e.seq,
-            "ts": e.ts,
-            "kind": e.kind,
-            "actor": e.actor,
-            "payload": public_payload(e),
-            "prev_hash": e.prev_hash,
-            "hash": e.hash,
-        }
-        for e in machine.log.events(session_id=session_id)
-    ]
+    chain = export_chain(machine, session_id)
+    docx = ""
+    for entry in chain:
+        if entry.get("kind") == "minutes_finalised":
+            docx = json.loads(entry["payload_json"]).get("docx_sha256", "")
+    speeches = sorted(rec.speeches.values(), key=lambda s: s.started_at)  # as in the model
+    audio = tuple(
+        (f"phat-bieu-{n:03d}.wav", sp.audio_ref)
+        for n, sp in enumerate(speeches, start=1)
+        if sp.audio_ref
+    )
     stem = file_stem(number, rec.session.closed_at or rec.session.opened_at)
-    return ExportData(model, log, rec.head_hash, stem)
+    return ExportData(
+        model,
+        chain,
+        chain[-1]["hash"] if chain else rec.head_hash,
+        stem,
+        rec.minutes.signed_sha256 if rec.minutes else "",
+        docx,
+        audio,
+    )
 
 
 def write_export(
-    data: ExportData, out_dir: Path, *, signed_pdf: Path | None = None, audio: tuple[Path, ...] = ()
+    data: ExportData,
+    out_dir: Path,
+    *,
+    signed_pdf: Path | None = None,
+    docx: Path | None = None,
+    audio: tuple[tuple[str, Path], ...] = (),
 ) -> Path:
     """Transcripts, votes and attendance exports plus the ZIP record package."""
     files = export_all(data.model, out_dir)
+    if docx is not None:
+        files.insert(0, docx)
     if signed_pdf is not None:
         files.insert(0, signed_pdf)
     return record_package(
@@ -352,15 +436,46 @@ def write_export(
     )
 
 
+def package_files(
+    data: ExportData, files: FileStore, folder: Path
+) -> tuple[Path | None, Path | None, tuple[tuple[str, Path], ...]]:
+    """The signed minutes, the DOCX (copied into ``folder`` under their package names) and the
+    recordings, from the host's file store; what is not there is left out."""
+    signed = docx = None
+    if data.signed_sha256:
+        kept = files.path_for(data.signed_sha256, kind="minutes", suffix=".signed.pdf")
+        if kept.exists():
+            signed = folder / f"{data.stem}.signed.pdf"
+            signed.write_bytes(kept.read_bytes())
+    if data.docx_sha256:
+        kept = files.path_for(data.docx_sha256, kind="minutes", suffix=".docx")
+        if kept.exists():
+            docx = folder / f"{data.stem}.docx"
+            docx.write_bytes(kept.read_bytes())
+    audio = tuple(
+        (name, path)
+        for name, ref in data.audio
+        if (path := files.path_for(ref, kind="audio", suffix=".wav")).exists()
+    )
+    return signed, docx, audio
+
+
 def export_session(
     machine: SessionMachine,
     session_id: str,
     out_dir: Path,
     *,
     signed_pdf: Path | None = None,
-    audio: tuple[Path, ...] = (),
+    files: FileStore | None = None,
 ) -> Path:
-    """Transcripts, votes and attendance exports plus the ZIP record package."""
-    return write_export(
-        collect_export(machine, session_id), out_dir, signed_pdf=signed_pdf, audio=audio
-    )
+    """Transcripts, votes and attendance exports plus the ZIP record package; with the host's
+    ``files``, also the signed minutes, the DOCX and the recordings kept there."""
+    data = collect_export(machine, session_id)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    docx: Path | None = None
+    audio: tuple[tuple[str, Path], ...] = ()
+    with tempfile.TemporaryDirectory(prefix="record-") as tmp:
+        if files is not None:
+            kept, docx, audio = package_files(data, files, Path(tmp))
+            signed_pdf = signed_pdf or kept
+        return write_export(data, out_dir, signed_pdf=signed_pdf, docx=docx, audio=audio)

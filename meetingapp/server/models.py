@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, ItemKind, TotalBasis
@@ -48,6 +50,7 @@ class DelegateIn(Strict):
     contact: str = Field("", max_length=200)
     pin: str | None = Field(None, pattern=r"^\d{4,8}$")
     id: str = Field("", max_length=64)
+    honorific: Literal["", "Ông", "Bà"] = ""  # empty: a neutral form in the minutes
 
 
 class DelegatesIn(Strict):
@@ -128,6 +131,7 @@ class MotionIn(Strict):
     rule: str = Field("majority_of_total", min_length=1, max_length=64)
     item_id: str | None = Field(None, max_length=64)
     allow_change: bool = True
+    resolution: bool | None = None  # issues a numbered resolution when it passes (default: by item)
 
 
 class BallotIn(Strict):

@@ -93,6 +93,61 @@ def _document_added(w: World, p: DocumentAdded, e: Event) -> None:
     )
 
 
+@event("agenda_item_amended")
+@dataclass(frozen=True)
+class AgendaItemAmended(Payload):
+    """The item's title, presenter or type changed (before or during the session)."""
+
+    item_id: str
+    title: str
+    presenter: str = ""
+    kind: str = ItemKind.REPORT.value
+
+
+@reducer(AgendaItemAmended)
+def _item_amended(w: World, p: AgendaItemAmended, e: Event) -> None:
+    rec = record_of(w, e)
+    rec.items[p.item_id] = replace(
+        rec.items[p.item_id], title=p.title, presenter=p.presenter, kind=ItemKind(p.kind)
+    )
+
+
+@event("agenda_reordered")
+@dataclass(frozen=True)
+class AgendaReordered(Payload):
+    """The items in their new order (every item, once)."""
+
+    order: tuple[str, ...]
+
+
+@reducer(AgendaReordered)
+def _agenda_reordered(w: World, p: AgendaReordered, e: Event) -> None:
+    rec = record_of(w, e)
+    for n, item_id in enumerate(p.order, start=1):
+        rec.items[item_id] = replace(rec.items[item_id], order=n)
+
+
+@event("agenda_item_removed")
+@dataclass(frozen=True)
+class AgendaItemRemoved(Payload):
+    """A pending item taken off the agenda, with its documents; the others renumbered."""
+
+    item_id: str
+    reason: str = ""
+
+
+@reducer(AgendaItemRemoved)
+def _item_removed(w: World, p: AgendaItemRemoved, e: Event) -> None:
+    rec = record_of(w, e)
+    del rec.items[p.item_id]
+    for doc_id in [d.id for d in rec.documents.values() if d.item_id == p.item_id]:
+        del rec.documents[doc_id]
+    if rec.presenter is not None and rec.presenter.document_id not in rec.documents:
+        rec.presenter = None
+    for n, item in enumerate(sorted(rec.items.values(), key=lambda i: i.order), start=1):
+        rec.items[item.id] = replace(item, order=n)
+
+
 # --- running ------------------------------------------------------------------------------------
 
 
@@ -214,9 +269,59 @@ class Agenda(MachineBase):
             raise InvalidTransition("add_agenda_item", "reason.session_closed")
         require_text("title", title)
         iid = new_id("item")
-        payload = AgendaItemAdded(iid, len(rec.items) + 1, title.strip(), presenter, kind.value)
+        order = max((i.order for i in rec.items.values()), default=0) + 1
+        payload = AgendaItemAdded(iid, order, title.strip(), presenter, kind.value)
         self._one(payload, session_id, actor=actor)
         return iid
+
+    def amend_agenda_item(
+        self,
+        session_id: str,
+        item_id: str,
+        *,
+        title: str,
+        presenter: str = "",
+        kind: ItemKind = ItemKind.REPORT,
+        actor: str = "",
+    ) -> Event:
+        """Change an item's title, presenter or type; an item already dealt with stays as the
+        minutes record it."""
+        rec = self._amendable(session_id, "amend_agenda_item")
+        item = rec.items.get(item_id)
+        if item is None:
+            raise NotFound(kind="agenda item", ident=item_id)
+        if item.state is ItemState.DONE:
+            raise InvalidTransition("amend_agenda_item", "reason.item_not_pending")
+        require_text("title", title)
+        payload = AgendaItemAmended(item_id, title.strip(), presenter.strip(), kind.value)
+        return self._one(payload, session_id, actor=actor)
+
+    def reorder_agenda(self, session_id: str, order: Sequence[str], *, actor: str = "") -> Event:
+        """Put the items in a new order: ``order`` names every item exactly once."""
+        rec = self._amendable(session_id, "reorder_agenda")
+        if sorted(order) != sorted(rec.items) or len(set(order)) != len(order):
+            raise InvalidValue(field="order", detail=", ".join(order) or "-")
+        return self._one(AgendaReordered(tuple(order)), session_id, actor=actor)
+
+    def remove_agenda_item(
+        self, session_id: str, item_id: str, *, reason: str = "", actor: str = ""
+    ) -> Event:
+        """Take a pending item (never discussed, nothing voted) off the agenda."""
+        rec = self._amendable(session_id, "remove_agenda_item")
+        item = rec.items.get(item_id)
+        if item is None:
+            raise NotFound(kind="agenda item", ident=item_id)
+        if item.state is not ItemState.PENDING or any(
+            m.item_id == item_id for m in rec.motions.values()
+        ):
+            raise InvalidTransition("remove_agenda_item", "reason.item_not_pending")
+        return self._one(AgendaItemRemoved(item_id, reason.strip()), session_id, actor=actor)
+
+    def _amendable(self, session_id: str, action: str) -> SessionRecord:
+        rec = self.record(session_id)
+        if rec.session.state is SessionState.CLOSED:
+            raise InvalidTransition(action, "reason.session_closed")
+        return rec
 
     def add_document(
         self,

@@ -61,12 +61,13 @@ class DelegateAdded(Payload):
     seat: str
     contact: str
     pin_hash: str = ""
+    honorific: str = ""  # "Ông" / "Bà" from the roster (absent in logs written before it)
 
 
 @reducer(DelegateAdded)
 def _delegate_added(w: World, p: DelegateAdded, e: Event) -> None:
     w.delegates[p.id] = Delegate(
-        p.id, p.body_id, p.full_name, p.title, p.unit, p.seat, p.contact, p.pin_hash
+        p.id, p.body_id, p.full_name, p.title, p.unit, p.seat, p.contact, p.pin_hash, p.honorific
     )
 
 
@@ -167,6 +168,7 @@ class Organisation(MachineBase):
                 spec.seat,
                 spec.contact,
                 spec.pin_hash,
+                spec.honorific,
             )
             changes.append(Change(payload))
         self._commit(changes, actor=actor)

@@ -15,13 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from meetingapp.events import Event
-
-if TYPE_CHECKING:
-    from meetingapp.session.world import World
-
 
 # The subject modules of meetingapp.session, in the order a meeting meets them (for the docs).
 SUBJECTS = ("organisation", "faces", "agenda", "roll_call", "floor", "speech", "votes", "minutes")
@@ -55,7 +51,7 @@ class Payload:
 
 
 P = TypeVar("P", bound=type[Payload])
-Reducer = Callable[["World", Any, Event], None]
+Reducer = Callable[[Any, Any, Event], None]  # (World, its payload, the event)
 R = TypeVar("R", bound=Reducer)
 
 
@@ -144,7 +140,8 @@ class Registry:
                 raise PayloadError(f"{kind}: the stored payload lacks {f.name!r}")
         return cls(**args)
 
-    def apply(self, world: World, event: Event) -> None:
+    def apply(self, world: Any, event: Event) -> None:
+        """Reduce ``event`` into ``world`` (a ``session.world.World``) by its kind's reducer."""
         self.reducers[event.kind](world, self.load(event.kind, event.payload), event)
 
     def select(self, **flags: bool) -> frozenset[str]:

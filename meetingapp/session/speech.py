@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from meetingapp.domain import TranscriptSegment
+from meetingapp.domain import ReviewWord, TranscriptSegment
 from meetingapp.errors import InvalidTransition, NotFound
 from meetingapp.events import Event
 from meetingapp.session.base import MachineBase
@@ -34,7 +34,8 @@ def _speech_audio(w: World, p: SpeechAudio, e: Event) -> None:
 @dataclass(frozen=True)
 class TranscriptReady(Payload):
     speech_id: str
-    segments: tuple[dict[str, Any], ...]  # {"start": s, "end": s, "text": ...}
+    # {"start": s, "end": s, "text": ..., "review": [[word, start, end, probability], ...]}
+    segments: tuple[dict[str, Any], ...]
     asr: str
 
 
@@ -42,7 +43,15 @@ class TranscriptReady(Payload):
 def _transcript_ready(w: World, p: TranscriptReady, e: Event) -> None:
     rec = record_of(w, e)
     sp = rec.speeches[p.speech_id]
-    segments = tuple(TranscriptSegment(s["start"], s["end"], s["text"]) for s in p.segments)
+    segments = tuple(
+        TranscriptSegment(
+            s["start"],
+            s["end"],
+            s["text"],
+            review=tuple(ReviewWord(*w) for w in s.get("review", ())),
+        )
+        for s in p.segments
+    )
     rec.speeches[sp.id] = replace(sp, segments=segments, asr=p.asr)
 
 

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from meetingapp.domain import (
     BallotForm,
     Choice,
+    ItemKind,
     Motion,
     MotionResult,
     MotionState,
@@ -25,7 +26,7 @@ from meetingapp.domain import (
 from meetingapp.errors import InvalidTransition, InvalidValue, NotFound
 from meetingapp.events import Event
 from meetingapp.rules import MAJORITY, QUORUM, motion_passes, quorum_met
-from meetingapp.session.base import Change, MachineBase, new_id, require_text
+from meetingapp.session.base import Change, MachineBase, new_id, now_iso, require_text
 from meetingapp.session.registry import Payload, event, reducer
 from meetingapp.session.world import SessionRecord, World, record_of
 
@@ -39,13 +40,21 @@ class MotionOpened(Payload):
     form: str
     rule: str
     allow_change: bool
+    resolution: bool = False  # absent in logs written before resolution numbers
 
 
 @reducer(MotionOpened)
 def _motion_opened(w: World, p: MotionOpened, e: Event) -> None:
     rec = record_of(w, e)
     rec.motions[p.id] = Motion(
-        p.id, p.item_id, p.title, BallotForm(p.form), p.rule, p.allow_change, opened_at=e.ts
+        p.id,
+        p.item_id,
+        p.title,
+        BallotForm(p.form),
+        p.rule,
+        p.allow_change,
+        opened_at=e.ts,
+        resolution=p.resolution,
     )
     rec.open_motion = p.id
 
@@ -134,6 +143,8 @@ class MotionClosed(Payload):
     passed: bool
     rule: str
     quorum_met: bool = True
+    resolution_number: int = 0  # a resolution that passed: its number in the body's year
+    resolution_year: int = 0
 
 
 @reducer(MotionClosed)
@@ -142,7 +153,14 @@ def _motion_closed(w: World, p: MotionClosed, e: Event) -> None:
     m = rec.motions[p.motion_id]
     tally = Tally(p.yes, p.no, p.abstain)
     result = MotionResult(tally, p.total, p.present, p.not_voting, p.passed, p.rule)
-    rec.motions[m.id] = replace(m, state=MotionState.CLOSED, closed_at=e.ts, result=result)
+    rec.motions[m.id] = replace(
+        m,
+        state=MotionState.CLOSED,
+        closed_at=e.ts,
+        result=result,
+        resolution_number=p.resolution_number or None,
+        resolution_year=p.resolution_year or None,
+    )
     rec.open_motion = None
 
 
@@ -156,9 +174,12 @@ class Votes(MachineBase):
         rule: str = MAJORITY,
         item_id: str | None = None,
         allow_change: bool = True,
+        resolution: bool | None = None,
         actor: str = "",
     ) -> str:
-        """Open a vote. Refused without a quorum (HĐND: present*3 >= total*2)."""
+        """Open a vote. Refused without a quorum (HĐND: present*3 >= total*2). ``resolution``:
+        whether adopting it issues a resolution that gets a number when it passes (default:
+        when its agenda item is a resolution or a proposal — tờ trình — to adopt one)."""
         rec = self._open_record(session_id, "open_motion")
         require_text("title", title)
         item = item_id or rec.active_item
@@ -174,7 +195,9 @@ class Votes(MachineBase):
             )
         mid = new_id("mot")
         change = allow_change and form is not BallotForm.SECRET
-        payload = MotionOpened(mid, item, title.strip(), form.value, rule, change)
+        if resolution is None:
+            resolution = rec.items[item].kind in (ItemKind.RESOLUTION, ItemKind.PROPOSAL)
+        payload = MotionOpened(mid, item, title.strip(), form.value, rule, change, resolution)
         self._one(payload, session_id, actor=actor)
         return mid
 
@@ -295,6 +318,10 @@ class Votes(MachineBase):
         chair = rec.session.chair_panel[0] if rec.session.chair_panel else None
         has_quorum = quorum_met(self.rule(body_id, QUORUM), heads)
         passed = has_quorum and motion_passes(rule, tally, heads, motion.ballots.get(chair or ""))
+        number = year = 0
+        if passed and motion.resolution:
+            year = int(now_iso()[:4])
+            number = self.next_resolution_number(body_id, year)
         payload = MotionClosed(
             motion_id,
             tally.yes,
@@ -306,5 +333,18 @@ class Votes(MachineBase):
             passed,
             rule.name,
             has_quorum,
+            number,
+            year,
         )
         return self._one(payload, session_id, actor=actor)
+
+    def next_resolution_number(self, body_id: str, year: int) -> int:
+        """Resolutions are numbered per body and calendar year from 01, when they pass."""
+        taken = [
+            m.resolution_number
+            for r in self.world.sessions.values()
+            if r.session.body_id == body_id
+            for m in r.motions.values()
+            if m.resolution_year == year and m.resolution_number is not None
+        ]
+        return max(taken, default=0) + 1

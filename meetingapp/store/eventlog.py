@@ -87,6 +87,15 @@ class EventLog:
                 row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6], row[7], row[8]
             )
 
+    def raw(self, *, upto: int) -> Iterator[tuple[Any, ...]]:
+        """Events 1..``upto`` exactly as stored (the payload as the JSON text that was hashed):
+        (seq, ts, session_id, kind, actor, payload_json, prev_hash, hash)."""
+        yield from self.db.execute(
+            "SELECT seq, ts, session_id, kind, actor, payload, prev_hash, hash FROM events "
+            "WHERE seq <= ? ORDER BY seq",
+            [upto],
+        )
+
     def by_command(self, command_id: str) -> tuple[Event, str | None] | None:
         """The event a command produced earlier, with the fingerprint it was made with."""
         row = self.db.execute(

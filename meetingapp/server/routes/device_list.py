@@ -20,7 +20,7 @@ class RevokeIn(Strict):
     reason: str = Field("", max_length=300)
 
 
-def add_device_routes(app: FastAPI, host: Host) -> None:
+def add_routes(app: FastAPI, host: Host) -> None:
     @app.get("/api/devices")
     async def devices(caller: Setup) -> dict[str, Any]:
         return {"devices": await host.writer.call(lambda w: w.devices.listing(w.db))}

@@ -54,7 +54,7 @@ def _may_add_chunk(sp: Speech, folder: Path, index: int) -> None:
         raise ApiError(409, "recording.sealed")
 
 
-def add_speech_routes(app: FastAPI, host: Host) -> None:
+def add_routes(app: FastAPI, host: Host) -> None:
     base = "/api/sessions/{session_id}/speeches/{speech_id}"
 
     @app.post(base + "/audio", openapi_extra=BINARY_BODY)
@@ -71,6 +71,8 @@ def add_speech_routes(app: FastAPI, host: Host) -> None:
         _may_add_chunk(sp, host.audio_dir / speech_id, index)
         data = await request.body()  # at most 64 KB: limited while streaming (server.limits)
         await asyncio.to_thread(store_chunk, host.audio_dir, speech_id, index, data)
+        if host.captions:
+            host.captions.heard(session_id, speech_id, index)
         return {"index": index, "bytes": len(data)}
 
     @app.post(base + "/audio-file", openapi_extra=BINARY_BODY)

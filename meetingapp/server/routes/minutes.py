@@ -24,6 +24,7 @@ from meetingapp.server.minutes import (
     build_minutes,
     collect_export,
     file_stem,
+    package_files,
     plan_finalisation,
     record_final,
     render_docx,
@@ -71,7 +72,7 @@ def signing_people(world: Any, session_id: str) -> dict[str, list[str]]:
     }
 
 
-def add_minutes_routes(app: FastAPI, host: Host) -> None:
+def add_routes(app: FastAPI, host: Host) -> None:
     finalising = asyncio.Lock()
 
     @app.post("/api/sessions/{session_id}/minutes/draft")
@@ -208,35 +209,18 @@ def add_minutes_routes(app: FastAPI, host: Host) -> None:
 
     @app.get("/api/sessions/{session_id}/record")
     async def record(session_id: str, caller: Anyone) -> Response:
-        """The record package (ZIP): signed minutes when there are any, transcripts, votes,
-        attendance, the hashes of the recordings and the event log, with a manifest."""
+        """The record package (ZIP): the signed minutes when there are any, the DOCX, the
+        transcripts, votes, attendance, the recordings, the event log and a manifest."""
         _reader(caller)
 
-        def collect(w: Writer) -> tuple[Any, str | None, list[str]]:
-            rec = w.machine.record(session_id)
-            signed = rec.minutes.signed_sha256 if rec.minutes else None
-            audio = [s.audio_ref for s in rec.speeches.values() if s.audio_ref]
-            return collect_export(w.machine, session_id), signed, audio
-
-        data, signed_sha, audio_refs = await host.writer.call(collect)
+        data = await host.writer.call(lambda w: collect_export(w.machine, session_id))
 
         def build() -> tuple[str, bytes]:
-            signed = None
-            if signed_sha:
-                signed = host.files.path_for(signed_sha, kind="minutes", suffix=".signed.pdf")
-            audio = tuple(
-                p
-                for ref in audio_refs
-                if (p := host.files.path_for(ref, kind="audio", suffix=".wav")) and p.exists()
-            )
             with tempfile.TemporaryDirectory(prefix="record-") as tmp:
-                if signed is not None and signed.exists():
-                    named = Path(tmp) / f"{data.stem}.signed.pdf"
-                    named.write_bytes(signed.read_bytes())
-                    signed = named
-                else:
-                    signed = None
-                zip_path = write_export(data, Path(tmp), signed_pdf=signed, audio=audio)
+                signed, docx, audio = package_files(data, host.files, Path(tmp))
+                out = Path(tmp) / "out"
+                out.mkdir()
+                zip_path = write_export(data, out, signed_pdf=signed, docx=docx, audio=audio)
                 return zip_path.name, zip_path.read_bytes()
 
         name, body = await asyncio.to_thread(build)

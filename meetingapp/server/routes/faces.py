@@ -42,7 +42,7 @@ from meetingapp.wire import Role
 MAX_FRAME = 8 * 2**20
 
 
-def add_face_routes(app: FastAPI, host: Host) -> None:
+def add_routes(app: FastAPI, host: Host) -> None:
     @app.post("/api/delegates/{delegate_id}/consent")
     async def consent(delegate_id: str, body: m.ConsentIn, caller: Setup) -> dict[str, Any]:
         def run(w: Writer) -> None:
