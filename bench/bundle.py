@@ -24,7 +24,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def size_mb(folder: Path) -> float:
-    return round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20, 1)
+    files = (p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())  # as du counts
+    return round(sum(p.stat().st_size for p in files) / 2**20, 1)
 
 
 def env_for(home: Path, *, bundle: bool) -> dict[str, str]:
@@ -58,14 +59,33 @@ def first_window(argv: list[str], bundle: bool, runs: int) -> list[float]:
     return times
 
 
-def demo(argv: list[str], bundle: bool) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as tmp:
-        seconds, out = timed(
-            [*argv, "demo", "--out", str(Path(tmp) / "demo")], env_for(Path(tmp), bundle=bundle)
-        )
-        assert "KẾT QUẢ KIỂM TRA: HỢP LỆ" in out, out[-2000:]
-        total = re.search(r"tổng\s+([\d.]+)", out)
-        return {"wall_s": round(seconds, 1), "demo_total_s": float(total.group(1)) if total else -1}
+def demo(argv: list[str], bundle: bool, tries: int = 2) -> dict[str, object]:
+    """The demo's wall time; a failed run (e.g. the face check's 10 s head-turn challenge timing
+    out on an overloaded machine) is reported and tried again."""
+    failures: list[str] = []
+    for _ in range(tries):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = env_for(Path(tmp), bundle=bundle)
+            start = time.perf_counter()
+            done = subprocess.run(
+                [*argv, "demo", "--out", str(Path(tmp) / "demo")],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=1800,
+            )
+            seconds = time.perf_counter() - start
+            out = done.stdout
+            if done.returncode == 0 and "KẾT QUẢ KIỂM TRA: HỢP LỆ" in out:
+                total = re.search(r"tổng\s+([\d.]+)", out)
+                return {
+                    "wall_s": round(seconds, 1),
+                    "demo_total_s": float(total.group(1)) if total else -1,
+                    "failed_tries": failures,
+                }
+            lines = (done.stderr + out).strip().splitlines() or ["?"]
+            failures.append(next((x for x in reversed(lines) if "Error:" in x), lines[-1])[:200])
+    return {"wall_s": None, "failed_tries": failures}
 
 
 def main() -> None:

@@ -67,7 +67,7 @@ def clean_scan(data: bytes, *, kind: Kind = "signature", seal_mm: float = SEAL_M
     """Paper made transparent, ink tinted (blue signature, red seal), cropped to the ink and
     scaled: a signature to fit 45×20 mm, a seal to its real diameter ``seal_mm``."""
     try:
-        src = Image.open(io.BytesIO(data))
+        src: Image.Image = Image.open(io.BytesIO(data))
         if src.width * src.height > MAX_PIXELS:
             raise AppearanceError("appearance.too_large", pixels=src.width * src.height)
         src = ImageOps.exif_transpose(src)

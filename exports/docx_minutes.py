@@ -251,6 +251,15 @@ def _opening(doc: DocxDocument, m: MinutesModel) -> None:
         else "Số đại biểu có mặt chưa bảo đảm điều kiện tiến hành kỳ họp theo quy định."
     )
     _para(doc, quorum)
+    if m.late_arrivals:
+        late = "; ".join(f"{name} ({vn_time(at)})" for name, at in m.late_arrivals)
+        _para(doc, f"Đến muộn: {late}.")
+    if m.early_departures:
+        left = "; ".join(
+            f"{name} ({vn_time(at)}{', lý do: ' + why if why else ''})"
+            for name, at, why in m.early_departures
+        )
+        _para(doc, f"Về sớm: {left}.")
     if m.guests:
         _para(doc, "Khách mời: " + "; ".join(m.guests) + ".")
     chairs = "; ".join(_person(p) for p in m.chairs) or "…"

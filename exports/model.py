@@ -107,3 +107,5 @@ class MinutesModel:
     year: int | None = None
     place_date: str = ""  # "Tân Phú, ngày 05 tháng 01 năm 2026" when the body wants it
     recipients: tuple[str, ...] = ()
+    late_arrivals: tuple[tuple[str, str], ...] = ()  # (name, ISO time of arrival)
+    early_departures: tuple[tuple[str, str, str], ...] = ()  # (name, ISO time, reason)

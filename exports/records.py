@@ -17,6 +17,7 @@ from docx import Document
 from exports import labels as L
 from exports.model import Cue, MinutesModel, SpeechEntry
 from meetingapp.domain import Choice
+from meetingapp.text_rules import spreadsheet_safe
 
 
 def _seconds(sp: SpeechEntry) -> float:
@@ -143,7 +144,7 @@ def attendance_rows(model: MinutesModel) -> list[list[str]]:
 
 def write_csv(rows: Sequence[Sequence[str]], path: Path) -> Path:
     with path.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel reads UTF-8
-        csv.writer(fh).writerows(rows)
+        csv.writer(fh).writerows([[spreadsheet_safe(str(v)) for v in row] for row in rows])
     return path
 
 
@@ -161,7 +162,7 @@ def write_xlsx(sheets: dict[str, Sequence[Sequence[str]]], path: Path) -> Path:
 
 
 def _number(value: str) -> str | int:
-    return int(value) if value.isdigit() and len(value) < 10 else value
+    return int(value) if value.isdigit() and len(value) < 10 else spreadsheet_safe(value)
 
 
 def export_all(model: MinutesModel, out_dir: Path) -> list[Path]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from meetingapp import __version__, settings
+from meetingapp.cli_faces import add_faces_parser
 from meetingapp.domain import BodyKind, TotalBasis
 from meetingapp.errors import MeetingAppError, NotFound
 from meetingapp.i18n import LANGUAGES, current_language, tr
@@ -80,6 +81,19 @@ def cmd_verify_log(args: argparse.Namespace) -> int:
         print(tr("log.broken", seq=report.broken_seq, reason=reason), file=sys.stderr)
         return 1
     print(tr("log.ok", count=report.count, head=report.head))
+    if args.checkpoints:
+        from meetingapp.checkpoints import check_checkpoints
+
+        if not args.ca:
+            raise NotFound(kind="--ca", ident="-")
+        lines = Path(args.checkpoints).read_text(encoding="utf-8").splitlines()
+        cps = check_checkpoints(Path(args.db), lines, Path(args.ca).read_bytes())
+        print(
+            tr(cps.reason_key, count=cps.checked, seq=cps.seq),
+            file=sys.stdout if cps.ok else sys.stderr,
+        )
+        if not cps.ok:
+            return 1
     if args.against:
         from meetingapp.anchor import check_against
 
@@ -258,10 +272,10 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 
 def cmd_signature_image(args: argparse.Namespace) -> int:
-    from exports.appearance import import_image, load_image, preview
+    from exports.appearance import Kind, import_image, load_image, preview
 
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
-    kind = "seal" if args.seal else "signature"
+    kind: Kind = "seal" if args.seal else "signature"
     stored = import_image(Path(args.scan), data_dir, args.name, kind=kind, seal_mm=args.seal_mm)
     print(stored)
     shown = Path(args.preview) if args.preview else stored.with_suffix(".preview.png")
@@ -351,61 +365,6 @@ def cmd_demo_certs(args: argparse.Namespace) -> int:
             f"{role}: {path} ({'mật khẩu' if current_language() == 'vi' else 'password'}: "
             f"{certs.password})"
         )
-    return 0
-
-
-def cmd_faces(args: argparse.Namespace) -> int:
-    import json
-
-    if args.faces_command == "eval":
-        from attendance.evaluation import evaluate, frame_latency
-
-        root = Path(args.dir)
-        result = evaluate(root, progress=lambda name: print(f"… {name}", file=sys.stderr))
-        if args.latency:
-            result["latency"] = frame_latency(root)
-        print(json.dumps(result, indent=2, ensure_ascii=False))
-        return 0
-    from meetingapp.server.faces import (
-        encode_enrolment,
-        load_templates,
-        store_enrolment,
-        vault_for,
-        withdraw,
-    )
-
-    machine = _machine(args.db, f"faces {args.faces_command}")
-    vault = vault_for(Path(args.data_dir) if args.data_dir else settings.data_dir())
-    if args.faces_command == "enrol":
-        machine.record_consent(args.delegate, given=True, text_version=args.consent, actor="cli")
-        photos = [Path(p).read_bytes() for p in args.photos]
-        count = store_enrolment(
-            machine, vault, args.delegate, encode_enrolment(photos), actor="cli"
-        )
-        print(f"{args.delegate}: {count}")
-        return 0
-    if args.faces_command == "withdraw":
-        withdraw(machine, args.delegate, actor="cli")
-        return 0
-    from attendance.matching import calibrate
-
-    templates = load_templates(machine.db, vault)
-    if not templates:
-        raise NotFound(kind="face templates", ident=args.db)
-    c = calibrate(templates)
-    print(
-        json.dumps(
-            {
-                "accept": c.accept,
-                "expected_fmr": c.expected_fmr,
-                "impostor_pairs": c.impostor_pairs,
-                "genuine_accept_rate": c.genuine_accept_rate,
-                "lookalikes": [list(x) for x in c.lookalikes],
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
-    )
     return 0
 
 
@@ -538,6 +497,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SIGNED.pdf",
         help="also check the chain against the log hash printed in these signed minutes",
     )
+    s.add_argument(
+        "--checkpoints",
+        metavar="FILE",
+        help="also check the host's signed checkpoints (checkpoints.jsonl, or a screen's copy)",
+    )
+    s.add_argument("--ca", metavar="CA.pem", help="the host's CA certificate (with --checkpoints)")
     s.set_defaults(func=cmd_verify_log)
 
     s = sub.add_parser(
@@ -673,32 +638,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--password", default="demo", help="password of the .p12 files")
     s.set_defaults(func=cmd_demo_certs)
 
-    s = sub.add_parser("faces", help="face check-in: evaluate, enrol, withdraw, calibrate")
-    faces = s.add_subparsers(dest="faces_command", required=True, metavar="ACTION")
-    f = faces.add_parser(
-        "eval", help="evaluate on a photo folder (identities/, multi_face/, spoof/) and print JSON"
-    )
-    f.add_argument("dir")
-    f.add_argument("--latency", action="store_true", help="also time 640×480 frames")
-    f = faces.add_parser("enrol", help="record consent and enrol 3–5 photos of a delegate")
-    f.add_argument("db")
-    f.add_argument("delegate", help="delegate id")
-    f.add_argument("photos", nargs="+", help="3–5 photos (JPEG, PNG, WebP)")
-    f.add_argument(
-        "--consent",
-        required=True,
-        metavar="TEXT_VERSION",
-        help="version of the consent text the delegate agreed to",
-    )
-    f.add_argument("--data-dir", help="where the template key lives (default: settings)")
-    f = faces.add_parser("withdraw", help="withdraw consent and delete the templates")
-    f.add_argument("db")
-    f.add_argument("delegate")
-    f.add_argument("--data-dir", help="where the template key lives (default: settings)")
-    f = faces.add_parser("calibrate", help="thresholds, expected false-match rate, look-alikes")
-    f.add_argument("db")
-    f.add_argument("--data-dir", help="where the template key lives (default: settings)")
-    s.set_defaults(func=cmd_faces)
+    add_faces_parser(sub)
 
     s = sub.add_parser("asr-eval", help="WER/CER, real-time factor and memory on a manifest")
     s.add_argument("manifest", help="TSV with the columns audio (relative path) and text")

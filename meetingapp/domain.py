@@ -62,6 +62,13 @@ class Choice(StrEnum):
     ABSTAIN = "abstain"  # Không biểu quyết
 
 
+def choice_padding(choice: Choice | str) -> str:
+    """Spaces that make every choice as long as the longest on the wire: a ballot's request and
+    receipt have the same size whatever the choice, so the length of the encrypted traffic
+    says nothing about a (secret) ballot."""
+    return " " * (max(len(c.value) for c in Choice) - len(Choice(choice).value))
+
+
 class MotionState(StrEnum):
     OPEN = "open"
     CLOSED = "closed"

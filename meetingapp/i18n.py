@@ -206,6 +206,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The log was rewritten: the hash printed in the signed minutes ({hash}) is not in "
         "the chain.",
     },
+    "log.checkpoints.ok": {
+        "vi": "Khớp với {count} điểm kiểm tra đã ký của máy chủ.",
+        "en": "Matches {count} signed checkpoints of the host.",
+    },
+    "log.checkpoints.bad_signature": {
+        "vi": "Điểm kiểm tra #{seq} không có chữ ký hợp lệ của máy chủ.",
+        "en": "Checkpoint #{seq} is not validly signed by the host.",
+    },
+    "log.checkpoints.mismatch": {
+        "vi": "Nhật ký đã bị viết lại: sự kiện #{seq} khác với điểm kiểm tra đã ký.",
+        "en": "The log was rewritten: event #{seq} differs from the signed checkpoint.",
+    },
     "log.anchor.no_hash": {
         "vi": "Không tìm thấy mã băm nhật ký trong tệp PDF.",
         "en": "No log hash found in the PDF.",
@@ -297,6 +309,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "minutes.untrusted": {
         "vi": "Biên bản đã ký không được chấp nhận: {detail}",
         "en": "The signed minutes are not accepted: {detail}",
+    },
+    "roster.forbidden_chars": {
+        "vi": "có ký tự điều khiển hoặc ký tự đảo chiều ({chars})",
+        "en": "has control or bidirectional-override characters ({chars})",
     },
     "text.forbidden_chars": {
         "vi": "{field} chứa ký tự điều khiển hoặc ký tự đảo chiều văn bản không được phép.",

@@ -156,6 +156,7 @@ UI: dict[str, dict[str, str]] = {
     "ui.end_speech": {"vi": "Kết thúc phát biểu", "en": "End speech"},
     "ui.enter_the_motion": {"vi": "Hãy nhập nội dung biểu quyết", "en": "Enter the motion"},
     "ui.enter_your_pin": {"vi": "Hãy nhập mã PIN", "en": "Enter your PIN"},
+    "ui.export": {"vi": "Xuất hồ sơ…", "en": "Export…"},
     "ui.export_record_package": {"vi": "Xuất hồ sơ lưu trữ…", "en": "Export record package…"},
     "ui.face_confirmed_by_the_secretary_distance": {
         "vi": "Thư ký xác nhận khuôn mặt (khoảng cách {distance:.2f})",

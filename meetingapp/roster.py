@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from meetingapp.domain import DelegateSpec
 from meetingapp.errors import RosterImportError, RowError
 from meetingapp.pins import hash_pin
+from meetingapp.text_rules import forbidden
 
 # Accepted headers (normalised: lowercase, no surrounding spaces) for each field.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -147,6 +148,8 @@ def _parse_row(
     for field, value in values.items():
         if len(value) > MAX_FIELD:
             errors.append(_err(line, col(field), "roster.too_long", limit=MAX_FIELD))
+        if bad := forbidden(value):
+            errors.append(_err(line, col(field), "roster.forbidden_chars", chars=" ".join(bad)))
     pin = values["pin"]
     if pin and not PIN_RE.match(pin):
         errors.append(_err(line, col("pin"), "roster.pin_format"))

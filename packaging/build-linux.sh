@@ -8,6 +8,8 @@
 #   PYTHON          the interpreter with the dependencies (default: .venv/bin/python)
 #   BUNDLE_OUT      output folder (default: dist)      BUNDLE_WORK  PyInstaller's work folder
 #   BUNDLE_FORMATS  which archives: "tar deb" (default), "tar", "deb" or "" (folder only)
+#   BUNDLE_GZIP_LEVEL  1 (fast) … 9 (small); default 6. The models compress little: level 1 is
+#                   ~3x faster for ~10 % more bytes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -15,6 +17,7 @@ PY=${PYTHON:-$ROOT/.venv/bin/python}
 OUT=${BUNDLE_OUT:-$ROOT/dist}
 WORK=${BUNDLE_WORK:-$ROOT/build/pyinstaller}
 FORMATS=${BUNDLE_FORMATS-tar deb}
+LEVEL=${BUNDLE_GZIP_LEVEL:-6}
 APP=$OUT/meetingapp
 INTERNAL=$APP/_internal
 
@@ -68,7 +71,7 @@ say "bundle: $(du -sh "$APP" | cut -f1) in $((built - start)) s"
 if [[ " $FORMATS " == *" tar "* ]]; then
   TAR=$OUT/meetingapp-$VERSION-linux-x86_64.tar.gz
   say "archive: $TAR"
-  tar -C "$OUT" -cf - meetingapp | gzip -6 >"$TAR.part"
+  tar -C "$OUT" -cf - meetingapp | gzip "-$LEVEL" >"$TAR.part"
   mv "$TAR.part" "$TAR"
   say "archive: $(du -sh "$TAR" | cut -f1) in $(($(date +%s) - built)) s"
 fi
@@ -90,7 +93,7 @@ if [[ " $FORMATS " == *" deb "* ]]; then
   sed -e "s|@VERSION@|$VERSION|" -e "s|@ARCH@|$ARCH|" -e "s|@SIZE@|$size|" \
     packaging/linux/deb-control >"$STAGE/DEBIAN/control"
   install -m 0755 packaging/linux/deb-postinst "$STAGE/DEBIAN/postinst"
-  dpkg-deb --root-owner-group -Zgzip -z6 --build "$STAGE" "$DEB" >/dev/null
+  dpkg-deb --root-owner-group -Zgzip "-z$LEVEL" --build "$STAGE" "$DEB" >/dev/null
   rm -rf "$STAGE"
   say "Debian package: $(du -sh "$DEB" | cut -f1)"
 fi

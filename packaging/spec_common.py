@@ -115,7 +115,11 @@ EXCLUDES = (
 
 def collect(pyinstaller_utils):  # the module PyInstaller.utils.hooks
     """(datas, binaries, hiddenimports) for the Analysis."""
-    datas = [(str(ROOT / "meetingapp" / "demo_assets"), "meetingapp/demo_assets")]
+    # the project's own data files (pyproject.toml's package-data)
+    datas = [
+        (str(ROOT / "meetingapp" / "demo_assets"), "meetingapp/demo_assets"),
+        (str(ROOT / "asr" / "data"), "asr/data"),  # the rescoring lexicon (asr/rescore.py)
+    ]
     binaries: list = []
     hidden = list(HIDDEN_MODULES)
     for package in DATA_PACKAGES:

@@ -89,7 +89,7 @@ def quickstart(app: QApplication, bridge: Bridge, tmp: Path) -> None:
     start.interface.setCurrentIndex(start.interface.findData("127.0.0.1"))
     start.port.setValue(0)
     wait(app, lambda: True)
-    shot(start, "qs-1-start")
+    shot(app, start, "qs-1-start")
     start.host_btn.click()
     wait(app, lambda: bool(host_app.windows), timeout=120)
     setup = host_app.windows[0]
@@ -97,7 +97,7 @@ def quickstart(app: QApplication, bridge: Bridge, tmp: Path) -> None:
     setup.body_name.setText("Hội đồng nhân dân xã Tân Hà")
     setup.seats.setValue(12)
     setup.term.setText("2021-2026")
-    shot(setup, "qs-2-body")
+    shot(app, setup, "qs-2-body")
     setup.create_body_btn.click()
     wait(app, lambda: "Tân Hà" in setup.body_summary.text())
     setup.tabs.setCurrentIndex(1)
@@ -105,18 +105,18 @@ def quickstart(app: QApplication, bridge: Bridge, tmp: Path) -> None:
     bad.write_text(roster.read_text(encoding="utf-8") + ",Đại biểu,Tổ 1,13,12\n", encoding="utf-8")
     setup.preview_file(bad)
     wait(app, lambda: "dòng" in setup.row_errors.text().lower())
-    shot(setup, "qs-3-roster-error")
+    shot(app, setup, "qs-3-roster-error")
     setup.preview_file(roster)
     wait(app, lambda: setup.import_btn.isEnabled())
     setup.import_btn.click()
     wait(app, lambda: setup.roster.rowCount() == 12)
-    shot(setup, "qs-4-roster")
+    shot(app, setup, "qs-4-roster")
     setup.tabs.setCurrentIndex(2)
     setup.number.setValue(10)
     setup.session_title.setText("Kỳ họp thứ Mười (kỳ họp thường lệ cuối năm 2026)")
     setup.place.setText("Hội trường UBND xã Tân Hà")
     setup.secretaries.item(2).setCheckState(setup.secretaries.item(2).checkState().Checked)
-    shot(setup, "qs-5-session")
+    shot(app, setup, "qs-5-session")
     setup.create_session()
     wait(app, lambda: setup.session_pick.count() == 1 and setup.tabs.currentIndex() == 3)
     for kind, title, presenter in (
@@ -138,12 +138,12 @@ def quickstart(app: QApplication, bridge: Bridge, tmp: Path) -> None:
     setup.doc_number.setText("125/TTr-UBND")
     setup.upload_document(pdf)
     wait(app, lambda: setup.doc_list.count() == 1)
-    shot(setup, "qs-6-agenda")
+    shot(app, setup, "qs-6-agenda")
     setup.tabs.setCurrentIndex(4)
     sheet = tmp / "phieu-ghep-may.pdf"
     setup.print_sheet(sheet)
     wait(app, lambda: "12" in setup.sheet_result.text(), timeout=60)
-    shot(setup, "qs-7-devices")
+    shot(app, setup, "qs-7-devices")
     import pypdfium2 as pdfium
 
     page = pdfium.PdfDocument(str(sheet))[0].render(scale=0.6).to_pil()
@@ -163,7 +163,7 @@ def quickstart(app: QApplication, bridge: Bridge, tmp: Path) -> None:
     tstart.address.setText(f"127.0.0.1:{host.port}")
     tstart.device_name.setText("Máy tính bảng ghế 1")
     wait(app, lambda: True)
-    shot(tstart, "qs-9-join")
+    shot(app, tstart, "qs-9-join")
     text = qr.decode(card_png)
     assert text, "the first card's QR code was not read"
     tstart.pair_with_qr(text)
@@ -172,7 +172,7 @@ def quickstart(app: QApplication, bridge: Bridge, tmp: Path) -> None:
     wait(app, lambda: tablet.feed.world is not None)
     setup.refresh()
     wait(app, lambda: setup.devices.rowCount() == 1)
-    shot(setup, "qs-10-devices")
+    shot(app, setup, "qs-10-devices")
     console = setup.open_console()
     assert console is not None
     wait(app, lambda: console.feed.world is not None)
@@ -192,12 +192,28 @@ def quickstart(app: QApplication, bridge: Bridge, tmp: Path) -> None:
     wait(app, lambda: tablet.vote_buttons["yes"].isEnabled())
     tablet._vote("yes")
     wait(app, lambda: "Đã ghi nhận" in tablet.receipt.text())
-    shot(tablet, "qs-11-tablet-vote")
-    shot(console, "qs-12-console-vote")
+    shot(app, tablet, "qs-11-tablet-vote")
+    shot(app, console, "qs-12-console-vote")
     for w in tablet_app.windows + host_app.windows:
         w.close()
     tablet_app.stop()
     host_app.stop()
+
+
+def show_stamp(app: QApplication, clerk: QWidget) -> None:
+    """Turn the clerk's preview to the secretary's signature and scroll it into view."""
+    from exports.signing import find_label
+
+    pdf = clerk.signed.read_bytes()  # type: ignore[attr-defined]
+    box = find_label(pdf, "THƯ KÝ")
+    view = clerk.preview  # type: ignore[attr-defined]
+    view.show_page(box.page + 1)
+    wait(app, lambda: view.page == box.page + 1 and not view.image.pixmap().isNull())
+    settle(app, 1.5)
+    bar = view.scroll.verticalScrollBar()
+    share = 1 - box.y1 / 842  # A4 height in points; the label's top, from the page's top
+    bar.setValue(int(share * view.image.pixmap().height()) - 40)
+    settle(app, 0.5)
 
 
 def main() -> int:
@@ -301,8 +317,7 @@ def main() -> int:
             wait(app, lambda: clerk.buttons["sign_chair"].isEnabled(), timeout=60)
             clerk.verify(certs / "demo-ca.pem")
             wait(app, lambda: "Kết luận" in clerk.minutes_info.text(), timeout=120)
-            clerk.preview.show_page(clerk.preview.pages)  # the last page carries the stamp
-            settle(app, 2.0)
+            show_stamp(app, clerk)
             shot(app, clerk, "clerk-signed", LAPTOP)
 
             # the hall display when the host goes away

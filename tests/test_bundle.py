@@ -103,6 +103,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         "BUNDLE_OUT": str(root / "dist"),
         "BUNDLE_WORK": str(root / "work"),
         "BUNDLE_FORMATS": "tar",
+        "BUNDLE_GZIP_LEVEL": "1",  # ~3x faster than the default 6, ~10 % bigger
     }
     start = time.perf_counter()
     result = subprocess.run(
@@ -150,7 +151,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         build_s=round(build_s, 1),
         archive_mb=round(archive.stat().st_size / 2**20),
         bundle_mb=round(
-            sum(p.stat().st_size for p in app.parent.rglob("*") if p.is_file()) / 2**20
+            sum(  # as du counts: PyInstaller links some libraries into two places
+                p.stat().st_size
+                for p in app.parent.rglob("*")
+                if p.is_file() and not p.is_symlink()
+            )
+            / 2**20
         ),
     )
 

@@ -36,7 +36,8 @@ def test_the_demo_meeting_end_to_end(tmp_path: Path) -> None:
     text = result.stdout
     assert "KẾT QUẢ KIỂM TRA: HỢP LỆ" in text
     assert "Có mặt 10/12 đại biểu" in text and "đủ số đại biểu tối thiểu" in text
-    assert "Điểm danh bằng khuôn mặt" in text and "Vũ Thị Thu Hà — khoảng cách" in text
+    # the demo's one still photo of Vũ Thị Thu Hà is refused by liveness (issue #14)
+    assert "Điểm danh bằng khuôn mặt" in text and "kiểm tra người thật từ chối (failed)" in text
     assert "phiếu được tính 1 lần" in text  # the tablet that dropped mid-vote
     assert "Đang chuyển lời nói thành văn bản: 100%" in text
     report = json.loads((out / "report.json").read_text())
@@ -57,7 +58,7 @@ def test_the_demo_meeting_end_to_end(tmp_path: Path) -> None:
     minutes = subprocess.run(["pdftotext", str(signed), "-"], capture_output=True, text=True).stdout
     flat = " ".join(minutes.split())
     assert "có mặt: 10/12; vắng mặt: 2" in flat
-    assert "Hội đồng nhân dân xã Tân Phú khóa XI, nhiệm kỳ 2021-2026" in flat  # the term
+    assert "Hội đồng nhân dân xã Tân Phú khóa XI, nhiệm kỳ 2021" in flat  # (may wrap at "-")
     assert "Tờ trình số 125/TTr-UBND" in flat  # section III: type and number/symbol
     assert "Chủ trì (chủ tọa): Ông Nguyễn Văn An" in flat  # honorific from the roster
     assert "Thông qua Nghị quyết số 01/NQ-HĐND." in flat  # the resolution that passed
@@ -74,7 +75,8 @@ def test_the_demo_meeting_end_to_end(tmp_path: Path) -> None:
     def row(name: str) -> str:
         return next(line for line in table if name in line and "Tổ" in line)
 
-    assert "Khuôn mặt" in row(script.NAMES[script.FACE][0])
+    # the demo's only face image is a still photo: refused by liveness, she used her PIN
+    assert "PIN" in row(script.NAMES[script.FACE][0])
     assert "Thủ công" in row(script.NAMES[script.MANUAL][0])
     assert all("Vắng" in row(script.NAMES[i][0]) for i in script.ABSENT)
 

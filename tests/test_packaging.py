@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+import tomllib
 import types
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,13 @@ def test_the_spec_runs_and_names_files_that_exist(
     assert analysis["pathex"] == [str(REPO)]
     local = [src for src, _ in analysis["datas"] if not src.startswith("/site/")]
     assert local and all(Path(src).exists() for src in local), local
+    # every package-data pattern of pyproject.toml is shipped
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    for package, patterns in pyproject["tool"]["setuptools"]["package-data"].items():
+        for pattern in patterns:
+            for found in (REPO / package).glob(pattern):
+                if found.name != "py.typed":
+                    assert any(found.is_relative_to(src) for src in map(Path, local)), found
     assert "ui" in analysis["hiddenimports"] and "PySide6.QtWebEngineCore" in analysis["excludes"]
     exes = [kw for k, _, kw in made if k == "EXE"]
     assert kinds[-1] == "COLLECT"

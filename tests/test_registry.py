@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from meetingapp import client, wire
+from meetingapp import replica, wire
 from meetingapp.events import Event
 from meetingapp.session import REGISTRY, Payload, SessionMachine
 from meetingapp.session.registry import PayloadError, Registry, RegistryError
@@ -190,9 +190,9 @@ def test_the_docs_list_the_registry() -> None:
 def test_lists_of_kinds_derive_from_the_registry() -> None:
     # the client's replica takes every kind that changes a session's state as it sees it;
     # absence_noted was missing from the hand-written list before
-    assert "absence_noted" in client._SESSION_KINDS
-    assert REGISTRY.select(replica=True) == client._SESSION_KINDS
-    assert {"device_paired", "face_match", "body_created"}.isdisjoint(client._SESSION_KINDS)
+    assert "absence_noted" in replica._SESSION_KINDS
+    assert REGISTRY.select(replica=True) == replica._SESSION_KINDS
+    assert {"device_paired", "face_match", "body_created"}.isdisjoint(replica._SESSION_KINDS)
     assert {"ballot_cast", "ballot_changed", "secret_ballot_cast"} == wire.BALLOT_EVENTS
     delegate = Event(1, "t", None, "delegate_added", "", {"id": "d", "pin_hash": "x"}, "", "")
     assert wire.public_payload(delegate) == {"id": "d"}
@@ -206,7 +206,7 @@ def test_a_client_replica_follows_every_replicated_kind(tmp_path: Path) -> None:
     events = list(m.log.events())
     first = next(i for i, e in enumerate(events) if e.session_id == sid)
     snap = wire.snapshot(World.replay(events[: first + 1]), sid, wire.Role.SECRETARY, None)
-    live = client.LiveSession(None, sid)  # type: ignore[arg-type]
+    live = replica.LiveSession(None, sid)  # type: ignore[arg-type]
 
     async def stream() -> None:
         for msg in [snap, *(wire.event_message(e) for e in events[first + 1 :])]:

@@ -183,9 +183,45 @@ def test_set_up_a_session_from_an_empty_host(  # type: ignore[no-untyped-def]
     delegate = w.pin_delegate.currentData()
     assert att[delegate]["present"] and att[delegate]["method"] == "pin"
 
+    # an absence with its reason, a delegate leaving early (a blank reason is refused)
+    w.absent_delegate.setCurrentIndex(6)
+    w.absent_reason.setText("Đi công tác")
+    w.note_absence()
+    qtbot.waitUntil(lambda: "Đã ghi" in w.status.text(), timeout=10000)
+    w.absent_delegate.setCurrentIndex(3)
+    w.leave_early()
+    qtbot.waitUntil(
+        lambda: w.status.text() != "" and "Đã ghi" not in w.status.text(), timeout=10000
+    )
+    w.absent_reason.setText("Ốm")
+    w.leave_early()
+    qtbot.waitUntil(lambda: "Đã ghi" in w.status.text(), timeout=10000)
+    rec = bridge.run(console.state(sid))["session"]
+    assert rec["absences"] == {w.absent_delegate.itemData(6): "Đi công tác"}
+    assert rec["attendance"][delegate]["present"] is False
+    assert rec["attendance"][delegate]["reason"] == "Ốm"
+
     opened = w.open_console()
     assert isinstance(opened, SecretaryConsole)
     qtbot.waitUntil(lambda: opened.feed.world is not None, timeout=10000)
+    # the vote opens under the rule chosen from the body's rules (two thirds of all)
+    qtbot.waitUntil(lambda: opened.motion_rule.count() >= 2, timeout=10000)
+    assert opened.motion_rule.currentData() == "majority_of_total"
+    assert "Quá nửa" in opened.motion_rule.currentText()
+    from meetingapp.domain import AttendanceMethod
+
+    for i in (0, 1, 2, 4, 5):  # five of seven present: the quorum (two thirds) is met
+        did = w.absent_delegate.itemData(i)
+        bridge.run(console.check_in(sid, did, method=AttendanceMethod.MANUAL, reason="Có mặt"))
+    bridge.run(console.close_roll_call(sid))
+    items = sorted(opened.feed.record().items.values(), key=lambda i: i.order)
+    bridge.run(console.start_item(sid, items[1].id))
+    opened.motion_rule.setCurrentIndex(opened.motion_rule.findData("two_thirds_of_total"))
+    opened.motion_title.setText("Thông qua Nghị quyết dự toán")
+    opened._open_motion()
+    qtbot.waitUntil(lambda: opened.feed.record().open_motion is not None, timeout=10000)
+    motion = opened.feed.record().motions[opened.feed.record().open_motion]
+    assert motion.rule == "two_thirds_of_total"
     w.close()
     bridge.run(console.close())
 

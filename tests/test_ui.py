@@ -180,7 +180,8 @@ def test_secretary_runs_a_vote_and_the_display_shows_the_result(  # type: ignore
     qtbot.waitUntil(lambda: "Có mặt 10/12" in console.quorum_text.text(), timeout=10000)
 
     # face check-in at a console without a camera, from image files: the demo photo enrolled
-    # for one delegate, frontal then turned both ways (whatever order the challenge asks)
+    # for one delegate, frontal then "turned" both ways by shearing the one still photo — which
+    # the liveness check refuses (a flat image, issue #14); the secretary then checks her in
     from meetingapp.demo import camera_frames, enrolment_photos
 
     photo = script.asset("astronaut.jpg").read_bytes()
@@ -189,9 +190,10 @@ def test_secretary_runs_a_vote_and_the_display_shows_the_result(  # type: ignore
     bridge.run(mt.console.enrol_face(face_id, enrolment_photos(photo)))
     front, left, right = camera_frames(photo)
     console.face_check_in([front] * 3 + [left, front, right, front, left, front, right])
-    qtbot.waitUntil(lambda: "Có mặt 11/12" in console.quorum_text.text(), timeout=30000)
-    # the check-in event may reach the window before the reply to the last frame does
-    qtbot.waitUntil(lambda: "Đã điểm danh" in console.face.prompt.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "Không đạt" in console.face.prompt.text(), timeout=30000)
+    assert "Có mặt 10/12" in console.quorum_text.text()
+    console.manual_check_in(face_id, "Ảnh tĩnh bị từ chối, thư ký xác nhận")
+    qtbot.waitUntil(lambda: "Có mặt 11/12" in console.quorum_text.text(), timeout=10000)
 
     console.motion_title.setText("Thông qua đề án sáp nhập thôn")
     console.motion_form.setCurrentIndex(console.motion_form.findData("secret"))
@@ -237,18 +239,35 @@ def test_secretary_runs_a_vote_and_the_display_shows_the_result(  # type: ignore
     bridge.run(mt.close())
 
 
+def stamp_ink(pdf: Path) -> int:
+    """Dark pixels in the box under "THƯ KÝ", drawn as the app's preview draws it."""
+    from PySide6.QtGui import QColor
+
+    from exports.signing import find_label
+    from ui.widgets import render_page
+
+    box = find_label(pdf.read_bytes(), "THƯ KÝ")
+    img = render_page(pdf, box.page, 595)  # one pixel per point of an A4 page
+    top = int(842 - box.y1) + 10
+    return sum(
+        1
+        for y in range(top, top + 90)
+        for x in range(int(box.x0) - 60, int(box.x1) + 60)
+        if QColor(img.pixel(x, y)).lightness() < 200
+    )
+
+
 @pytest.mark.slow
 def test_clerk_corrects_a_transcript_and_signs_the_minutes(  # type: ignore[no-untyped-def]
     qtbot, bridge: Bridge, host: HostProcess, tmp_path: Path
 ) -> None:
-    import subprocess
-    import sys
+    from exports.certs import make_demo_certs
 
     certs = tmp_path / "certs"
-    subprocess.run(
-        [sys.executable, "-m", "meetingapp", "demo-certs", str(certs)], check=True, timeout=120
-    )
+    # the host accepts signatures only from the body's trusted CA, by the person in the role
+    make_demo_certs(certs, people={"secretary": "Đại biểu Thứ 1", "chair": "Đại biểu Thứ 0"})
     mt = bridge.run(api_meeting(host, present=10, tablets=1))
+    bridge.run(mt.console.trust_ca(mt.body, (certs / "demo-ca.pem").read_bytes()))
     speaker = next(iter(mt.tablets.values()))
     clerk_client = bridge.run(pair_tablet(host, mt.console, None, role="clerk", name="vp"))
 
@@ -301,15 +320,30 @@ def test_clerk_corrects_a_transcript_and_signs_the_minutes(  # type: ignore[no-u
     clerk.sign([*p12, "--password-env", "MEETINGAPP_SIGN_SECRET"], "sai-mat-khau")
     qtbot.waitUntil(lambda: clerk.status.text() != "", timeout=60000)
     assert "mật khẩu" in clerk.status.text().lower()  # said clearly, nothing changed
+    assert "mật khẩu" in clerk.minutes_error.text().lower()  # beside the signing steps
+    assert "Đang ký" not in clerk.minutes_info.text()  # not left "signing…"
     assert final.read_bytes() == before and clerk.signed == final
+    assert clerk.buttons["sign_secretary"].isEnabled()  # the secretary's turn
+    assert not clerk.buttons["sign_chair"].isEnabled()
 
+    unsigned_ink = stamp_ink(final)
     clerk.sign([*p12, "--password-env", "MEETINGAPP_SIGN_SECRET"], "demo")
     qtbot.waitUntil(lambda: "Đã ký" in clerk.minutes_info.text(), timeout=60000)
+    # the preview draws the stamp (pdfium needs its form layer for signature widgets)
+    assert stamp_ink(clerk.signed) > unsigned_ink + 300, (unsigned_ink, stamp_ink(clerk.signed))
     assert clerk.signed.name.endswith(".signed.pdf")
     state = bridge.run(mt.console.state(mt.session))
     assert state["session"]["minutes"]["state"] == "signed_secretary"
+    qtbot.waitUntil(lambda: clerk.buttons["sign_chair"].isEnabled(), timeout=10000)
+    assert not clerk.buttons["sign_secretary"].isEnabled()  # the next step: the chair
+    assert "đã ký" in clerk.step_marks["secretary"].text()
     clerk.verify(certs / "demo-ca.pem")
     qtbot.waitUntil(lambda: "HỢP LỆ" in clerk.minutes_info.text(), timeout=60000)
+    report = clerk.minutes_info.text()  # in plain words, per signature
+    assert "1. Thư ký:" in report and "nội dung nguyên vẹn" in report
+    assert "tổ chức tin cậy" in report
+    for raw in ("ThuKy", "FORM_FILLING", "--trust", "tin cậy: không"):
+        assert raw not in report
     clerk.export(tmp_path / "ho-so.zip")
     qtbot.waitUntil(lambda: (tmp_path / "ho-so.zip").exists(), timeout=60000)
     clerk.feed.stop()

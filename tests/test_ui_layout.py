@@ -106,6 +106,11 @@ def test_every_window_fits_its_screen(  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: tablet.viewer.pdf is not None, timeout=15000)
 
     assert at(qtbot, console, LAPTOP) == []
+    d = console._roster[0]
+    dialog = console.manual_dialog(d)  # names whom it checks in, in Vietnamese
+    assert d.full_name in dialog.labelText() and "Lý do" in dialog.labelText()
+    assert dialog.okButtonText() == "Điểm danh" and dialog.cancelButtonText() == "Hủy"
+    dialog.deleteLater()
     console.tabs.setCurrentIndex(0)
     assert at(qtbot, console, LAPTOP) == []
     console.tabs.setCurrentIndex(1)
@@ -123,6 +128,19 @@ def test_every_window_fits_its_screen(  # type: ignore[no-untyped-def]
     assert agenda.text().endswith("các giải pháp chủ yếu")  # whole, wrapped, never elided
     rect = tablet.agenda.visualItemRect(agenda)
     assert rect.height() > tablet.agenda.fontMetrics().height() * 1.8  # on several lines
+
+    # a tablet whose delegate has not checked in: the PIN field, its button and an error
+    absent_client = bridge.run(pair_tablet(host, mt.console, mt.delegates[11], name="ghế 12"))
+    absent = DelegateTablet(bridge, absent_client, mt.session, mt.delegates[11], tmp_path / "a")
+    qtbot.addWidget(absent)
+    qtbot.waitUntil(lambda: absent.check_in.isVisible() or absent.who.text() != "", timeout=10000)
+    absent.fail("Mã PIN không đúng", absent.check_error)
+    for size in (TABLET_LANDSCAPE, TABLET_PORTRAIT):
+        assert at(qtbot, absent, size) == []
+        assert problems(absent, touch=48, min_font_px=16) == []
+    assert absent.pin.isVisible() and absent.check_in.isEnabled()
+    absent.feed.stop()
+    bridge.run(absent_client.close())
 
     assert at(qtbot, clerk, LAPTOP) == []
     clerk.tabs.setCurrentIndex(1)

@@ -174,6 +174,8 @@ async def load_demo(out_dir: Path, lang: str, say: Callable[[str], None]) -> tup
         for live in demo.lives.values():
             await live.stop()
         await run_cli("demo-certs", str(out_dir / "chung-thu-demo"))
+        ca = await asyncio.to_thread((out_dir / "chung-thu-demo" / "demo-ca.pem").read_bytes)
+        await demo.console.trust_ca(demo.body, ca)  # the host accepts the demo CA's signatures
         return host, demo
     except BaseException:
         await asyncio.to_thread(host.stop)  # nothing left running behind a failed start

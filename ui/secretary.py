@@ -647,13 +647,18 @@ class SecretaryConsole(RoleWindow):
                 self.roll_error,
             )
             return
+        dialog = self.manual_dialog(d)
+        if dialog.exec():
+            self.manual_check_in(d.id, dialog.textValue())
+
+    def manual_dialog(self, d: Any) -> QInputDialog:
+        """Asks for the reason, naming the delegate being checked in."""
         dialog = QInputDialog(self)
         dialog.setWindowTitle(t("ui.manual_check_in"))
         dialog.setLabelText(t("ui.check_in_x_x_by_hand_reason", full_name=d.full_name, unit=d.unit))
         dialog.setOkButtonText(t("ui.check_in"))
         dialog.setCancelButtonText(t("ui.cancel"))
-        if dialog.exec():
-            self.manual_check_in(d.id, dialog.textValue())
+        return dialog
 
     def manual_check_in(self, delegate_id: str, reason: str) -> None:
         if not reason.strip():

@@ -58,6 +58,30 @@ BODY_KINDS = {
 }
 
 
+class RuleChooser(QComboBox):
+    """The body's voting rules for the motion about to open (the console's vote box): more than
+    half of all delegates, two thirds, … — the body's own list, its default first."""
+
+    DEFAULT = "majority_of_total"
+
+    def fill(self, world: Any, body_id: str) -> None:
+        rules = dict(world.rules.get(body_id, {})) if world is not None else {}
+        rules.pop("quorum", None)  # the quorum is not a rule a motion passes by
+        names = sorted(rules, key=lambda n: (n != self.DEFAULT, n))
+        if names == [self.itemData(i) for i in range(self.count())]:
+            return
+        keep = self.currentData()
+        self.clear()
+        for name in names:
+            rule = rules[name]
+            self.addItem(L(rule.label_vi or name, rule.label_en or name), name)
+        if keep is not None and self.findData(keep) >= 0:
+            self.setCurrentIndex(self.findData(keep))
+
+    def rule(self) -> str:
+        return str(self.currentData() or self.DEFAULT)
+
+
 def fit(table: QTableWidget, stretch: int) -> None:
     """Columns as wide as their text; column ``stretch`` takes the rest."""
     header = table.horizontalHeader()
@@ -144,7 +168,7 @@ class SetupWindow(RoleWindow):
                 self.roster.setItem(r, c, QTableWidgetItem(d[key]))
             self.roster.setItem(r, 4, QTableWidgetItem("✔" if d["has_pin"] else ""))
         self.roster_count.setText(L(f"{len(people)} đại biểu", f"{len(people)} delegates"))
-        for combo in (self.chair, self.pin_delegate):
+        for combo in (self.chair, self.pin_delegate, self.absent_delegate):
             keep = combo.currentData()
             combo.clear()
             for d in people:
@@ -575,6 +599,22 @@ class SetupWindow(RoleWindow):
         pl.addRow(pin_btn)
         pl.addRow(self.pin_result)
 
+        absent = QGroupBox(L("Vắng mặt, về sớm (vào biên bản)", "Absent, leaving early (minutes)"))
+        self.absent_delegate = QComboBox()
+        self.absent_reason = QLineEdit()
+        self.absent_reason.setPlaceholderText(L("Lý do, vd. đi công tác", "Reason"))
+        absent_btn = QPushButton(L("Ghi vắng có lý do", "Record the absence"))
+        absent_btn.clicked.connect(self.note_absence)
+        left_btn = QPushButton(L("Ghi về sớm", "Record leaving early"))
+        left_btn.clicked.connect(self.leave_early)
+        al = QFormLayout(absent)
+        al.addRow(L("Đại biểu", "Delegate"), self.absent_delegate)
+        al.addRow(L("Lý do", "Reason"), self.absent_reason)
+        buttons = QHBoxLayout()
+        buttons.addWidget(absent_btn)
+        buttons.addWidget(left_btn)
+        al.addRow(buttons)
+
         devices = QGroupBox(L("Thiết bị đã ghép", "Paired devices"))
         self.where = QLabel("")
         self.where.setWordWrap(True)
@@ -598,6 +638,7 @@ class SetupWindow(RoleWindow):
         left = QVBoxLayout()
         left.addWidget(sheet)
         left.addWidget(pin)
+        left.addWidget(absent)
         left.addStretch()
         row.addLayout(left, 1)
         row.addWidget(devices, 1)
@@ -674,6 +715,24 @@ class SetupWindow(RoleWindow):
             done,
             failed,
         )
+
+    def note_absence(self) -> None:
+        """Vắng có lý do: the reason goes into the minutes."""
+        sid, did = self._session_id(), self.absent_delegate.currentData()
+        if sid and did:
+            body = {"delegate_id": did, "reason": self.absent_reason.text().strip()}
+            self.act(self.client.post(f"/api/sessions/{sid}/absences", body), self._noted)
+
+    def leave_early(self) -> None:
+        """Về sớm: a check-out with its reason, in the minutes."""
+        sid, did = self._session_id(), self.absent_delegate.currentData()
+        if sid and did:
+            reason = self.absent_reason.text().strip()
+            self.act(self.client.check_out(sid, did, reason), self._noted)
+
+    def _noted(self, _result: Any) -> None:
+        self.ok(L(f"Đã ghi: {self.absent_delegate.currentText()}", "Recorded"))
+        self.absent_reason.clear()
 
     def open_console(self) -> QWidget | None:
         from ui.secretary import SecretaryConsole

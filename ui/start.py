@@ -229,7 +229,10 @@ class StartScreen(QMainWindow):
         code = self.code.text().strip()
         selected = self.selected
         if selected is not None and selected.fingerprint:
-            self._pair(list(selected.urls), selected.fingerprint, code)
+            # the mDNS record is not authenticated: the person compares the fingerprint with
+            # the console's, as for a typed address (a QR code carries it, so needs no check)
+            if self.confirm_fingerprint(selected.fingerprint):
+                self._pair(list(selected.urls), selected.fingerprint, code)
             return
         try:
             url = device_store.normalise_url(self.address.text())

@@ -246,7 +246,9 @@ class PdfView(QWidget):
                 return
             self.thumbs.clear()
             for n, img in enumerate(images, start=1):
-                self.thumbs.addItem(QListWidgetItem(QIcon(QPixmap.fromImage(img)), str(n)))
+                icon = QIcon(QPixmap.fromImage(img))
+                icon.addPixmap(QPixmap.fromImage(img), QIcon.Mode.Selected)  # not tinted blue
+                self.thumbs.addItem(QListWidgetItem(icon, str(n)))
             self._mark_thumb()
 
         self.bridge.call(asyncio.to_thread(render_thumbnails, pdf, 90), shown, background=True)

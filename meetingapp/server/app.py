@@ -23,6 +23,7 @@ from meetingapp.server.problems import install as install_problem_handlers
 from meetingapp.server.routes import (
     attendance,
     bodies,
+    device_list,
     devices,
     documents,
     faces,
@@ -37,6 +38,7 @@ from meetingapp.server.routes import (
 # In the order FastAPI matches them: each module adds the routes of one resource.
 ROUTES = (
     devices,
+    device_list,
     bodies,
     sessions,
     attendance,

@@ -7,6 +7,7 @@ delegate, either by the code itself or by the delegate's PIN.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import threading
@@ -17,6 +18,7 @@ from sqlite_utils import Database
 
 from meetingapp.wire import Role
 
+TOKEN_TTL_DAYS = 30  # a paired device pairs again after this (the local console never expires)
 CODE_TTL_S = 300  # a pairing code lives five minutes and is used once
 # Ten characters of Crockford's base 32 (no I, L, O, U): 32**10 ≈ 1.1e15 codes. With at most
 # PAIR_LIMITS["global"] wrong guesses a minute (meetingapp.server.ratelimit), guessing one of
@@ -84,21 +86,73 @@ class PairingCodes:
             del self._codes[code]
 
 
+def _expiry(created_at: str, device_id: str) -> float:
+    """When a token made at ``created_at`` (ISO time) stops working, as a Unix time."""
+    if device_id == "console-local":
+        return float("inf")
+    try:
+        made = dt.datetime.fromisoformat(created_at)
+    except ValueError:
+        return 0.0
+    return (made + dt.timedelta(days=TOKEN_TTL_DAYS)).timestamp()
+
+
 class DeviceStore:
     """Devices in the database (written by the host's writer thread only) plus an in-memory
-    index by token hash that request handlers read."""
+    index by token hash that request handlers read. Tokens expire after ``TOKEN_TTL_DAYS``;
+    a revoked device is dropped from the index at once."""
 
     def __init__(self) -> None:
         self._by_hash: dict[str, Device] = {}
+        self._expires: dict[str, float] = {}  # device id → Unix time
 
     def load(self, db: Database) -> None:
         rows = db.execute(
-            "SELECT device_id, token_hash, role, delegate_id, name FROM devices WHERE revoked = 0"
+            "SELECT device_id, token_hash, role, delegate_id, name, created_at FROM devices "
+            "WHERE revoked = 0"
         ).fetchall()
         self._by_hash = {r[1]: Device(r[0], Role(r[2]), r[4], r[3]) for r in rows}
+        self._expires = {r[0]: _expiry(r[5], r[0]) for r in rows}
 
     def lookup(self, token: str) -> Device | None:
-        return self._by_hash.get(token_hash(token))
+        device = self._by_hash.get(token_hash(token))
+        if device is None or self._expires.get(device.device_id, 0.0) < time.time():
+            return None
+        return device
+
+    def active(self, device_id: str) -> bool:
+        return self._expires.get(device_id, 0.0) >= time.time()
+
+    def listing(self, db: Database) -> list[dict[str, object]]:
+        rows = db.execute(
+            "SELECT device_id, role, delegate_id, name, created_at, revoked FROM devices "
+            "ORDER BY created_at, device_id"
+        ).fetchall()
+        out = []
+        for device_id, role, delegate_id, name, created_at, revoked in rows:
+            until = _expiry(created_at, device_id)
+            out.append(
+                {
+                    "device_id": device_id,
+                    "role": role,
+                    "delegate_id": delegate_id,
+                    "name": name,
+                    "paired_at": created_at,
+                    "expires_at": None
+                    if until == float("inf")
+                    else dt.datetime.fromtimestamp(until, dt.UTC).isoformat(timespec="seconds"),
+                    "revoked": bool(revoked),
+                    "expired": until < time.time(),
+                }
+            )
+        return out
+
+    def revoke(self, db: Database, device_id: str) -> None:
+        db.execute("UPDATE devices SET revoked = 1 WHERE device_id = ?", [device_id])
+        for digest, dev in list(self._by_hash.items()):
+            if dev.device_id == device_id:
+                del self._by_hash[digest]
+        self._expires.pop(device_id, None)
 
     def add(self, db: Database, device: Device, now: str) -> str:
         token = secrets.token_urlsafe(32)
@@ -109,6 +163,7 @@ class DeviceStore:
             [device.device_id, digest, device.role.value, device.delegate_id, device.name, now],
         )
         self._by_hash[digest] = device
+        self._expires[device.device_id] = _expiry(now, device.device_id)
         return token
 
     def bind(self, db: Database, device: Device, delegate_id: str) -> Device:
@@ -133,3 +188,4 @@ class DeviceStore:
             ["console-local", digest, Role.SECRETARY.value, "local console", now],
         )
         self._by_hash[digest] = Device("console-local", Role.SECRETARY, "local console")
+        self._expires["console-local"] = float("inf")

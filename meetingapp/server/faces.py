@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from attendance.errors import FaceError
 from attendance.faces import Face, analyse, detect, enrolment_face
 from attendance.images import load_rgb
-from attendance.liveness import HeadTurnChallenge, Liveness
+from attendance.liveness import PLANAR_MAX, HeadTurnChallenge, Liveness, planar_score
 from attendance.matching import Candidate, FrameVoter, Gallery, Match, Thresholds, decide
 from attendance.vault import TemplateVault
 from meetingapp.errors import MeetingAppError, NotFound
@@ -136,6 +136,7 @@ class CheckinAttempt:
     voter: FrameVoter = field(init=False)
     started: float = field(default_factory=time.monotonic)
     thumbnail: bytes = b""
+    frontal: np.ndarray | None = None  # grey crop around the face at the frontal frame
     done: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -156,7 +157,17 @@ class CheckinAttempt:
                 return FrameResult(state, self.challenge.prompt(lang), "no_face", [], None)
             face = max(faces, key=lambda f: f.height)  # the person nearest the camera
             self.thumbnail = _thumbnail(img, face)
+            had_baseline, turns = self.challenge.has_baseline, self.challenge.turns_done
             state = self.challenge.feed(face.yaw, now)
+            grey = np.asarray(Image.fromarray(img).convert("L"))
+            if not had_baseline and self.challenge.has_baseline:
+                self.frontal = _around(grey, face.box)
+            elif (  # a counted turn must not be the frontal frame seen through a plane
+                self.challenge.turns_done > turns
+                and self.frontal is not None
+                and planar_score(self.frontal, grey, face.box) >= PLANAR_MAX
+            ):
+                state = self.challenge.reject()
             match = self._match(face)
             winner = self.voter.add(match)
             verdict = decide(match, self.thresholds)
@@ -170,6 +181,14 @@ class CheckinAttempt:
             dist = self.gallery.verify(face.encoding, self.expected)
             return Match((Candidate(self.expected, dist),)) if np.isfinite(dist) else Match(())
         return self.gallery.identify(face.encoding)
+
+
+def _around(grey: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The face with half its size around it (features of the whole head for the fit)."""
+    top, right, bottom, left = box
+    ph, pw = (bottom - top) // 2, (right - left) // 2
+    h, w = grey.shape[:2]
+    return grey[max(0, top - ph) : min(h, bottom + ph), max(0, left - pw) : min(w, right + pw)]
 
 
 def _thumbnail(img: np.ndarray, face: Face) -> bytes:

@@ -19,6 +19,7 @@ from typing import Any
 from asr.models import resolve as resolve_model
 from asr.transcribe import Progress
 from meetingapp import lan, settings
+from meetingapp.checkpoints import Checkpointer
 from meetingapp.domain import SessionState
 from meetingapp.errors import NotFound
 from meetingapp.events import Event
@@ -112,6 +113,9 @@ class Host:
             else None
         )
         self.vault = vault_for(data_dir)
+        self.checkpoints = Checkpointer(
+            self.tls.ca_cert.with_name("ca.key").read_bytes(), data_dir / "checkpoints.jsonl"
+        )
         self.checkins: dict[str, CheckinAttempt] = {}  # face check-ins in progress
         self.lock: WriterLock | None = None
 
@@ -323,6 +327,14 @@ class Host:
         if self.advertiser is not None and any(e.kind in ADVERTISED_KINDS for e in events):
             self._latest = self.advertised(world)
             threading.Thread(target=self._sync_advert, daemon=True).start()
+        last = events[-1] if events else None
+        cp = last and self.checkpoints.after(last.seq, last.hash, last.ts)
+        if cp and self.loop is not None:  # every screen keeps a copy (docs/security.md)
+            self.loop.call_soon_threadsafe(self._send_checkpoint, cp)
+
+    def _send_checkpoint(self, cp: dict[str, Any]) -> None:
+        for session_id in {s.session_id for s in self.hub.subscribers}:
+            self.hub.broadcast(session_id, cp)
 
     # --- helpers for the API -----------------------------------------------------------------
 

@@ -86,7 +86,9 @@ def build_minutes(
     present = rec.present_ids()
     delegates = world.delegates
     summary = summary_text(rec.session.title, body.name, rec.session.term or body.term)
-    absent = [d for d in roster if d.id not in present]
+    # a delegate checked out (left early) attended: listed as leaving, not as absent
+    left = [d for d in roster if d.id in rec.attendance and not rec.attendance[d.id].present]
+    absent = [d for d in roster if d.id not in present and d not in left]
     return MinutesModel(
         body_kind=body.kind,
         body_name=body.name,
@@ -95,7 +97,7 @@ def build_minutes(
         started_at=rec.session.opened_at or rec.session.scheduled_start,
         ended_at=rec.session.closed_at,  # empty while the session is open: never invented
         place=rec.session.place,
-        present=heads.present,
+        present=heads.present + len(left),
         total=heads.total,
         absent_with_reason=tuple(
             (d.full_name, rec.absences[d.id]) for d in absent if d.id in rec.absences
@@ -117,6 +119,12 @@ def build_minutes(
         number=number,
         year=year,
         recipients=recipients,
+        late_arrivals=tuple(
+            (d.full_name, rec.arrived_late[d.id]) for d in roster if d.id in rec.arrived_late
+        ),
+        early_departures=tuple(
+            (d.full_name, rec.attendance[d.id].at, rec.attendance[d.id].reason) for d in left
+        ),
     )
 
 
@@ -464,7 +472,8 @@ def export_session(
     ``files``, also the signed minutes, the DOCX and the recordings kept there."""
     data = collect_export(machine, session_id)
     out_dir.mkdir(parents=True, exist_ok=True)
-    docx, audio = None, ()
+    docx: Path | None = None
+    audio: tuple[tuple[str, Path], ...] = ()
     with tempfile.TemporaryDirectory(prefix="record-") as tmp:
         if files is not None:
             kept, docx, audio = package_files(data, files, Path(tmp))

@@ -137,6 +137,7 @@ class MotionIn(Strict):
 class BallotIn(Strict):
     choice: Choice
     command_id: str = CommandId
+    pad: str = Field("", max_length=8, pattern=r"^ *$", description="domain.choice_padding")
 
 
 class HandsIn(Strict):

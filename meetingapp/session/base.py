@@ -28,6 +28,7 @@ from meetingapp.rules import Rule
 from meetingapp.session.registry import Payload
 from meetingapp.session.world import SessionRecord, World, apply
 from meetingapp.store.eventlog import EventLog
+from meetingapp.text_rules import check_text
 
 
 def now_iso() -> str:
@@ -148,3 +149,4 @@ class MachineBase:
 def require_text(field: str, value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise InvalidValue(field=field, detail="empty")
+    check_text(field, value)

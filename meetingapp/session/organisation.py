@@ -13,6 +13,7 @@ from meetingapp.rules import Rule, default_rules
 from meetingapp.session.base import Change, MachineBase, new_id, require_text
 from meetingapp.session.registry import Payload, event, reducer
 from meetingapp.session.world import DeviceInfo, World, rule_from, rule_to
+from meetingapp.text_rules import check_text
 
 # --- events and their reducers ----------------------------------------------------------------
 
@@ -96,6 +97,20 @@ def _device_bound(w: World, p: DeviceBound, e: Event) -> None:
     w.devices[p.device_id] = replace(w.devices[p.device_id], delegate_id=p.delegate_id)
 
 
+@event("device_revoked", replica=False)
+@dataclass(frozen=True)
+class DeviceRevoked(Payload):
+    """A paired device's token no longer works (lost tablet, re-paired, left the body)."""
+
+    device_id: str
+    reason: str = ""
+
+
+@reducer(DeviceRevoked)
+def _device_revoked(w: World, p: DeviceRevoked, e: Event) -> None:
+    w.devices.pop(p.device_id, None)
+
+
 # --- commands -----------------------------------------------------------------------------
 
 
@@ -138,6 +153,8 @@ class Organisation(MachineBase):
         changes, ids = [], []
         for spec in specs:
             require_text("full_name", spec.full_name)
+            for name in ("title", "unit", "seat", "contact"):
+                check_text(name, getattr(spec, name))
             did = spec.id or new_id("dlg")
             if did in self.world.delegates or did in ids:
                 raise InvalidValue(field="id", detail=did)
@@ -161,6 +178,12 @@ class Organisation(MachineBase):
         self, device_id: str, *, role: str, name: str, delegate_id: str | None, actor: str = ""
     ) -> Event:
         return self._one(DevicePaired(device_id, role, name, delegate_id), actor=actor)
+
+    def device_revoked(self, device_id: str, *, reason: str = "", actor: str = "") -> Event:
+        if device_id not in self.world.devices:
+            raise NotFound(kind="device", ident=device_id)
+        check_text("reason", reason)
+        return self._one(DeviceRevoked(device_id, reason), actor=actor)
 
     def device_bound(self, device_id: str, delegate_id: str, *, actor: str = "") -> Event:
         if delegate_id not in self.world.delegates:

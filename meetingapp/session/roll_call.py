@@ -37,7 +37,9 @@ class RollCallClosed(Payload):
 
 @reducer(RollCallClosed)
 def _roll_call_closed(w: World, p: RollCallClosed, e: Event) -> None:
-    record_of(w, e).roll_call_open = False
+    rec = record_of(w, e)
+    rec.roll_call_open = False
+    rec.roll_call_closed_at = e.ts
 
 
 @event("checked_in")
@@ -51,9 +53,12 @@ class CheckedIn(Payload):
 
 @reducer(CheckedIn)
 def _checked_in(w: World, p: CheckedIn, e: Event) -> None:
-    record_of(w, e).attendance[p.delegate_id] = Attendance(
+    rec = record_of(w, e)
+    rec.attendance[p.delegate_id] = Attendance(
         p.delegate_id, True, AttendanceMethod(p.method), e.ts, p.confidence, p.reason
     )
+    if rec.roll_call_closed_at and not rec.roll_call_open:  # a late arrival, for the minutes
+        rec.arrived_late.setdefault(p.delegate_id, e.ts)
 
 
 @event("checked_out")

@@ -46,6 +46,8 @@ class SessionRecord:
     queue: list[str] = field(default_factory=list)  # waiting floor requests, in speaking order
     presenter: Presenter | None = None
     absences: dict[str, str] = field(default_factory=dict)  # delegate -> reason given
+    roll_call_closed_at: str = ""  # when the (last) roll call closed
+    arrived_late: dict[str, str] = field(default_factory=dict)  # delegate -> check-in time after it
     minutes: Minutes | None = None  # set once, when the minutes are finalised
     head_hash: str = GENESIS  # hash of this session's latest event
 

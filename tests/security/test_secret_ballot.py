@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import random
 import shutil
 import zipfile
@@ -60,6 +61,7 @@ def test_secret_ballots_cannot_be_recovered_from_the_hosts_files(
     rng = random.Random(14)
     truth: dict[tuple[str, str], str] = {}
     copies: list[Path] = []
+    wire: set[tuple[int, int]] = set()
     db = host.data_dir / "meetingapp.db"
 
     async def scenario() -> tuple[str, str, bytes]:
@@ -73,7 +75,17 @@ def test_secret_ballots_cannot_be_recovered_from_the_hosts_files(
             if round_ == 0:  # one by one: each ballot its own commit (the attacker's best case)
                 for i, (did, tablet) in enumerate(items):
                     truth[(motion, did)] = rng.choice(CHOICES).value
-                    await tablet.cast_ballot(sid, motion, Choice(truth[(motion, did)]))
+                    sizes: list[int] = []
+
+                    async def size(request, sizes=sizes):  # type: ignore[no-untyped-def]
+                        sizes.append(len(request.content))
+
+                    tablet.http.event_hooks["request"].append(size)
+                    receipt = await tablet.cast_ballot(sid, motion, Choice(truth[(motion, did)]))
+                    tablet.http.event_hooks["request"].remove(size)
+                    # what a LAN observer sees of the encrypted exchange: the same sizes
+                    # whatever the choice (the receipt's only varying part is its seq number)
+                    wire.add((sizes[0], len(json.dumps(receipt)) - len(str(receipt["seq"]))))
                     if i % 5 == 4:  # copied while the host runs, after an acknowledgement
                         copies.append(copy_files(db, tmp_path / f"live-{round_}-{i}" / "c.db"))
             else:  # all at once, as in a real vote
@@ -94,6 +106,7 @@ def test_secret_ballots_cannot_be_recovered_from_the_hosts_files(
         return sid, name, package
 
     sid, name, package = asyncio.run(scenario())
+    assert len(wire) == 1, wire  # request and receipt sizes do not depend on the choice
     host.kill()  # the laptop is switched off or stolen mid-meeting: SIGKILL, no clean close
     copies.append(copy_files(db, tmp_path / "stolen" / "c.db"))
     for copy in copies:

@@ -56,6 +56,9 @@ async def _send_loop(
                 await ws.close(code=4408)  # too slow: reconnect and resync
                 return
             seq, text = item
+            if not host.devices.active(device.device_id):
+                await ws.close(code=4401)  # revoked or expired while connected
+                return
             if seq == 0 or seq > last:
                 await ws.send_text(text)
                 last = max(last, seq)

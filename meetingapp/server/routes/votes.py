@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from meetingapp.domain import Choice
+from meetingapp.domain import Choice, choice_padding
 from meetingapp.server import models as m
 from meetingapp.server.deps import (
     Runner,
@@ -58,6 +58,7 @@ def add_routes(app: FastAPI, host: Host) -> None:
             "seq": event.seq,
             "motion_id": motion_id,
             "choice": body.choice.value,
+            "pad": choice_padding(body.choice),  # a receipt's size says nothing of the choice
         }
 
     @app.post("/api/sessions/{session_id}/motions/{motion_id}/hands")
