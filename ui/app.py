@@ -99,6 +99,7 @@ class Launcher(QMainWindow):
             info = QLabel(note)
             info.setWordWrap(True)
             col.addWidget(info)
+        col.addStretch()
         root = QWidget()
         root.setLayout(col)
         self.setCentralWidget(root)

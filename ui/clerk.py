@@ -491,6 +491,7 @@ class ClerkWindow(RoleWindow):
         self.minutes_state.setObjectName("warning")
         self.minutes_info = QLabel("")
         self.minutes_info.setWordWrap(True)
+        self.minutes_info.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.minutes_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.minutes_error = QLabel("")
         self.minutes_error.setObjectName("error")
