@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from meetingapp import qr
 from ui.bridge import Bridge
-from ui.strings import L
+from ui.strings import t
 
 SCAN_INTERVAL_S = 0.2
 
@@ -47,7 +47,7 @@ class QrScanner(QWidget):
         self.last = 0.0
         self.prompt = QLabel("")
         self.prompt.setWordWrap(True)
-        self.stop_btn = QPushButton(L("Dừng quét", "Stop scanning"))
+        self.stop_btn = QPushButton(t("ui.stop_scanning"))
         self.stop_btn.clicked.connect(self.stop)
         layout = QVBoxLayout(self)
         from PySide6.QtMultimedia import QMediaDevices
@@ -66,12 +66,7 @@ class QrScanner(QWidget):
     def start(self) -> bool:
         """Open the camera; False (and a message) when the device has none."""
         if not self.devices:
-            self.prompt.setText(
-                L(
-                    "Không tìm thấy camera — hãy nhập mã hoặc mở ảnh mã QR",
-                    "No camera found — type the code or open a picture of the QR code",
-                )
-            )
+            self.prompt.setText(t("ui.no_camera_found_type_the_code_or_open_a"))
             return False
         from PySide6.QtMultimedia import QCamera, QMediaCaptureSession
 
@@ -82,7 +77,7 @@ class QrScanner(QWidget):
         self.preview.videoSink().videoFrameChanged.connect(self._frame)
         self.camera.errorOccurred.connect(lambda *_: self.prompt.setText(self.camera.errorString()))
         self.camera.start()
-        self.prompt.setText(L("Đưa mã QR vào khung hình", "Hold the QR code in view"))
+        self.prompt.setText(t("ui.hold_the_qr_code_in_view"))
         return True
 
     def _frame(self, frame: Any) -> None:

@@ -38,24 +38,8 @@ from PySide6.QtWidgets import (
 from meetingapp.client import HostClient
 from meetingapp.domain import BodyKind, ItemKind
 from ui.bridge import Bridge
-from ui.strings import L, lang
+from ui.strings import body_kind_label, item_kind_label, lang, role_label, session_state_label, t
 from ui.widgets import RoleWindow
-
-ITEM_KINDS = {
-    ItemKind.REPORT: ("Báo cáo", "Report"),
-    ItemKind.PROPOSAL: ("Tờ trình", "Submission"),
-    ItemKind.RESOLUTION: ("Dự thảo nghị quyết", "Draft resolution"),
-    ItemKind.QA: ("Chất vấn và trả lời chất vấn", "Questions and answers"),
-}
-SESSION_STATES = {
-    "scheduled": ("chưa khai mạc", "scheduled"),
-    "open": ("đang họp", "in session"),
-    "closed": ("đã bế mạc", "closed"),
-}
-BODY_KINDS = {
-    BodyKind.HDND: ("Hội đồng nhân dân", "People's Council"),
-    BodyKind.UBND: ("Ủy ban nhân dân", "People's Committee"),
-}
 
 
 def fit(table: QTableWidget, stretch: int) -> None:
@@ -85,7 +69,7 @@ def preview_roster(path: Path, known: set[str]) -> tuple[list[list[str]], list[s
 
 class SetupWindow(RoleWindow):
     def __init__(self, bridge: Bridge, client: HostClient, work_dir: Path) -> None:
-        super().__init__(bridge, L("Chuẩn bị kỳ họp — thư ký", "Session set-up — secretary"))
+        super().__init__(bridge, t("ui.session_set_up_secretary"))
         self.client, self.work = client, work_dir
         self.org: dict[str, Any] = {"bodies": [], "sessions": []}
         self.pending_roster: list[Any] = []
@@ -93,11 +77,11 @@ class SetupWindow(RoleWindow):
         self._select_after: int | None = None
         self.consoles: list[QWidget] = []
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._body_tab(), L("1. Cơ quan, nhiệm kỳ", "1. Body and term"))
-        self.tabs.addTab(self._roster_tab(), L("2. Đại biểu", "2. Delegates"))
-        self.tabs.addTab(self._session_tab(), L("3. Kỳ họp", "3. Session"))
-        self.tabs.addTab(self._agenda_tab(), L("4. Chương trình", "4. Agenda"))
-        self.tabs.addTab(self._devices_tab(), L("5. Thiết bị, điểm danh", "5. Devices, check-in"))
+        self.tabs.addTab(self._body_tab(), t("ui.1_body_and_term"))
+        self.tabs.addTab(self._roster_tab(), t("ui.2_delegates"))
+        self.tabs.addTab(self._session_tab(), t("ui.3_session"))
+        self.tabs.addTab(self._agenda_tab(), t("ui.4_agenda"))
+        self.tabs.addTab(self._devices_tab(), t("ui.5_devices_check_in"))
         self.setCentralWidget(self.tabs)
         self.resize(1100, 760)
         self.refresh()
@@ -129,12 +113,14 @@ class SetupWindow(RoleWindow):
         self.org, state = loaded
         body = self.body()
         self.body_summary.setText(
-            L(
-                f"{body['name']} — nhiệm kỳ {body['term'] or '…'} — {body['total_seats']} đại biểu",
-                f"{body['name']} — term {body['term'] or '…'} — {body['total_seats']} seats",
+            t(
+                "ui.x_term_x_x_seats",
+                name=body["name"],
+                term=body["term"] or "…",
+                seats=body["total_seats"],
             )
             if body
-            else L("Chưa có cơ quan: hãy điền và bấm Tạo", "No body yet: fill in and Create")
+            else t("ui.no_body_yet_fill_in_and_create")
         )
         self.create_body_btn.setEnabled(body is None)
         people = body["delegates"] if body else []
@@ -143,7 +129,7 @@ class SetupWindow(RoleWindow):
             for c, key in enumerate(("seat", "full_name", "title", "unit")):
                 self.roster.setItem(r, c, QTableWidgetItem(d[key]))
             self.roster.setItem(r, 4, QTableWidgetItem("✔" if d["has_pin"] else ""))
-        self.roster_count.setText(L(f"{len(people)} đại biểu", f"{len(people)} delegates"))
+        self.roster_count.setText(t("ui.x_delegates", count=len(people)))
         for combo in (self.chair, self.pin_delegate, self.absent_delegate):
             keep = combo.currentData()
             combo.clear()
@@ -170,8 +156,8 @@ class SetupWindow(RoleWindow):
         self.session_pick.blockSignals(True)
         self.session_pick.clear()
         for s in self.org["sessions"]:
-            vi, en = SESSION_STATES.get(s["state"], (s["state"], s["state"]))
-            self.session_pick.addItem(f"{s['number']}. {s['title']} ({L(vi, en)})", s["id"])
+            label = session_state_label(s["state"])
+            self.session_pick.addItem(f"{s['number']}. {s['title']} ({label})", s["id"])
         sid = keep if keep and self.session_pick.findData(keep) >= 0 else self._session_id()
         if sid:
             self.session_pick.setCurrentIndex(self.session_pick.findData(sid))
@@ -188,8 +174,8 @@ class SetupWindow(RoleWindow):
         w = QWidget()
         form = QFormLayout()
         self.body_kind = QComboBox()
-        for kind, (vi, en) in BODY_KINDS.items():
-            self.body_kind.addItem(L(vi, en), kind.value)
+        for kind in BodyKind:
+            self.body_kind.addItem(body_kind_label(kind.value), kind.value)
         self.body_name = QLineEdit()
         self.body_name.setPlaceholderText("Hội đồng nhân dân xã Tân Hà")
         self.seats = QSpinBox()
@@ -197,11 +183,11 @@ class SetupWindow(RoleWindow):
         self.seats.setValue(25)
         self.term = QLineEdit()
         self.term.setPlaceholderText("2021-2026")
-        form.addRow(L("Loại", "Kind"), self.body_kind)
-        form.addRow(L("Tên cơ quan", "Name"), self.body_name)
-        form.addRow(L("Số đại biểu được bầu", "Seats elected"), self.seats)
-        form.addRow(L("Nhiệm kỳ", "Term"), self.term)
-        self.create_body_btn = QPushButton(L("Tạo cơ quan", "Create the body"))
+        form.addRow(t("ui.kind"), self.body_kind)
+        form.addRow(t("ui.body_name"), self.body_name)
+        form.addRow(t("ui.seats_elected"), self.seats)
+        form.addRow(t("ui.term"), self.term)
+        self.create_body_btn = QPushButton(t("ui.create_the_body"))
         self.create_body_btn.clicked.connect(self.create_body)
         self.body_summary = QLabel("")
         self.body_summary.setObjectName("title")
@@ -226,23 +212,23 @@ class SetupWindow(RoleWindow):
 
     def _roster_tab(self) -> QWidget:
         w = QWidget()
-        pick = QPushButton(L("Chọn tệp danh sách (CSV/XLSX)…", "Choose a roster file (CSV/XLSX)…"))
+        pick = QPushButton(t("ui.choose_a_roster_file_csv_xlsx"))
         pick.clicked.connect(self._pick_roster)
         self.preview = QTableWidget(0, 0)
         self.preview.setMaximumHeight(220)
         self.row_errors = QLabel("")
         self.row_errors.setObjectName("error")
         self.row_errors.setWordWrap(True)
-        self.import_btn = QPushButton(L("Nhập các đại biểu này", "Import these delegates"))
+        self.import_btn = QPushButton(t("ui.import_these_delegates"))
         self.import_btn.setEnabled(False)
         self.import_btn.clicked.connect(self.import_previewed)
         self.roster = QTableWidget(0, 5)
         self.roster.setHorizontalHeaderLabels(
             [
-                L("Ghế", "Seat"),
-                L("Họ và tên", "Name"),
-                L("Chức vụ", "Title"),
-                L("Tổ/đơn vị", "Unit"),
+                t("ui.seat"),
+                t("ui.full_name"),
+                t("ui.job_title"),
+                t("ui.group_or_unit"),
                 "PIN",
             ]
         )
@@ -250,7 +236,7 @@ class SetupWindow(RoleWindow):
         self.roster_count = QLabel("")
         col = QVBoxLayout(w)
         col.addWidget(pick)
-        col.addWidget(QLabel(L("Xem trước", "Preview")))
+        col.addWidget(QLabel(t("ui.preview")))
         col.addWidget(self.preview)
         col.addWidget(self.row_errors)
         col.addWidget(self.import_btn)
@@ -260,7 +246,7 @@ class SetupWindow(RoleWindow):
 
     def _pick_roster(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, L("Chọn tệp danh sách", "Roster file"), "", "CSV/XLSX (*.csv *.xlsx)"
+            self, t("ui.roster_file"), "", "CSV/XLSX (*.csv *.xlsx)"
         )
         if path:
             self.preview_file(Path(path))
@@ -284,7 +270,7 @@ class SetupWindow(RoleWindow):
             self.pending_roster = delegates
             self.import_btn.setEnabled(bool(delegates) and not errors and body is not None)
 
-        self.row_errors.setText(L("Đang đọc tệp…", "Reading the file…"))
+        self.row_errors.setText(t("ui.reading_the_file"))
         self.bridge.call(asyncio.to_thread(preview_roster, path, known), show, self.fail)
 
     def import_previewed(self) -> None:
@@ -295,7 +281,7 @@ class SetupWindow(RoleWindow):
         self.import_btn.setEnabled(False)
 
         def done(ids: list[str]) -> None:
-            self.ok(L(f"Đã nhập {len(ids)} đại biểu", f"Imported {len(ids)} delegates"))
+            self.ok(t("ui.imported_x_delegates", count=len(ids)))
             self.refresh()
 
         self.act(self.client.add_delegates(body["id"], delegates), done)
@@ -311,21 +297,21 @@ class SetupWindow(RoleWindow):
         self.session_title.setPlaceholderText("Kỳ họp thứ Mười (kỳ họp thường lệ cuối năm)")
         self.session_term = QLineEdit()
         self.place = QLineEdit()
-        self.place.setPlaceholderText(L("Hội trường UBND xã", "Meeting hall"))
+        self.place.setPlaceholderText(t("ui.meeting_hall"))
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
         self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.when.setCalendarPopup(True)
         self.chair = QComboBox()
         self.secretaries = QListWidget()
         self.secretaries.setMaximumHeight(160)
-        form.addRow(L("Kỳ họp thứ", "Session number"), self.number)
-        form.addRow(L("Tên kỳ họp", "Title"), self.session_title)
-        form.addRow(L("Nhiệm kỳ", "Term"), self.session_term)
-        form.addRow(L("Địa điểm", "Place"), self.place)
-        form.addRow(L("Thời gian", "Date and time"), self.when)
-        form.addRow(L("Chủ tọa", "Chair"), self.chair)
-        form.addRow(L("Thư ký kỳ họp", "Secretaries"), self.secretaries)
-        create = QPushButton(L("Tạo kỳ họp", "Create the session"))
+        form.addRow(t("ui.session_number"), self.number)
+        form.addRow(t("ui.session_title"), self.session_title)
+        form.addRow(t("ui.term"), self.session_term)
+        form.addRow(t("ui.place"), self.place)
+        form.addRow(t("ui.date_and_time"), self.when)
+        form.addRow(t("role.chair"), self.chair)
+        form.addRow(t("ui.secretaries"), self.secretaries)
+        create = QPushButton(t("ui.create_the_session"))
         create.clicked.connect(self.create_session)
         col = QVBoxLayout(w)
         col.addLayout(form)
@@ -336,7 +322,7 @@ class SetupWindow(RoleWindow):
     def create_session(self) -> None:
         body = self.body()
         if body is None:
-            self.fail(L("Hãy tạo cơ quan trước", "Create the body first"))
+            self.fail(t("ui.create_the_body_first"))
             return
         secretaries = [
             self.secretaries.item(i).data(256)
@@ -355,7 +341,7 @@ class SetupWindow(RoleWindow):
         }
 
         def done(sid: str) -> None:
-            self.ok(L("Đã tạo kỳ họp", "Session created"))
+            self.ok(t("ui.session_created"))
             self.session_pick.addItem(fields["title"], sid)
             self.session_pick.setCurrentIndex(self.session_pick.count() - 1)
             self.refresh()
@@ -369,39 +355,39 @@ class SetupWindow(RoleWindow):
         w = QWidget()
         self.session_pick = QComboBox()
         self.session_pick.currentIndexChanged.connect(self.refresh)
-        add = QGroupBox(L("Thêm nội dung", "Add an item"))
+        add = QGroupBox(t("ui.add_an_item"))
         form = QFormLayout(add)
         self.item_kind = QComboBox()
-        for kind, (vi, en) in ITEM_KINDS.items():
-            self.item_kind.addItem(L(vi, en), kind.value)
+        for kind in ItemKind:
+            self.item_kind.addItem(item_kind_label(kind.value), kind.value)
         self.item_title = QLineEdit()
         self.presenter = QLineEdit()
-        self.presenter.setPlaceholderText(L("vd. Chủ tịch UBND xã", "e.g. Chair of the committee"))
-        add_btn = QPushButton(L("Thêm vào chương trình", "Add to the agenda"))
+        self.presenter.setPlaceholderText(t("ui.e_g_chair_of_the_committee"))
+        add_btn = QPushButton(t("ui.add_to_the_agenda"))
         add_btn.clicked.connect(self.add_item)
-        form.addRow(L("Loại", "Type"), self.item_kind)
-        form.addRow(L("Nội dung", "Title"), self.item_title)
-        form.addRow(L("Người trình bày", "Presenter"), self.presenter)
+        form.addRow(t("ui.item_type"), self.item_kind)
+        form.addRow(t("ui.agenda_item_title"), self.item_title)
+        form.addRow(t("ui.presenter"), self.presenter)
         form.addRow(add_btn)
         self.agenda = QTableWidget(0, 4)
         self.agenda.setHorizontalHeaderLabels(
-            ["#", L("Loại", "Type"), L("Nội dung", "Title"), L("Người trình bày", "Presenter")]
+            ["#", t("ui.item_type"), t("ui.agenda_item_title"), t("ui.presenter")]
         )
         fit(self.agenda, stretch=2)
-        docs = QGroupBox(L("Tài liệu của nội dung", "Documents of an item"))
+        docs = QGroupBox(t("ui.documents_of_an_item"))
         dform = QFormLayout(docs)
         self.doc_item = QComboBox()
         self.doc_title = QLineEdit()
         self.doc_type = QLineEdit()
-        self.doc_type.setPlaceholderText(L("Tờ trình, Báo cáo, Dự thảo nghị quyết…", "type"))
+        self.doc_type.setPlaceholderText(t("ui.document_type_examples"))
         self.doc_number = QLineEdit()
         self.doc_number.setPlaceholderText("125/TTr-UBND")
-        upload = QPushButton(L("Chọn PDF và tải lên…", "Choose a PDF and upload…"))
+        upload = QPushButton(t("ui.choose_a_pdf_and_upload"))
         upload.clicked.connect(self._pick_document)
-        dform.addRow(L("Nội dung", "Item"), self.doc_item)
-        dform.addRow(L("Tên tài liệu", "Title"), self.doc_title)
-        dform.addRow(L("Loại văn bản", "Type"), self.doc_type)
-        dform.addRow(L("Số, ký hiệu", "Number/symbol"), self.doc_number)
+        dform.addRow(t("ui.agenda_item"), self.doc_item)
+        dform.addRow(t("ui.title"), self.doc_title)
+        dform.addRow(t("ui.document_type"), self.doc_type)
+        dform.addRow(t("ui.number_symbol"), self.doc_number)
         dform.addRow(upload)
         self.doc_list = QListWidget()
         col = QVBoxLayout(w)
@@ -413,10 +399,10 @@ class SetupWindow(RoleWindow):
         col.addWidget(self.agenda, 1)
         edit = QHBoxLayout()
         for text, slot in (
-            (L("▲ Lên", "▲ Up"), lambda: self.move_item(-1)),
-            (L("▼ Xuống", "▼ Down"), lambda: self.move_item(1)),
-            (L("Sửa theo ô bên trên", "Amend from the fields above"), self.amend_item),
-            (L("Bỏ khỏi chương trình", "Remove from the agenda"), self.remove_item),
+            (t("ui.up"), lambda: self.move_item(-1)),
+            (t("ui.down"), lambda: self.move_item(1)),
+            (t("ui.amend_from_the_fields_above"), self.amend_item),
+            (t("ui.remove_from_the_agenda"), self.remove_item),
         ):
             b = QPushButton(text)
             b.clicked.connect(slot)
@@ -452,7 +438,7 @@ class SetupWindow(RoleWindow):
     def amend_item(self) -> None:
         sid, item = self._session_id(), self._current_item()
         if not sid or not item:
-            self.fail(L("Hãy chọn một nội dung", "Choose an item"))
+            self.fail(t("ui.choose_an_item"))
             return
         kind = ItemKind(self.item_kind.currentData())
         title, presenter = self.item_title.text().strip(), self.presenter.text().strip()
@@ -462,7 +448,7 @@ class SetupWindow(RoleWindow):
     def remove_item(self) -> None:
         sid, item = self._session_id(), self._current_item()
         if not sid or not item:
-            self.fail(L("Hãy chọn một nội dung", "Choose an item"))
+            self.fail(t("ui.choose_an_item"))
             return
         self.act(self.client.remove_item(sid, item), self.refresh)
 
@@ -475,10 +461,8 @@ class SetupWindow(RoleWindow):
         self.items = {i["id"]: i for i in items}
         self.agenda.blockSignals(True)
         for r, item in enumerate(items):
-            vi, en = ITEM_KINDS.get(ItemKind(item["kind"]), (item["kind"], item["kind"]))
-            for c, text in enumerate(
-                (str(item["order"]), L(vi, en), item["title"], item["presenter"])
-            ):
+            kind = item_kind_label(item["kind"])
+            for c, text in enumerate((str(item["order"]), kind, item["title"], item["presenter"])):
                 self.agenda.setItem(r, c, QTableWidgetItem(text))
             self.doc_item.addItem(f"{item['order']}. {item['title']}", item["id"])
             self.agenda.item(r, 0).setData(256, item["id"])
@@ -498,7 +482,7 @@ class SetupWindow(RoleWindow):
     def add_item(self) -> None:
         sid = self._session_id()
         if not sid:
-            self.fail(L("Hãy tạo kỳ họp trước", "Create the session first"))
+            self.fail(t("ui.create_the_session_first"))
             return
         title = self.item_title.text().strip()
         kind = ItemKind(self.item_kind.currentData())
@@ -511,16 +495,14 @@ class SetupWindow(RoleWindow):
         self.act(self.client.add_item(sid, title, self.presenter.text().strip(), kind), done)
 
     def _pick_document(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, L("Chọn tài liệu", "Document"), "", "PDF (*.pdf)"
-        )
+        path, _ = QFileDialog.getOpenFileName(self, t("ui.document"), "", "PDF (*.pdf)")
         if path:
             self.upload_document(Path(path))
 
     def upload_document(self, path: Path) -> None:
         sid, item = self._session_id(), self.doc_item.currentData()
         if not sid or not item:
-            self.fail(L("Hãy thêm nội dung trước", "Add an agenda item first"))
+            self.fail(t("ui.add_an_agenda_item_first"))
             return
         title = self.doc_title.text().strip() or path.stem
         doc_type, number = self.doc_type.text().strip(), self.doc_number.text().strip()
@@ -540,73 +522,62 @@ class SetupWindow(RoleWindow):
 
     def _devices_tab(self) -> QWidget:
         w = QWidget()
-        sheet = QGroupBox(L("Phiếu ghép máy tính bảng", "Tablet pairing sheet"))
+        sheet = QGroupBox(t("ui.tablet_pairing_sheet"))
         self.ttl = QSpinBox()
         self.ttl.setRange(10, 1440)
         self.ttl.setValue(180)
-        self.ttl.setSuffix(L(" phút", " min"))
-        print_btn = QPushButton(
-            L("In phiếu mã QR cho từng đại biểu (PDF)…", "Print the QR cards (PDF)…")
-        )
+        self.ttl.setSuffix(t("ui.min"))
+        print_btn = QPushButton(t("ui.print_the_qr_cards_pdf"))
         print_btn.clicked.connect(self._pick_sheet)
         self.sheet_result = QLabel("")
         self.sheet_result.setWordWrap(True)
         sl = QFormLayout(sheet)
-        sl.addRow(L("Mã có hiệu lực", "Codes valid for"), self.ttl)
+        sl.addRow(t("ui.codes_valid_for"), self.ttl)
         sl.addRow(print_btn)
         sl.addRow(self.sheet_result)
 
-        pin = QGroupBox(
-            L(
-                "Điểm danh bằng PIN tại bàn thư ký (đại biểu không có máy)",
-                "PIN check-in at the console",
-            )
-        )
+        pin = QGroupBox(t("ui.pin_check_in_at_the_console"))
         self.pin_delegate = QComboBox()
         self.pin_code = QLineEdit()
         self.pin_code.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin_code.setPlaceholderText(L("Đại biểu tự nhập PIN", "The delegate types the PIN"))
-        pin_btn = QPushButton(L("Điểm danh", "Check in"))
+        self.pin_code.setPlaceholderText(t("ui.the_delegate_types_the_pin"))
+        pin_btn = QPushButton(t("ui.check_in"))
         pin_btn.clicked.connect(self.pin_check_in)
         self.pin_result = QLabel("")
         pl = QFormLayout(pin)
-        pl.addRow(L("Đại biểu", "Delegate"), self.pin_delegate)
+        pl.addRow(t("ui.delegate"), self.pin_delegate)
         pl.addRow("PIN", self.pin_code)
         pl.addRow(pin_btn)
         pl.addRow(self.pin_result)
 
-        absent = QGroupBox(L("Vắng mặt, về sớm (vào biên bản)", "Absent, leaving early (minutes)"))
+        absent = QGroupBox(t("ui.absent_leaving_early_minutes"))
         self.absent_delegate = QComboBox()
         self.absent_reason = QLineEdit()
-        self.absent_reason.setPlaceholderText(L("Lý do, vd. đi công tác", "Reason"))
-        absent_btn = QPushButton(L("Ghi vắng có lý do", "Record the absence"))
+        self.absent_reason.setPlaceholderText(t("ui.reason_e_g_away_on_duty"))
+        absent_btn = QPushButton(t("ui.record_the_absence"))
         absent_btn.clicked.connect(self.note_absence)
-        left_btn = QPushButton(L("Ghi về sớm", "Record leaving early"))
+        left_btn = QPushButton(t("ui.record_leaving_early"))
         left_btn.clicked.connect(self.leave_early)
         al = QFormLayout(absent)
-        al.addRow(L("Đại biểu", "Delegate"), self.absent_delegate)
-        al.addRow(L("Lý do", "Reason"), self.absent_reason)
+        al.addRow(t("ui.delegate"), self.absent_delegate)
+        al.addRow(t("ui.reason"), self.absent_reason)
         buttons = QHBoxLayout()
         buttons.addWidget(absent_btn)
         buttons.addWidget(left_btn)
         al.addRow(buttons)
 
-        devices = QGroupBox(L("Thiết bị đã ghép", "Paired devices"))
+        devices = QGroupBox(t("ui.paired_devices"))
         self.where = QLabel("")
         self.where.setWordWrap(True)
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.devices = QTableWidget(0, 3)
-        self.devices.setHorizontalHeaderLabels(
-            [L("Tên máy", "Device"), L("Vai trò", "Role"), L("Đại biểu", "Delegate")]
-        )
+        self.devices.setHorizontalHeaderLabels([t("ui.device"), t("ui.role"), t("ui.delegate")])
         fit(self.devices, stretch=2)
         dl = QVBoxLayout(devices)
         dl.addWidget(self.where)
         dl.addWidget(self.devices)
 
-        self.open_console_btn = QPushButton(
-            L("Mở bàn điều hành kỳ họp", "Open the session console")
-        )
+        self.open_console_btn = QPushButton(t("ui.open_the_session_console"))
         self.open_console_btn.setObjectName("primary")
         self.open_console_btn.clicked.connect(self.open_console)
         col = QVBoxLayout(w)
@@ -623,17 +594,16 @@ class SetupWindow(RoleWindow):
         return w
 
     def _show_devices(self) -> None:
-        from ui.start import role_label
 
         host = self.org.get("host") or {}
         if host:
             from meetingapp.device_store import short_fingerprint
 
             self.where.setText(
-                L("Máy tính bảng kết nối tới: ", "Tablets connect to: ")
+                t("ui.tablets_connect_to")
                 + ", ".join(host["urls"])
                 + "\n"
-                + L("Dấu vân tay chứng thư: ", "Certificate fingerprint: ")
+                + t("ui.certificate_fingerprint")
                 + short_fingerprint(host["ca_fingerprint"])
             )
         body = self.body()
@@ -647,7 +617,7 @@ class SetupWindow(RoleWindow):
 
     def _pick_sheet(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, L("Lưu phiếu ghép", "Save the pairing sheet"), "phieu-ghep-may.pdf", "PDF (*.pdf)"
+            self, t("ui.save_the_pairing_sheet"), "phieu-ghep-may.pdf", "PDF (*.pdf)"
         )
         if path:
             self.print_sheet(Path(path))
@@ -657,10 +627,7 @@ class SetupWindow(RoleWindow):
 
         def done(sheet: dict[str, Any]) -> None:
             self.sheet_result.setText(
-                L(
-                    f"Đã in {len(sheet['cards'])} thẻ: {path}",
-                    f"{len(sheet['cards'])} cards: {path}",
-                )
+                t("ui.printed_x_cards_x", count=len(sheet["cards"]), path=path)
             )
 
         self.act(make_sheet(self.client, path, ttl_min=self.ttl.value(), lang=lang()), done)
@@ -672,12 +639,7 @@ class SetupWindow(RoleWindow):
         self.pin_code.clear()
 
         def done(_r: Any) -> None:
-            self.pin_result.setText(
-                L(
-                    f"✔ {self.pin_delegate.currentText()} đã điểm danh",
-                    f"✔ {self.pin_delegate.currentText()} checked in",
-                )
-            )
+            self.pin_result.setText(t("ui.x_checked_in", name=self.pin_delegate.currentText()))
 
         def failed(exc: BaseException) -> None:
             self.pin_result.setText("")
@@ -707,7 +669,7 @@ class SetupWindow(RoleWindow):
             self.act(self.client.check_out(sid, did, reason), self._noted)
 
     def _noted(self, _result: Any) -> None:
-        self.ok(L(f"Đã ghi: {self.absent_delegate.currentText()}", "Recorded"))
+        self.ok(t("ui.recorded_x", name=self.absent_delegate.currentText()))
         self.absent_reason.clear()
 
     def open_console(self) -> QWidget | None:

@@ -38,20 +38,7 @@ from meetingapp.client import HostClient, HostError
 from meetingapp.device_store import Pairing
 from ui.bridge import Bridge, describe
 from ui.pairing import QrScanner, read_qr_file
-from ui.strings import L, lang
-
-ROLE_NAMES = {
-    "delegate": ("Đại biểu", "Delegate"),
-    "chair": ("Chủ tọa", "Chair"),
-    "secretary": ("Thư ký", "Secretary"),
-    "clerk": ("Thư ký tổng hợp", "Clerk"),
-    "display": ("Màn hình hội trường", "Hall display"),
-}
-
-
-def role_label(role: str) -> str:
-    vi, en = ROLE_NAMES.get(role, (role, role))
-    return L(vi, en)
+from ui.strings import lang, role_label, t
 
 
 @dataclass
@@ -84,49 +71,44 @@ class StartScreen(QMainWindow):
         self.selected: lan.FoundHost | None = None
         self.confirm_fingerprint = self._ask_fingerprint  # tests answer it themselves
 
-        title = QLabel(L("Họp không giấy — bắt đầu", "Paperless meeting — start"))
+        title = QLabel(t("ui.paperless_meeting_start"))
         title.setObjectName("title")
 
-        host_box = QGroupBox(L("Mở kỳ họp trên máy này", "Host a session on this machine"))
+        host_box = QGroupBox(t("ui.host_a_session_on_this_machine"))
         self.interface = QComboBox()
         for iface in lan.lan_interfaces():
             self.interface.addItem(f"{iface.name} — {iface.address}", iface.address)
-        self.interface.addItem(L("Chỉ máy này (127.0.0.1)", "This machine only"), "127.0.0.1")
+        self.interface.addItem(t("ui.this_machine_only"), "127.0.0.1")
         self.port = QSpinBox()
         self.port.setRange(0, 65535)
         self.port.setValue(8443)
-        self.host_btn = QPushButton(L("Mở máy chủ tại đây", "Host a session here"))
+        self.host_btn = QPushButton(t("ui.host_a_session_here"))
         self.host_btn.clicked.connect(self.host_here)
         hl = QVBoxLayout(host_box)
         row = QHBoxLayout()
-        row.addWidget(QLabel(L("Mạng:", "Network:")))
+        row.addWidget(QLabel(t("ui.network")))
         row.addWidget(self.interface, 1)
-        row.addWidget(QLabel(L("Cổng:", "Port:")))
+        row.addWidget(QLabel(t("ui.port")))
         row.addWidget(self.port)
         hl.addLayout(row)
         hl.addWidget(self.host_btn)
 
-        join_box = QGroupBox(L("Tham gia kỳ họp", "Join a session"))
+        join_box = QGroupBox(t("ui.join_a_session"))
         self.hosts = QListWidget()
         self.hosts.itemClicked.connect(self._pick)
-        self.searching = QLabel(L("Đang tìm máy chủ trong mạng…", "Looking for hosts on the LAN…"))
+        self.searching = QLabel(t("ui.looking_for_hosts_on_the_lan"))
         self.address = QLineEdit()
-        self.address.setPlaceholderText(
-            L(
-                "hoặc nhập địa chỉ, vd. 192.168.1.10:8443",
-                "or type an address, e.g. 192.168.1.10:8443",
-            )
-        )
+        self.address.setPlaceholderText(t("ui.or_type_an_address_e_g_192_168_1_10_8443"))
         self.address.textEdited.connect(self._typed)
         self.code = QLineEdit()
-        self.code.setPlaceholderText(L("Mã ghép (trên bàn thư ký)", "Pairing code (console)"))
+        self.code.setPlaceholderText(t("ui.pairing_code_console"))
         self.code.setMaxLength(16)
         self.device_name = QLineEdit(socket.gethostname())
-        self.pair_btn = QPushButton(L("Ghép bằng mã", "Pair with the code"))
+        self.pair_btn = QPushButton(t("ui.pair_with_the_code"))
         self.pair_btn.clicked.connect(self.pair_with_code)
-        self.scan_btn = QPushButton(L("Quét mã QR bằng camera", "Scan the QR code"))
+        self.scan_btn = QPushButton(t("ui.scan_the_qr_code"))
         self.scan_btn.clicked.connect(self.scan)
-        self.file_btn = QPushButton(L("Mở ảnh mã QR…", "Open a QR picture…"))
+        self.file_btn = QPushButton(t("ui.open_a_qr_picture"))
         self.file_btn.clicked.connect(self._open_qr_file)
         self.fingerprint = QLabel("")
         self.scanner: QrScanner | None = None
@@ -135,7 +117,7 @@ class StartScreen(QMainWindow):
         jl.addWidget(self.hosts, 1)
         jl.addWidget(self.address)
         row = QHBoxLayout()
-        row.addWidget(QLabel(L("Tên máy:", "Device name:")))
+        row.addWidget(QLabel(t("ui.device_name")))
         row.addWidget(self.device_name, 1)
         jl.addLayout(row)
         row = QHBoxLayout()
@@ -168,7 +150,7 @@ class StartScreen(QMainWindow):
 
     def host_here(self) -> None:
         bind, port = self.interface.currentData(), self.port.value()
-        self._busy(L("Đang khởi động máy chủ…", "Starting the host…"))
+        self._busy(t("ui.starting_the_host"))
 
         def done(hosted: Hosted) -> None:
             device_store.save(
@@ -194,7 +176,7 @@ class StartScreen(QMainWindow):
         try:
             self.browser = lan.Browser(on_change=self._found.emit).start()
         except OSError as exc:  # no multicast on this network: typing the address still works
-            self.searching.setText(L("Không tìm được qua mạng: ", "Cannot browse: ") + str(exc))
+            self.searching.setText(t("ui.cannot_browse") + str(exc))
 
     def _show_hosts(self, hosts: list[lan.FoundHost]) -> None:
         self.hosts.clear()
@@ -205,9 +187,9 @@ class StartScreen(QMainWindow):
             item.setData(256, h)
             self.hosts.addItem(item)
         self.searching.setText(
-            L(f"Tìm thấy {len(hosts)} máy chủ", f"{len(hosts)} host(s) found")
+            t("ui.x_host_s_found", count=len(hosts))
             if hosts
-            else L("Đang tìm máy chủ trong mạng…", "Looking for hosts on the LAN…")
+            else t("ui.looking_for_hosts_on_the_lan")
         )
 
     def _pick(self, item: QListWidgetItem) -> None:
@@ -215,7 +197,7 @@ class StartScreen(QMainWindow):
         if self.selected is not None:
             self.address.setText(self.selected.urls[0] if self.selected.urls else "")
             self.fingerprint.setText(
-                L("Dấu vân tay chứng thư: ", "Certificate fingerprint: ")
+                t("ui.certificate_fingerprint")
                 + device_store.short_fingerprint(self.selected.fingerprint)
             )
 
@@ -237,9 +219,7 @@ class StartScreen(QMainWindow):
         try:
             url = device_store.normalise_url(self.address.text())
         except ValueError:
-            self._failed(
-                L("Hãy chọn một máy chủ hoặc nhập địa chỉ", "Choose a host or type its address")
-            )
+            self._failed(t("ui.choose_a_host_or_type_its_address"))
             return
 
         def check(fp: str) -> None:
@@ -248,7 +228,7 @@ class StartScreen(QMainWindow):
             else:
                 self._busy("")
 
-        self._busy(L("Đang kết nối…", "Connecting…"))
+        self._busy(t("ui.connecting"))
         self.bridge.call(
             asyncio.to_thread(device_store.fetch_fingerprint, url), check, self._failed
         )
@@ -257,12 +237,8 @@ class StartScreen(QMainWindow):
         """An address typed by hand: the person compares the fingerprint with the console's."""
         answer = QMessageBox.question(
             self,
-            L("Kiểm tra máy chủ", "Check the host"),
-            L(
-                "Dấu vân tay chứng thư của máy chủ:\n\n{fp}\n\n"
-                "Có trùng với dòng hiện trên bàn thư ký?",
-                "The host's certificate fingerprint:\n\n{fp}\n\nDoes it match the console's?",
-            ).format(fp=device_store.short_fingerprint(fp)),
+            t("ui.check_the_host"),
+            t("ui.the_host_s_certificate_fingerprint_x_doe", fp=device_store.short_fingerprint(fp)),
         )
         return answer == QMessageBox.StandardButton.Yes
 
@@ -270,9 +246,7 @@ class StartScreen(QMainWindow):
         try:
             info = lan.parse_pairing_uri(text)
         except ValueError:
-            self._failed(
-                L("Đây không phải mã ghép meetingapp", "This is not a meetingapp pairing code")
-            )
+            self._failed(t("ui.this_is_not_a_meetingapp_pairing_code"))
             return
         self.code.setText(info.code)
         self._pair(list(info.urls), info.fingerprint, info.code)
@@ -282,13 +256,13 @@ class StartScreen(QMainWindow):
             if text:
                 self.pair_with_qr(text)
             else:
-                self._failed(L("Không đọc được mã QR trong ảnh", "No QR code found in the picture"))
+                self._failed(t("ui.no_qr_code_found_in_the_picture"))
 
         self.bridge.call(asyncio.to_thread(read_qr_file, path), read, self._failed)
 
     def _open_qr_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, L("Ảnh mã QR", "QR picture"), "", "Images (*.png *.jpg *.jpeg *.bmp *.webp)"
+            self, t("ui.qr_picture"), "", "Images (*.png *.jpg *.jpeg *.bmp *.webp)"
         )
         if path:
             self.pair_with_qr_file(Path(path))
@@ -303,14 +277,12 @@ class StartScreen(QMainWindow):
 
     def _pair(self, urls: list[str], fingerprint: str, code: str) -> None:
         name = self.device_name.text().strip() or socket.gethostname()
-        self._busy(L("Đang ghép…", "Pairing…"))
+        self._busy(t("ui.pairing"))
 
         def done(result: tuple[Pairing, HostClient]) -> None:
             pairing, client = result
             device_store.save(pairing, self.data_dir)
-            self._busy(
-                L(f"Đã ghép: {role_label(pairing.role)}", f"Paired: {role_label(pairing.role)}")
-            )
+            self._busy(t("ui.paired_x", role=role_label(pairing.role)))
             self.joined.emit(pairing, client)
 
         self.bridge.call(
@@ -354,10 +326,7 @@ async def session_of(client: HostClient) -> tuple[str, str]:
 
 class NoSessionYet(Exception):
     def __str__(self) -> str:
-        return L(
-            "Máy chủ chưa có kỳ họp nào — thư ký cần tạo kỳ họp trước",
-            "The host has no session yet — the secretary creates one first",
-        )
+        return t("ui.the_host_has_no_session_yet_the_secretar")
 
 
 def role_window(
@@ -422,10 +391,7 @@ class App:
         return self.start
 
     def _remembered_failed(self, exc: BaseException) -> None:
-        self.show_start(
-            L("Không mở lại được lần ghép trước: ", "Could not resume the last pairing: ")
-            + describe(exc)
-        )
+        self.show_start(t("ui.could_not_resume_the_last_pairing") + describe(exc))
 
     def on_hosted(self, hosted: Hosted) -> None:
         from ui.setup import SetupWindow

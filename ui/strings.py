@@ -20,12 +20,6 @@ def set_language(code: str) -> None:
     _lang[:] = [code if code in ("vi", "en") else "vi"]
 
 
-def L(vi: str, en: str) -> str:  # noqa: N802
-    """An inline pair, for texts not yet in the catalogue (meetingapp/i18n_ui.py): new texts
-    go to the catalogue and are shown with ``t(key)``."""
-    return en if lang() == "en" else vi
-
-
 def choice_label(choice: str) -> str:
     """Tán thành / Không tán thành / Không biểu quyết: the wording the minutes use."""
     return tr(f"choice.{choice}", lang())
@@ -93,6 +87,18 @@ def role_label(role: str) -> str:
 
 def form_label(form: str) -> str:
     return t(f"form.{form}")
+
+
+def item_kind_label(kind: str) -> str:
+    return t(f"item_kind.{kind}")
+
+
+def body_kind_label(kind: str) -> str:
+    return t(f"body_kind.{kind}")
+
+
+def session_state_label(state: str) -> str:
+    return t(f"session_state.{state}")
 
 
 WARN_BEFORE_S = 60  # the speaker's last minute shows in amber

@@ -33,7 +33,7 @@ class SheetIn(Strict):
     ttl_min: int = Field(default=180, ge=1, le=SHEET_TTL_MAX_MIN)
 
 
-def add_lan_routes(app: FastAPI, host: Host) -> None:
+def add_routes(app: FastAPI, host: Host) -> None:
     @app.get("/api/host-info")
     async def host_info() -> dict[str, Any]:
         """Public, like the mDNS advertisement: body, current session, CA fingerprint."""
