@@ -74,11 +74,15 @@ async def tablet(shared: Path) -> None:
     plan = await asyncio.to_thread(wait_file, shared / "plan.json")
     qr = lan.parse_pairing_uri(plan["qr"])
     started = time.monotonic()
-    found = await asyncio.to_thread(
-        lan.browse, 30, until=lambda hosts: any(h.fingerprint == qr.fingerprint for h in hosts)
-    )
+
+    def ours(h: lan.FoundHost) -> bool:  # the TXT record follows the session a moment later
+        return h.fingerprint == qr.fingerprint and h.properties.get("session") == plan["session"]
+
+    found = await asyncio.to_thread(lan.browse, 30, until=lambda hosts: any(map(ours, hosts)))
     seen = time.monotonic() - started
-    host = next(h for h in found if h.fingerprint == qr.fingerprint)
+    host = next((h for h in found if ours(h)), None) or next(
+        h for h in found if h.fingerprint == qr.fingerprint
+    )
     pairing, client = await device_store.pair(
         list(host.urls), host.fingerprint, plan["code"], "Máy tính bảng 02"
     )
