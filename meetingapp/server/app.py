@@ -15,12 +15,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from meetingapp import __version__
-from meetingapp.server.agenda_routes import add_agenda_routes
 from meetingapp.server.host import Host
-from meetingapp.server.lan_routes import add_lan_routes
 from meetingapp.server.limits import BodyLimit
 from meetingapp.server.problems import install as install_problem_handlers
 from meetingapp.server.routes import (
+    agenda,
     attendance,
     bodies,
     device_list,
@@ -28,6 +27,7 @@ from meetingapp.server.routes import (
     documents,
     faces,
     floor,
+    lan,
     minutes,
     sessions,
     speech,
@@ -49,6 +49,8 @@ ROUTES = (
     faces,
     speech,
     minutes,
+    lan,
+    agenda,
 )
 
 
@@ -66,6 +68,4 @@ def create_app(host: Host) -> FastAPI:
     app.add_middleware(BodyLimit)  # outermost: counts body bytes before parsing or auth
     for module in ROUTES:
         module.add_routes(app, host)
-    add_lan_routes(app, host)
-    add_agenda_routes(app, host)
     return app

@@ -28,7 +28,7 @@ class RemoveIn(Strict):
     reason: str = Field("", max_length=300)
 
 
-def add_agenda_routes(app: FastAPI, host: Host) -> None:
+def add_routes(app: FastAPI, host: Host) -> None:
     @app.post("/api/sessions/{session_id}/agenda/{item_id}/amend")
     async def amend(session_id: str, item_id: str, body: AmendIn, caller: Runner) -> dict[str, Any]:
         event = await host.writer.call(

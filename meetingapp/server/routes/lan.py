@@ -15,6 +15,7 @@ from meetingapp.errors import NotFound
 from meetingapp.server.deps import Anyone, Runner, Setup
 from meetingapp.server.host import Host
 from meetingapp.server.models import Strict
+from meetingapp.server.routes.devices import check_pin
 from meetingapp.server.writer import Writer
 from meetingapp.wire import Role
 
@@ -32,7 +33,7 @@ class SheetIn(Strict):
     ttl_min: int = Field(default=180, ge=1, le=SHEET_TTL_MAX_MIN)
 
 
-def add_lan_routes(app: FastAPI, host: Host) -> None:
+def add_routes(app: FastAPI, host: Host) -> None:
     @app.get("/api/host-info")
     async def host_info() -> dict[str, Any]:
         """Public, like the mDNS advertisement: body, current session, CA fingerprint."""
@@ -155,9 +156,7 @@ def add_lan_routes(app: FastAPI, host: Host) -> None:
     ) -> dict[str, Any]:
         """A delegate without a tablet checks in at the console by typing the PIN (checked and
         locked out after five wrong tries, as on a tablet)."""
-        from meetingapp.server.app import check_pin  # the one PIN check (app imports us)
-
-        await check_pin(host, body.delegate_id, body.pin)
+        await check_pin(host, body.delegate_id, body.pin, caller.device.device_id)
         event = await host.writer.call(
             lambda w: w.machine.check_in(
                 session_id, body.delegate_id, method=AttendanceMethod.PIN, actor=caller.actor
