@@ -124,7 +124,9 @@ async def pair(
 ) -> tuple[Pairing, HostClient]:
     """Pair with a one-time code: pin the CA, present the code, keep the token."""
     code = code.strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
+    # the host's codes: 10 letters and digits, shown as XXXXX-XXXXX (it normalises case and
+    # look-alike letters itself)
+    if not (6 <= len(code.replace("-", "")) <= 20 and code.replace("-", "").isalnum()):
         raise InvalidValue(field="code", detail=code or "-")
     url, ctx = await reachable(urls, fingerprint)
     client = HostClient(url, ctx, lang=lang)
