@@ -740,7 +740,7 @@ class SetupWindow(RoleWindow):
         sid, body = self._session_id(), self.body()
         if not sid or body is None:
             return None
-        console = SecretaryConsole(self.bridge, self.client, sid, body["id"])
+        console = SecretaryConsole(self.shared, self.client, sid, body["id"])
         console.show()
         self.consoles.append(console)
         return console
