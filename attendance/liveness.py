@@ -40,7 +40,7 @@ def planar_score(before: np.ndarray, after: np.ndarray, box: tuple[int, int, int
     homography can be fitted (too few matching features), which is what a real head gives."""
     import cv2
 
-    orb = cv2.ORB_create(1500)
+    orb = cv2.ORB_create(1500)  # type: ignore[attr-defined]
     ka, da = orb.detectAndCompute(before, None)
     kb, db = orb.detectAndCompute(after, None)
     if da is None or db is None:
@@ -48,8 +48,8 @@ def planar_score(before: np.ndarray, after: np.ndarray, box: tuple[int, int, int
     matches = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True).match(da, db)
     if len(matches) < 12:
         return 0.0
-    src = np.float32([ka[m.queryIdx].pt for m in matches])
-    dst = np.float32([kb[m.trainIdx].pt for m in matches])
+    src = np.array([ka[m.queryIdx].pt for m in matches], dtype=np.float32)
+    dst = np.array([kb[m.trainIdx].pt for m in matches], dtype=np.float32)
     homography, _ = cv2.findHomography(src, dst, cv2.RANSAC, 4.0)
     if homography is None:
         return 0.0

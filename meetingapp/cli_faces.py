@@ -1,6 +1,6 @@
 """``meetingapp faces …``: evaluate face check-in on a photo folder, enrol or withdraw a
 delegate's face data, calibrate the thresholds (the commands that write take the database's
-writer lock, see ``cli._machine``)."""
+writer lock, see ``cli_common.machine_on``)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from meetingapp import settings
+from meetingapp.cli_common import machine_on
 from meetingapp.errors import NotFound
 
 
@@ -54,7 +55,6 @@ def cmd_faces(args: argparse.Namespace) -> int:
             result["latency"] = frame_latency(root)
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return 0
-    from meetingapp.cli import _machine
     from meetingapp.server.faces import (
         encode_enrolment,
         load_templates,
@@ -63,7 +63,7 @@ def cmd_faces(args: argparse.Namespace) -> int:
         withdraw,
     )
 
-    machine = _machine(args.db, f"faces {args.faces_command}")
+    machine = machine_on(args.db, f"faces {args.faces_command}")
     vault = vault_for(Path(args.data_dir) if args.data_dir else settings.data_dir())
     if args.faces_command == "enrol":
         machine.record_consent(args.delegate, given=True, text_version=args.consent, actor="cli")

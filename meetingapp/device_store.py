@@ -123,9 +123,11 @@ async def pair(
     urls: list[str], fingerprint: str, code: str, device_name: str, *, lang: str = "vi"
 ) -> tuple[Pairing, HostClient]:
     """Pair with a one-time code: pin the CA, present the code, keep the token."""
-    code = code.strip()
-    if not code or len(code) > 40:  # the host reads the code (case, dashes, spaces aside)
-        raise InvalidValue(field="code", detail=code[:40] or "-")
+    code = code.strip().replace(" ", "")
+    # the host's codes: 10 letters and digits, shown as XXXXX-XXXXX (it normalises case and
+    # look-alike letters itself)
+    if not (6 <= len(code.replace("-", "")) <= 20 and code.replace("-", "").isalnum()):
+        raise InvalidValue(field="code", detail=code or "-")
     url, ctx = await reachable(urls, fingerprint)
     client = HostClient(url, ctx, lang=lang)
     try:

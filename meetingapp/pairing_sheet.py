@@ -46,7 +46,12 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.I
     return ImageFont.load_default(size)
 
 
-def _fit(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+def _fit(
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+    width: int,
+) -> str:
     while text and draw.textlength(text, font=font) > width:
         text = text[:-2] + "…"
     return text
@@ -120,4 +125,4 @@ async def make_sheet(
         heading = f"{sheet['body']} — phiếu ghép máy tính bảng"
         footer = f"Quét mã trên thẻ bằng máy tính bảng của đại biểu. Mã dùng một lần, hạn {until}."
     await asyncio.to_thread(write, path, cards, heading=heading, footer=footer)
-    return sheet  # type: ignore[no-any-return]
+    return sheet

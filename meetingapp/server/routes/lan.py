@@ -16,6 +16,7 @@ from meetingapp.server.auth import format_code
 from meetingapp.server.deps import Anyone, Runner, Setup
 from meetingapp.server.host import Host
 from meetingapp.server.models import Strict
+from meetingapp.server.routes.devices import check_pin
 from meetingapp.server.writer import Writer
 from meetingapp.wire import Role
 
@@ -156,8 +157,6 @@ def add_routes(app: FastAPI, host: Host) -> None:
     ) -> dict[str, Any]:
         """A delegate without a tablet checks in at the console by typing the PIN (checked and
         locked out after five wrong tries, as on a tablet)."""
-        from meetingapp.server.routes.devices import check_pin  # the one PIN check
-
         await check_pin(host, body.delegate_id, body.pin, caller.device.device_id)
         event = await host.writer.call(
             lambda w: w.machine.check_in(
