@@ -209,6 +209,7 @@ UI: dict[str, dict[str, str]] = {
     "ui.link.lost": {"vi": "● Mất kết nối máy chủ", "en": "● Host lost"},
     "ui.link.online": {"vi": "● Đã kết nối", "en": "● Online"},
     "ui.link.reconnecting": {"vi": "● Đang kết nối lại…", "en": "● Reconnecting…"},
+    "ui.live_caption": {"vi": "Phụ đề trực tiếp", "en": "Live caption"},
     "ui.loading_the_demo_was_cancelled": {
         "vi": "Đã hủy tải cuộc họp mẫu",
         "en": "Loading the demo was cancelled",

@@ -45,7 +45,7 @@ from meetingapp.client import HostClient
 from ui import actions as A
 from ui.bridge import LOST, Bridge, Feed
 from ui.strings import lang, minutes_state_label, role_label, t
-from ui.widgets import PdfView, RoleWindow, confirm
+from ui.widgets import CaptionLine, PdfView, RoleWindow, confirm
 
 log = logging.getLogger(__name__)
 
@@ -277,6 +277,8 @@ class ClerkWindow(RoleWindow):
         lw = QWidget()
         lw.setLayout(left)
         right = QVBoxLayout()
+        self.caption = CaptionLine(self.feed, lines=2)  # the speech being made, live
+        right.addWidget(self.caption)
         right.addWidget(self.segments)
         row = QHBoxLayout()
         row.addWidget(self.play)
