@@ -209,11 +209,16 @@ UI: dict[str, dict[str, str]] = {
     "ui.link.lost": {"vi": "● Mất kết nối máy chủ", "en": "● Host lost"},
     "ui.link.online": {"vi": "● Đã kết nối", "en": "● Online"},
     "ui.link.reconnecting": {"vi": "● Đang kết nối lại…", "en": "● Reconnecting…"},
+    "ui.live_caption": {"vi": "Phụ đề trực tiếp", "en": "Live caption"},
     "ui.loading_the_demo_was_cancelled": {
         "vi": "Đã hủy tải cuộc họp mẫu",
         "en": "Loading the demo was cancelled",
     },
     "ui.look_at_the_camera": {"vi": "Nhìn thẳng vào camera", "en": "Look at the camera"},
+    "ui.low_confidence_words_x": {
+        "vi": "Độ tin cậy thấp: cần nghe lại ({words})",
+        "en": "Low confidence: listen again ({words})",
+    },
     "ui.lost_the_connection_to_the_host_not_done": {
         "vi": "Mất kết nối tới máy chủ — thao tác chưa được thực hiện",
         "en": "Lost the connection to the host — not done",

@@ -7,17 +7,20 @@ app, and pyHanko's own event loop never meets the app's."""
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QRect, QSize, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -34,6 +37,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -45,9 +51,68 @@ from meetingapp.client import HostClient
 from ui import actions as A
 from ui.bridge import LOST, Bridge, Feed
 from ui.strings import lang, minutes_state_label, role_label, t
-from ui.widgets import PdfView, RoleWindow, confirm
+from ui.widgets import CaptionLine, PdfView, RoleWindow, confirm
 
 log = logging.getLogger(__name__)
+
+# a segment cell's marked text: (the plain text it was made from, the same as HTML)
+MARKED = Qt.ItemDataRole.UserRole + 1
+UNSURE_STYLE = "background-color: #fff176; text-decoration: underline;"
+
+
+def marked_html(text: str, review: Any) -> str:
+    """``text`` as HTML with each word the speech model was unsure of (``segment.review``, in
+    the order spoken) highlighted; a word no longer found in the text is skipped."""
+    out, pos = [], 0
+    for word in review:
+        w = word.text.strip()
+        found = re.compile(rf"(?<!\w){re.escape(w)}(?!\w)").search(text, pos) if w else None
+        if found is None:
+            continue
+        out.append(html.escape(text[pos : found.start()]))
+        out.append(f'<span style="{UNSURE_STYLE}">{html.escape(found.group())}</span>')
+        pos = found.end()
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+class MarkedText(QStyledItemDelegate):
+    """Draws a cell's ``MARKED`` HTML (low-confidence words highlighted) while its text is
+    still the one marked; a cell being typed into, or corrected, is drawn as plain text."""
+
+    def _doc(self, option: QStyleOptionViewItem, index: Any) -> QTextDocument | None:
+        mark = index.data(MARKED)
+        if not mark or mark[0] != index.data(Qt.ItemDataRole.DisplayRole):
+            return None
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)
+        doc.setHtml(mark[1])
+        if option.rect.width() > 0:
+            doc.setTextWidth(option.rect.width())
+        return doc
+
+    def paint(self, painter: Any, option: QStyleOptionViewItem, index: Any) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        doc = self._doc(opt, index)
+        if doc is None:
+            super().paint(painter, option, index)
+            return
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        painter.save()
+        painter.translate(opt.rect.topLeft())
+        doc.drawContents(painter, QRect(0, 0, opt.rect.width(), opt.rect.height()))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:  # noqa: N802
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        doc = self._doc(opt, index)
+        if doc is None:
+            return super().sizeHint(option, index)
+        return QSize(int(doc.idealWidth()) + 1, int(doc.size().height()) + 1)
 
 
 class SigningFailed(Exception):
@@ -262,6 +327,7 @@ class ClerkWindow(RoleWindow):
         self.segments.setWordWrap(True)  # whole sentences, never cut with "…"
         self.segments.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.segments.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.segments.setItemDelegateForColumn(1, MarkedText(self.segments))
         self.segments.itemChanged.connect(self._edited)
         self.segments.cellClicked.connect(self._seek)
         self.play = QPushButton(t("ui.play"))
@@ -277,6 +343,8 @@ class ClerkWindow(RoleWindow):
         lw = QWidget()
         lw.setLayout(left)
         right = QVBoxLayout()
+        self.caption = CaptionLine(self.feed, lines=2)  # the speech being made, live
+        right.addWidget(self.caption)
         right.addWidget(self.segments)
         row = QHBoxLayout()
         row.addWidget(self.play)
@@ -370,8 +438,12 @@ class ClerkWindow(RoleWindow):
             text = QTableWidgetItem(seg.edited if seg.edited is not None else seg.text)
             original = QTableWidgetItem(seg.text)
             original.setFlags(original.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            if seg.edited is not None:
+            if seg.edited is not None:  # the correction, unmarked
                 text.setToolTip(t("ui.edited_by_x", edited_by=seg.edited_by))
+            elif seg.review:
+                text.setData(MARKED, (seg.text, marked_html(seg.text, seg.review)))
+                words = ", ".join(w.text.strip() for w in seg.review)
+                text.setToolTip(t("ui.low_confidence_words_x", words=words))
             for col, item in enumerate((when, text, original)):
                 self.segments.setItem(i, col, item)
         self.segments.resizeRowsToContents()

@@ -31,7 +31,7 @@ from ui.bridge import LOST, Bridge, Feed, describe
 from ui.camera import FaceCheckin
 from ui.recorder import LIVE, NO_MIC, NOT_SENT, SILENT_MIC, WAITING, SpeechRecorder
 from ui.strings import choice_label, countdown, result_lines, t, timer_state
-from ui.widgets import TABLET_STYLE, PdfView, RoleWindow, WrapLabel, restyle
+from ui.widgets import TABLET_STYLE, CaptionLine, PdfView, RoleWindow, WrapLabel, restyle
 
 
 def _heading(text: str) -> QLabel:
@@ -134,6 +134,8 @@ class DelegateTablet(RoleWindow):
         centre = QVBoxLayout()
         centre.setContentsMargins(0, 0, 0, 0)
         centre.addWidget(self.viewer, 1)
+        self.caption = CaptionLine(self.feed, lines=2)  # what the speaker is saying
+        centre.addWidget(self.caption)
         centre.addWidget(self.notes)
         self.centre = QWidget()
         self.centre.setLayout(centre)

@@ -12,10 +12,18 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 from meetingapp.client import HostClient
 from ui.bridge import LOST, ONLINE, Bridge, Feed
 from ui.strings import countdown, quorum_status, result_lines, t, timer_state
+from ui.widgets import CaptionLine
 
 # text sizes as a share of the screen's height: readable from the back of the hall on any
 # projector, 720p to 4K
-SIZES = {"head": 0.052, "body": 0.036, "result": 0.044, "timer": 0.06, "lost": 0.04}
+SIZES = {
+    "head": 0.052,
+    "body": 0.036,
+    "caption": 0.04,
+    "result": 0.044,
+    "timer": 0.06,
+    "lost": 0.04,
+}
 
 
 class PublicDisplay(QWidget):
@@ -29,6 +37,8 @@ class PublicDisplay(QWidget):
         self.head.setObjectName("head")
         self.item = QLabel("")
         self.speaker = QLabel("")
+        # what the speaker is saying, large, under the name (the last two lines of it)
+        self.caption = CaptionLine(self.feed, lines=2)
         self.timer = QLabel("")
         self.quorum = QLabel("")
         self.timer.setObjectName("timer")
@@ -43,6 +53,7 @@ class PublicDisplay(QWidget):
             self.head,
             self.item,
             self.speaker,
+            self.caption,
             self.timer,
             self.quorum,
             self.result,
@@ -88,7 +99,10 @@ class PublicDisplay(QWidget):
             'QLabel#timer[state="over"] { color: #ff8a80; }'
             f"QLabel#lost {{ font-size: {px['lost']}px; font-weight: bold;"
             " background: #b3261e; color: white; padding: 12px; }"
+            f"QLabel#caption {{ font-size: {px['caption']}px; color: #e8f1ff;"
+            " background: #06182b; }"
         )
+        self.caption.refit()  # the text's end that fits two lines at the new size
 
     def _link(self, state: str) -> None:
         """A display that loses the host says so, and stops counting anything down."""

@@ -8,7 +8,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -54,6 +54,7 @@ QLabel#link[state="lost"] { color: white; background: #b3261e; font-weight: bold
 QLabel#timer[state="warn"] { color: #8a5a00; }
 QLabel#timer[state="over"] { color: #b3261e; }
 QListWidget, QTableWidget { font-size: 15px; }
+QLabel#caption { font-size: 15px; font-style: italic; color: #10243e; background: #eef3fa; }
 """
 
 # the delegate's tablet: a 10-inch screen held by someone who may not read small print
@@ -65,6 +66,7 @@ QPushButton { min-height: 52px; font-size: 18px; }
 QLineEdit { min-height: 48px; font-size: 20px; }
 QListWidget { font-size: 17px; }
 QLabel#title { font-size: 22px; }
+QLabel#caption { font-size: 17px; }
 """
 )
 
@@ -91,6 +93,104 @@ class WrapLabel(QLabel):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 — Qt's name
         super().resizeEvent(event)
         self._fit()
+
+
+class CaptionLine(QLabel):
+    """The live caption of the speech being made (the host's unlogged ``caption`` messages):
+    the latest partial text, replaced by the final transcript (``final: true``), which stays
+    ``keep_final_ms`` and then goes; cleared as soon as another speech starts. It shows at most
+    ``lines`` lines, the end of a longer text after "…"; hidden while there is nothing to show."""
+
+    def __init__(self, feed: Feed, *, lines: int = 2, keep_final_ms: int = 20_000) -> None:
+        super().__init__("")
+        self.setWordWrap(True)
+        self.setObjectName("caption")
+        self.setAccessibleName(t("ui.live_caption"))
+        self.sid = feed.session_id
+        self.lines = lines
+        self.speech_id: str | None = None  # the speech whose caption is shown
+        self.full = ""  # its whole text (the label may show only its end)
+        self.final = False
+        self._current: str | None = None  # the session's speech now being made
+        self._width = 0
+        self._expire = QTimer(self, singleShot=True, interval=keep_final_ms)
+        self._expire.timeout.connect(self.clear_caption)
+        self.setVisible(False)
+        feed.changed.connect(self.on_world)
+        feed.message.connect(self.on_message)
+
+    def on_world(self, world: Any) -> None:
+        rec = world.sessions.get(self.sid)
+        self._current = rec.current_speech if rec is not None else None
+        if self._current is not None and self.speech_id not in (None, self._current):
+            self.clear_caption()  # a new speech: the last speaker's words go
+
+    def on_message(self, msg: dict[str, Any]) -> None:
+        if msg.get("type") != "caption":
+            return
+        speech = msg.get("speech_id")
+        if self._current is not None and speech != self._current:
+            return  # a late text of an earlier speech while someone else speaks
+        text = " ".join(str(msg.get("text") or "").split())
+        final = bool(msg.get("final"))
+        if not text:
+            if final:  # nothing was said: no caption
+                self.clear_caption()
+            return  # a silent moment: the last words stay
+        self.speech_id, self.full, self.final = speech, text, final
+        if final:
+            self._expire.start()
+        else:
+            self._expire.stop()
+        self.setVisible(True)
+        self.refit()
+
+    def clear_caption(self) -> None:
+        self._expire.stop()
+        self.speech_id, self.full, self.final = None, "", False
+        super().setText("")
+        self.setVisible(False)
+
+    def refit(self) -> None:
+        """Show the end of the text that fits in ``lines`` lines at the label's width."""
+        self.ensurePolished()
+        self._width = self.contentsRect().width()
+        self.setText(self._tail(self.full))
+        # room for ``lines`` lines whatever the width (the text never needs more): a height
+        # that does not follow the width cannot set the layout swinging
+        frame = self.height() - self.contentsRect().height()
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() * self.lines + frame + 4)
+
+    def _tail(self, text: str) -> str:
+        self.ensurePolished()
+        width = self.contentsRect().width()
+        if not text or width <= 1:
+            return text
+        metrics = self.fontMetrics()
+        limit = metrics.lineSpacing() * self.lines + 2
+
+        def fits(candidate: str) -> bool:
+            box = metrics.boundingRect(
+                QRect(0, 0, width, 1 << 20), Qt.TextFlag.TextWordWrap, candidate
+            )
+            return box.height() <= limit
+
+        if fits(text):
+            return text
+        words = text.split(" ")
+        lo, hi = 1, len(words) - 1  # the fewest words dropped from the front that fit
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if fits("… " + " ".join(words[mid:])):
+                hi = mid
+            else:
+                lo = mid + 1
+        return "… " + " ".join(words[lo:])
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 — Qt's name
+        super().resizeEvent(event)
+        if self.full and self.contentsRect().width() != self._width:
+            self.refit()
 
 
 def scrolled(widget: QWidget) -> QScrollArea:
