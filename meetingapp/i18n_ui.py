@@ -588,7 +588,10 @@ UI: dict[str, dict[str, str]] = {
     "ui.paired_devices": {"vi": "Thiết bị đã ghép", "en": "Paired devices"},
     "ui.paired_x": {"vi": "Đã ghép: {role}", "en": "Paired: {role}"},
     "ui.pairing": {"vi": "Đang ghép…", "en": "Pairing…"},
-    "ui.pairing_code_console": {"vi": "Mã ghép (trên bàn thư ký)", "en": "Pairing code (console)"},
+    "ui.pairing_code_console": {
+        "vi": "Mã ghép XXXXX-XXXXX (trên bàn thư ký hoặc thẻ ghép)",
+        "en": "Pairing code XXXXX-XXXXX (console or pairing card)",
+    },
     "ui.paperless_meeting_start": {
         "vi": "Họp không giấy — bắt đầu",
         "en": "Paperless meeting — start",
