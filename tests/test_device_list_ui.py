@@ -65,6 +65,7 @@ def test_device_list_shows_last_seen_and_revokes(  # type: ignore[no-untyped-def
     assert problems(w) == []  # the tab still fits the window at its real size
     button = w.devices.cellWidget(r, 4)
     assert isinstance(button, QPushButton) and button.text() == "Thu hồi"
+    assert w.devices.rowHeight(r) >= button.sizeHint().height()  # the button shows whole
 
     # cancelling the confirmation changes nothing
     asked: list[str] = []

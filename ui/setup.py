@@ -649,6 +649,7 @@ class SetupWindow(RoleWindow):
             btn.setObjectName(f"revoke-{d['device_id']}")
             btn.clicked.connect(lambda _=False, d=d: self.ask_revoke(d["device_id"], d["name"]))
             self.devices.setCellWidget(r, 4, btn)
+        self.devices.resizeRowsToContents()  # rows as tall as their buttons
 
     def ask_revoke(self, device_id: str, name: str) -> None:
         """Confirm, with a reason (kept in the log), then revoke."""
