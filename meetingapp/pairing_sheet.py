@@ -1,7 +1,7 @@
 """The printed pairing sheet: one card per delegate with a QR code (the host's addresses, the
-CA fingerprint and that delegate's one-time code), the code in digits, the delegate's name and
-seat, and when the codes expire. Cut the A4 pages along the lines and lay a card on each seat;
-the tablet scans it and is paired as that delegate.
+CA fingerprint and that delegate's one-time code), the code in letters and digits
+(XXXXX-XXXXX), the delegate's name and seat, and when the codes expire. Cut the A4 pages along
+the lines and lay a card on each seat; the tablet scans it and is paired as that delegate.
 
 Drawn with Pillow (Noto Sans for Vietnamese) at 150 dpi, saved as a multi-page PDF. Qt-free."""
 

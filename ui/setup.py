@@ -10,6 +10,7 @@ screens re-read the organisation from the host after each change."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -48,6 +50,15 @@ def fit(table: QTableWidget, stretch: int) -> None:
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     if 0 <= stretch < table.columnCount():
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def seen_at(iso: str | None) -> str:
+    """A device's last request, in local time (today: the time only)."""
+    if not iso:
+        return t("ui.device_never_seen")
+    when = dt.datetime.fromisoformat(iso).astimezone()
+    today = dt.datetime.now().astimezone().date()
+    return when.strftime("%H:%M:%S" if when.date() == today else "%H:%M %d/%m/%Y")
 
 
 def preview_roster(path: Path, known: set[str]) -> tuple[list[list[str]], list[str], list[Any]]:
@@ -91,6 +102,7 @@ class SetupWindow(RoleWindow):
     def refresh(self, *_: Any) -> None:
         async def read() -> tuple[dict[str, Any], dict[str, Any] | None]:
             org = await self.client.get("/api/organisation")
+            org["device_list"] = await self.client.devices()  # with last seen and revoked
             sid = self._session_id(org)
             return org, (await self.client.state(sid)) if sid else None
 
@@ -570,12 +582,18 @@ class SetupWindow(RoleWindow):
         self.where = QLabel("")
         self.where.setWordWrap(True)
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.devices = QTableWidget(0, 3)
-        self.devices.setHorizontalHeaderLabels([t("ui.device"), t("ui.role"), t("ui.delegate")])
-        fit(self.devices, stretch=2)
+        self.devices = QTableWidget(0, 5)
+        self.devices.setHorizontalHeaderLabels(
+            [t("ui.device"), t("ui.role"), t("ui.delegate"), t("ui.device_last_seen"), ""]
+        )
+        self.devices.verticalHeader().setVisible(False)
+        fit(self.devices, stretch=0)
+        self.device_result = QLabel("")
+        self.device_result.setWordWrap(True)
         dl = QVBoxLayout(devices)
         dl.addWidget(self.where)
         dl.addWidget(self.devices)
+        dl.addWidget(self.device_result)
 
         self.open_console_btn = QPushButton(t("ui.open_the_session_console"))
         self.open_console_btn.setObjectName("primary")
@@ -608,12 +626,45 @@ class SetupWindow(RoleWindow):
             )
         body = self.body()
         names = {d["id"]: d["full_name"] for d in body["delegates"]} if body else {}
-        rows = [d for d in self.org.get("devices", []) if d["device_id"] != "console-local"]
+        listed = self.org.get("device_list", [])
+        rows = [d for d in listed if d["device_id"] != "console-local"]
         self.devices.setRowCount(len(rows))
         for r, d in enumerate(rows):
             who = names.get(d["delegate_id"] or "", "")
-            for c, text in enumerate((d["name"], role_label(d["role"]), who)):
-                self.devices.setItem(r, c, QTableWidgetItem(text))
+            seen = (
+                t("ui.device_revoked")
+                if d["revoked"]
+                else t("ui.device_expired")
+                if d["expired"]
+                else seen_at(d.get("last_seen"))
+            )
+            for c, text in enumerate((d["name"], role_label(d["role"]), who, seen)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(d["device_id"])
+                self.devices.setItem(r, c, item)
+            if d["revoked"]:
+                self.devices.removeCellWidget(r, 4)
+                continue
+            btn = QPushButton(t("ui.revoke_device"))
+            btn.setObjectName(f"revoke-{d['device_id']}")
+            btn.clicked.connect(lambda _=False, d=d: self.ask_revoke(d["device_id"], d["name"]))
+            self.devices.setCellWidget(r, 4, btn)
+        self.devices.resizeRowsToContents()  # rows as tall as their buttons
+
+    def ask_revoke(self, device_id: str, name: str) -> None:
+        """Confirm, with a reason (kept in the log), then revoke."""
+        reason, ok = QInputDialog.getText(
+            self, t("ui.revoke_device_title"), t("ui.revoke_device_question", name=name)
+        )
+        if ok:
+            self.revoke_device(device_id, name, reason.strip())
+
+    def revoke_device(self, device_id: str, name: str, reason: str) -> None:
+        def done(_: Any) -> None:
+            self.device_result.setText(t("ui.device_revoked_x", name=name))
+            self.refresh()
+
+        self.act(self.client.revoke_device(device_id, reason), done, near=self.device_result)
 
     def _pick_sheet(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -8,8 +8,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QImage, QNativeGestureEvent, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -254,8 +254,10 @@ ZOOMS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0)
 
 
 class PdfView(QWidget):
-    """Pages of one PDF drawn to fit the width, zoomed by buttons, with page thumbnails and
-    (for tablets) a one-tap toggle to follow the presenter's page."""
+    """Pages of one PDF drawn to fit the width, zoomed by buttons, a pinch (a touch screen's or
+    touchpad's native zoom gesture, or Qt's pinch gesture) or Ctrl+wheel — all through
+    ``set_zoom_factor``, within the buttons' range — with page thumbnails and (for tablets) a
+    one-tap toggle to follow the presenter's page."""
 
     page_changed = Signal(int)  # 1-based
 
@@ -326,6 +328,12 @@ class PdfView(QWidget):
         layout.addLayout(pages, 1)
         self._refit = QTimer(self, singleShot=True, interval=150)
         self._refit.timeout.connect(lambda: self._draw(force=True))
+        self._rezoom = QTimer(self, singleShot=True, interval=60)  # one render per pinch burst
+        self._rezoom.timeout.connect(lambda: self._draw(force=True))
+        viewport = self.scroll.viewport()
+        viewport.grabGesture(Qt.GestureType.PinchGesture)
+        for target in (viewport, self.image):
+            target.installEventFilter(self)
         self._follow_text(True)
         self._update_bar()
 
@@ -360,12 +368,55 @@ class PdfView(QWidget):
     def set_zoom(self, step: int) -> None:
         """+1 / -1 a step, 0 back to fitting the width."""
         if step == 0:
-            self.zoom = 1.0
+            self.set_zoom_factor(1.0)
+            return
+        if step > 0:
+            bigger = [z for z in ZOOMS if z > self.zoom + 1e-6]
+            self.set_zoom_factor(bigger[0] if bigger else ZOOMS[-1])
         else:
-            i = min(range(len(ZOOMS)), key=lambda k: abs(ZOOMS[k] - self.zoom)) + step
-            self.zoom = ZOOMS[max(0, min(len(ZOOMS) - 1, i))]
+            smaller = [z for z in ZOOMS if z < self.zoom - 1e-6]
+            self.set_zoom_factor(smaller[-1] if smaller else ZOOMS[0])
+
+    def set_zoom_factor(self, zoom: float, *, settle: bool = False) -> None:
+        """The one zoom setter (buttons, pinch, Ctrl+wheel): times the fitted width, kept within
+        ZOOMS' range. ``settle``: a gesture in progress, draw once it pauses."""
+        zoom = max(ZOOMS[0], min(ZOOMS[-1], zoom))
+        if abs(zoom - 1.0) < 0.02:
+            zoom = 1.0  # a pinch back to about the width fits it exactly
+        if zoom == self.zoom:
+            return
+        self.zoom = zoom
         self._update_bar()
-        self._draw(force=True)
+        if settle:
+            self._rezoom.start()
+        else:
+            self._draw(force=True)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt's name
+        kind = event.type()
+        if kind == QEvent.Type.NativeGesture and isinstance(event, QNativeGestureEvent):
+            if event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
+                self.set_zoom_factor(self.zoom * (1.0 + event.value()), settle=True)
+                event.accept()
+                return True
+        elif kind == QEvent.Type.Gesture:
+            pinch = event.gesture(Qt.GestureType.PinchGesture)  # type: ignore[attr-defined]
+            if pinch is not None:
+                if pinch.changeFlags() & pinch.ChangeFlag.ScaleFactorChanged:
+                    self.set_zoom_factor(self.zoom * pinch.scaleFactor(), settle=True)
+                event.accept()
+                return True
+        elif (
+            kind == QEvent.Type.Wheel
+            and isinstance(event, QWheelEvent)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            notches = event.angleDelta().y() / 120
+            if notches:
+                self.set_zoom_factor(self.zoom * 1.15**notches, settle=True)
+            event.accept()
+            return True
+        return super().eventFilter(watched, event)
 
     def target_width(self) -> int:
         """Pixels across for the page: the view's width (less its scroll bar) times the zoom."""

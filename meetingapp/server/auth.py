@@ -105,6 +105,9 @@ class DeviceStore:
     def __init__(self) -> None:
         self._by_hash: dict[str, Device] = {}
         self._expires: dict[str, float] = {}  # device id → Unix time
+        # device id → Unix time of its last authenticated request; in memory only (a restart
+        # forgets it), one dict store per request, so no throttling is needed
+        self._seen: dict[str, float] = {}
 
     def load(self, db: Database) -> None:
         rows = db.execute(
@@ -116,8 +119,10 @@ class DeviceStore:
 
     def lookup(self, token: str) -> Device | None:
         device = self._by_hash.get(token_hash(token))
-        if device is None or self._expires.get(device.device_id, 0.0) < time.time():
+        now = time.time()
+        if device is None or self._expires.get(device.device_id, 0.0) < now:
             return None
+        self._seen[device.device_id] = now
         return device
 
     def active(self, device_id: str) -> bool:
@@ -131,6 +136,7 @@ class DeviceStore:
         out = []
         for device_id, role, delegate_id, name, created_at, revoked in rows:
             until = _expiry(created_at, device_id)
+            seen = self._seen.get(device_id)
             out.append(
                 {
                     "device_id": device_id,
@@ -143,6 +149,9 @@ class DeviceStore:
                     else dt.datetime.fromtimestamp(until, dt.UTC).isoformat(timespec="seconds"),
                     "revoked": bool(revoked),
                     "expired": until < time.time(),
+                    "last_seen": None
+                    if seen is None
+                    else dt.datetime.fromtimestamp(seen, dt.UTC).isoformat(timespec="seconds"),
                 }
             )
         return out
