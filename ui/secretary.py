@@ -408,8 +408,9 @@ class SecretaryConsole(RoleWindow):
         row.addWidget(self.speaking, 1)
         row.addWidget(self.timer)
         fl.addLayout(row)
+        fl.addWidget(self.hall_mic)
         row = QHBoxLayout()
-        for x in (self.hall_mic, self.interject, self.back_to_speaker):
+        for x in (self.interject, self.back_to_speaker):
             row.addWidget(x)
         fl.addLayout(row)
         fl.addWidget(self.mic_state)
