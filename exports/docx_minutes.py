@@ -26,6 +26,7 @@ from docx.text.paragraph import Paragraph
 
 from exports import labels as L
 from exports.model import DocumentRef, MinutesModel, MotionEntry
+from exports.records import speech_parts
 from meetingapp.domain import BallotForm, Choice
 
 FONT = "Times New Roman"
@@ -292,8 +293,8 @@ def _sections(doc: DocxDocument, m: MinutesModel) -> None:
     if not m.speeches:
         _para(doc, "Không có ý kiến phát biểu.")
     for sp in m.speeches:
-        unit = f" ({sp.speaker.unit})" if sp.speaker.unit else ""
-        _para(doc, f"Đại biểu {sp.speaker.name}{unit}: {summarise(sp.text)}")
+        for who, text in speech_parts(sp):  # the chair's interjection under the chair's name
+            _para(doc, f"{who}: {summarise(text)}")
     _para(doc, heads[4], bold=True, indent=False)
     if not m.motions:
         _para(doc, "Không có nội dung biểu quyết.")
@@ -396,8 +397,14 @@ def _annexes(doc: DocxDocument, m: MinutesModel, t: dict[str, str]) -> None:
         when = datetime.fromisoformat(sp.started_at).strftime("%H:%M") if sp.started_at else ""
         head = f"Đại biểu {sp.speaker.name}" + (f" ({sp.speaker.unit})" if sp.speaker.unit else "")
         _para(doc, f"{head} — {sp.item_title} — {when}", bold=True, indent=False)
-        text = sp.text or L.NO_TRANSCRIPT
-        _para(doc, text + (f" {L.EDITED_MARK}" if sp.edited else ""))
+        if sp.parts:
+            for who, text in speech_parts(sp):
+                _para(doc, f"{who}: {text}")
+            if sp.edited:
+                _para(doc, L.EDITED_MARK)
+        else:
+            text = sp.text or L.NO_TRANSCRIPT
+            _para(doc, text + (f" {L.EDITED_MARK}" if sp.edited else ""))
     _para(doc, t["attendance"], bold=True, align="center", indent=False, before=12)
     rows = [
         (t["col_no"], t["col_name"], t["col_unit"], t["col_method"], t["col_time"], t["col_note"])

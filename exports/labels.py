@@ -36,6 +36,9 @@ SECTIONS = {
 HONORIFIC_NEUTRAL = "Đồng chí"
 SECRETARY = "THƯ KÝ"
 CHAIR = "CHỦ TỌA"
+# who speaks, in section IV and the transcripts: a delegate, or the chair interjecting
+AS_DELEGATE = "Đại biểu"
+AS_CHAIR = "Chủ tọa"
 RECIPIENTS = "Nơi nhận:"
 FORMS = {
     BallotForm.SHOW_OF_HANDS: "giơ tay",

@@ -40,6 +40,16 @@ class Cue:
     start: float
     end: float
     text: str
+    speaker: str = ""  # who said it when not the floor-holder (the chair's interjection)
+
+
+@dataclass(frozen=True)
+class SpeechPart:
+    """A run of one person's words inside a speech whose speaker changes were marked."""
+
+    speaker: Person
+    text: str
+    chair: bool = False  # the chair's interjection, not the floor-holder's words
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,7 @@ class SpeechEntry:
     text: str  # verbatim, with the clerk's corrections applied
     edited: bool = False  # the clerk changed the machine transcript
     cues: tuple[Cue, ...] = ()  # the segments with their real times (corrections applied)
+    parts: tuple[SpeechPart, ...] = ()  # who said what, when the console marked a change
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from docx import Document
 
 from exports import labels as L
-from exports.model import Cue, MinutesModel, SpeechEntry
+from exports.model import Cue, MinutesModel, Person, SpeechEntry
 from meetingapp.domain import Choice
 from meetingapp.text_rules import spreadsheet_safe
 
@@ -43,11 +43,27 @@ def _speaker(sp: SpeechEntry) -> str:
     return sp.speaker.name + (f" ({sp.speaker.unit})" if sp.speaker.unit else "")
 
 
+def speech_parts(sp: SpeechEntry) -> list[tuple[str, str]]:
+    """(who, words) of a speech: one pair for the floor-holder alone, else one per marked run,
+    the chair's interjection under "Chủ tọa <name>"."""
+
+    def who(p: Person, chair: bool) -> str:
+        unit = f" ({p.unit})" if p.unit and not chair else ""
+        return f"{L.AS_CHAIR if chair else L.AS_DELEGATE} {p.name}{unit}"
+
+    if not sp.parts:
+        return [(who(sp.speaker, False), sp.text)]
+    return [(who(p.speaker, p.chair), p.text) for p in sp.parts]
+
+
 def transcript_txt(model: MinutesModel) -> str:
     blocks = []
     for n, sp in enumerate(model.speeches, start=1):
         when = sp.started_at[11:16] if sp.started_at else ""
         text = (sp.text or L.NO_TRANSCRIPT) + (f" {L.EDITED_MARK}" if sp.edited else "")
+        if sp.parts:  # the speaker changed inside the speech: each run under its own name
+            text = "\n".join(f"{who}: {words}" for who, words in speech_parts(sp))
+            text += f" {L.EDITED_MARK}" if sp.edited else ""
         blocks.append(f"{n}. {_speaker(sp)} — {sp.item_title} — {when}\n{text}\n")
     return "\n".join(blocks)
 
@@ -56,13 +72,18 @@ def _cues(sp: SpeechEntry) -> list[Cue]:
     """The transcript's segments with their real times; a speech without segments (typed in,
     or not transcribed) is one cue over its duration."""
     if sp.cues:
-        return [Cue(c.start, max(c.end, c.start + 0.001), c.text) for c in sp.cues]
+        return [Cue(c.start, max(c.end, c.start + 0.001), c.text, c.speaker) for c in sp.cues]
     return [Cue(0.0, _seconds(sp) or 1.0, sp.text)]
+
+
+def _who(sp: SpeechEntry, c: Cue) -> str:
+    """A cue's speaker: the chair when a mark attributes the words to the chair."""
+    return c.speaker or _speaker(sp)
 
 
 def speech_srt(sp: SpeechEntry) -> str:
     blocks = [
-        f"{n}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{_speaker(sp)}: {c.text}\n"
+        f"{n}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{_who(sp, c)}: {c.text}\n"
         for n, c in enumerate(_cues(sp), start=1)
     ]
     return "\n".join(blocks)
@@ -70,7 +91,7 @@ def speech_srt(sp: SpeechEntry) -> str:
 
 def speech_vtt(sp: SpeechEntry) -> str:
     blocks = [
-        f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n<v {_speaker(sp)}>{c.text}\n"
+        f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n<v {_who(sp, c)}>{c.text}\n"
         for c in _cues(sp)
     ]
     return "WEBVTT\n\n" + "\n".join(blocks)
@@ -81,7 +102,14 @@ def transcript_docx(model: MinutesModel, path: Path) -> Path:
     doc.add_heading(f"Bản ghi lời phát biểu — {model.summary}", level=1)
     for sp in model.speeches:
         doc.add_heading(f"{_speaker(sp)} — {sp.item_title}", level=2)
-        doc.add_paragraph((sp.text or L.NO_TRANSCRIPT) + (f" {L.EDITED_MARK}" if sp.edited else ""))
+        if sp.parts:
+            for who, words in speech_parts(sp):
+                doc.add_paragraph(f"{who}: {words}")
+            if sp.edited:
+                doc.add_paragraph(L.EDITED_MARK)
+        else:
+            text = sp.text or L.NO_TRANSCRIPT
+            doc.add_paragraph(text + (f" {L.EDITED_MARK}" if sp.edited else ""))
     doc.save(str(path))
     return path
 

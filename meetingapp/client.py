@@ -340,6 +340,12 @@ class HostClient:
     async def end_speech(self, sid: str, speech_id: str) -> Any:
         return await self.post(self._s(sid, f"/speeches/{speech_id}/end"))
 
+    async def mark_speaker(self, sid: str, speech_id: str, delegate_id: str) -> Any:
+        """From now on ``delegate_id`` speaks inside the running speech (console only)."""
+        return await self.post(
+            self._s(sid, f"/speeches/{speech_id}/speaker"), {"delegate_id": delegate_id}
+        )
+
     async def open_motion(
         self,
         sid: str,

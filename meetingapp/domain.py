@@ -177,10 +177,22 @@ class TranscriptSegment:
     edited_by: str = ""
     edited_at: str = ""
     review: tuple[ReviewWord, ...] = ()
+    # who said it when the console marked a speaker change inside the speech (a delegate id);
+    # empty: the floor-holder
+    speaker: str = ""
 
     @property
     def final(self) -> str:
         return self.text if self.edited is None else self.edited
+
+
+@dataclass(frozen=True)
+class SpeakerMark:
+    """From ``offset_s`` seconds into a speech, ``delegate_id`` speaks (the chair interjects,
+    or the floor goes back to the speaker); marked at the console, timed by the host."""
+
+    offset_s: float
+    delegate_id: str
 
 
 @dataclass(frozen=True)
@@ -195,6 +207,19 @@ class Speech:
     time_limit_s: int | None = None  # speaking time granted, for the timer on every screen
     segments: tuple[TranscriptSegment, ...] = ()
     asr: str = ""  # model and settings that produced the segments
+    marks: tuple[SpeakerMark, ...] = ()  # speaker changes inside the recording, in time order
+
+    def speaker_at(self, seconds: float) -> str:
+        """Who speaks ``seconds`` into the recording: the last mark before it, else the
+        floor-holder."""
+        who = self.delegate_id
+        for mark in self.marks:
+            if mark.offset_s <= seconds:
+                who = mark.delegate_id
+        return who
+
+    def speaker_of(self, segment: TranscriptSegment) -> str:
+        return segment.speaker or self.delegate_id
 
     @property
     def transcript(self) -> str:

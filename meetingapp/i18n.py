@@ -302,6 +302,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Máy chủ gặp lỗi ngoài dự kiến; thao tác chưa được thực hiện.",
         "en": "The host hit an unexpected error; nothing was done.",
     },
+    "recording.other_device": {
+        "vi": "Một thiết bị khác đang ghi âm bài phát biểu này.",
+        "en": "Another device is recording this speech.",
+    },
     "recording.sealed": {
         "vi": "Bài phát biểu đã kết thúc; bản ghi âm đã được niêm phong.",
         "en": "The speech has ended; its recording is sealed.",

@@ -22,6 +22,7 @@ LABELS: dict[str, dict[str, str]] = {
     "action.enrol_face": {"vi": "đăng ký khuôn mặt", "en": "enrol the face"},
     "action.finalise_minutes": {"vi": "hoàn tất biên bản", "en": "finalise the minutes"},
     "action.grant_floor": {"vi": "mời phát biểu", "en": "grant the floor"},
+    "action.mark_speaker": {"vi": "ghi nhận người đang nói", "en": "mark who is speaking"},
     "action.move_presenter": {"vi": "trình chiếu trang", "en": "show the page"},
     "action.note_absence": {"vi": "ghi nhận vắng mặt", "en": "note the absence"},
     "action.open_motion": {"vi": "mở biểu quyết", "en": "open the vote"},
@@ -308,6 +309,40 @@ UI: dict[str, dict[str, str]] = {
     "ui.private_notes": {"vi": "Ghi chú riêng (chỉ trên máy này)", "en": "Private notes"},
     "ui.recognising": {"vi": "Đang nhận diện…", "en": "Recognising…"},
     "ui.record_hands": {"vi": "Ghi kết quả giơ tay", "en": "Record hands"},
+    "ui.record_with_the_hall_microphone": {
+        "vi": "Ghi âm bằng micrô hội trường",
+        "en": "Record with the hall microphone",
+    },
+    "ui.hall_microphone_tip": {
+        "vi": "Ghi âm bài phát biểu đang diễn ra bằng micrô của máy này, cho người phát biểu không có máy tính bảng (hoặc chủ tọa). Máy chủ chỉ nhận bản ghi của một thiết bị cho mỗi bài phát biểu.",
+        "en": "Record the running speech with this machine's microphone, for a speaker without a tablet (or the chair). The host takes one device's recording per speech.",
+    },
+    "ui.hall_mic.live": {
+        "vi": "● Micrô hội trường đang ghi âm",
+        "en": "● The hall microphone is recording",
+    },
+    "ui.hall_mic.no_mic": {
+        "vi": "⚠ Máy này không có micrô — bài phát biểu KHÔNG được ghi âm",
+        "en": "⚠ No microphone on this machine — the speech is NOT recorded",
+    },
+    "ui.hall_mic.not_sent": {
+        "vi": "⚠ Đang ghi trên máy này, chưa gửi được tới máy chủ (sẽ gửi lại)",
+        "en": "⚠ Recorded here, not reaching the host yet (will resend)",
+    },
+    "ui.hall_mic.silent_mic": {
+        "vi": "⚠ Micrô hội trường không thu được âm thanh — hãy kiểm tra micrô",
+        "en": "⚠ The hall microphone hears nothing — check it",
+    },
+    "ui.hall_mic.waiting": {
+        "vi": "… Đang chờ âm thanh từ micrô hội trường",
+        "en": "… Waiting for the hall microphone",
+    },
+    "ui.chair_interjects": {"vi": "Chủ tọa ngắt lời", "en": "Chair interjects"},
+    "ui.back_to_the_speaker": {"vi": "Trở lại người phát biểu", "en": "Back to the speaker"},
+    "ui.chair_interjecting": {
+        "vi": "Chủ tọa {name} đang ngắt lời",
+        "en": "The chair, {name}, is interjecting",
+    },
     "ui.recorded_x_receipt_x": {
         "vi": "Đã ghi nhận: {choice_label} (mã {receipt})",
         "en": "Recorded: {choice_label} (receipt {receipt})",

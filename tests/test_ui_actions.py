@@ -47,6 +47,11 @@ def test_secretary_floor() -> None:
     speaking = replace(ITEM, queue=2, speaking=True)
     assert A.GRANT not in sec(speaking) and A.END_SPEECH in sec(speaking)
     assert A.END_SPEECH not in sec(ITEM)
+    # the hall microphone and the speaker marks: only while a speech runs
+    for act in (A.HALL_MIC, A.MARK_SPEAKER):
+        assert act in sec(speaking)
+        assert act not in sec(replace(ITEM, queue=2))
+        assert act not in sec(replace(speaking, online=False))
 
 
 def test_secretary_votes() -> None:

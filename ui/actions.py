@@ -21,6 +21,8 @@ END_ITEM = "end_item"
 PRESENT = "present"
 GRANT = "grant"
 END_SPEECH = "end_speech"
+HALL_MIC = "hall_mic"  # record the running speech with the console's microphone
+MARK_SPEAKER = "mark_speaker"  # the chair interjects / back to the speaker
 OPEN_MOTION = "open_motion"
 CLOSE_MOTION = "close_motion"
 RECORD_HANDS = "record_hands"
@@ -95,6 +97,8 @@ def _secretary(s: Snapshot) -> dict[str, bool]:
         PRESENT: s.session != "closed" and s.documents > 0,
         GRANT: is_open and s.queue > 0 and not s.speaking,
         END_SPEECH: is_open and s.speaking,
+        HALL_MIC: is_open and s.speaking,
+        MARK_SPEAKER: is_open and s.speaking,
         OPEN_MOTION: is_open and s.active_item and not vote and s.quorum,
         CLOSE_MOTION: is_open and vote and (s.motion_form != "show_of_hands" or s.hands_recorded),
         RECORD_HANDS: is_open and s.motion_form == "show_of_hands",

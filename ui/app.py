@@ -119,7 +119,9 @@ class Launcher(QMainWindow):
         return window
 
     def open_secretary(self) -> SecretaryConsole:
-        w = SecretaryConsole(self.bridge, self.clients["console"], self.sid, self.body)
+        w = SecretaryConsole(
+            self.bridge, self.clients["console"], self.sid, self.body, self.work / "console"
+        )
         self._keep(w)
         return w
 

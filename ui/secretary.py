@@ -38,6 +38,7 @@ from meetingapp.rules import MAJORITY, QUORUM
 from ui import actions as A
 from ui.bridge import ONLINE, Bridge, Feed
 from ui.camera import FaceCheckin
+from ui.recorder import LIVE, NO_MIC, NOT_SENT, SILENT_MIC, WAITING, SpeechRecorder
 from ui.strings import (
     choice_label,
     countdown,
@@ -69,9 +70,22 @@ def qr_pixmap(text: str, size: int = 220) -> QPixmap:
 
 
 class SecretaryConsole(RoleWindow):
-    def __init__(self, bridge: Bridge, client: HostClient, session_id: str, body_id: str) -> None:
+    def __init__(
+        self,
+        bridge: Bridge,
+        client: HostClient,
+        session_id: str,
+        body_id: str,
+        recordings: Path | None = None,
+    ) -> None:
         super().__init__(bridge, t("ui.secretary_console_2"))
         self.client, self.sid, self.body = client, session_id, body_id
+        if recordings is None:
+            from meetingapp.settings import data_dir
+
+            recordings = data_dir() / "console"
+        # the hall microphone: the tablet's recorder, run from here for a speaker without one
+        self.recorder = SpeechRecorder(self.bridge, client, session_id, recordings / "recordings")
         self.feed = Feed(self.bridge, client, session_id)
         self.ballots_in: dict[str, int] = {}
         self.no_audio: set[str] = set()  # speeches the host got no recording for
@@ -362,6 +376,28 @@ class SecretaryConsole(RoleWindow):
         self.timer.setObjectName("timer")
         self.timer.setStyleSheet("font-size: 22px; font-weight: bold;")
         self.floor_error = self._error_label()
+        # the hall microphone and the speaker changes inside a speech
+        self.hall_mic = self._button(
+            t("ui.record_with_the_hall_microphone"), A.HALL_MIC, self._hall_mic, "hall_mic"
+        )
+        self.hall_mic.setCheckable(True)
+        self.hall_mic.setToolTip(t("ui.hall_microphone_tip"))
+        self.interject = self._button(
+            t("ui.chair_interjects"), A.MARK_SPEAKER + ".chair", self._chair_interjects
+        )
+        self.back_to_speaker = self._button(
+            t("ui.back_to_the_speaker"), A.MARK_SPEAKER + ".back", self._back_to_speaker
+        )
+        self.mic_state = QLabel("")
+        self.mic_state.setWordWrap(True)
+        self.mic_meter = QProgressBar()
+        self.mic_meter.setRange(-60, 0)
+        self.mic_meter.setTextVisible(False)
+        self.mic_meter.setMaximumHeight(10)
+        self.mic_meter.setVisible(False)
+        self.recorder.level.connect(lambda db: self.mic_meter.setValue(int(max(-60.0, db))))
+        self.recorder.health.connect(self._mic_health)
+        self.recorder.failed.connect(lambda text: self.fail(text, self.floor_error))
         fl = QVBoxLayout(floor)
         fl.addWidget(self.queue, 1)
         row = QHBoxLayout()
@@ -372,6 +408,13 @@ class SecretaryConsole(RoleWindow):
         row.addWidget(self.speaking, 1)
         row.addWidget(self.timer)
         fl.addLayout(row)
+        fl.addWidget(self.hall_mic)
+        row = QHBoxLayout()
+        for x in (self.interject, self.back_to_speaker):
+            row.addWidget(x)
+        fl.addLayout(row)
+        fl.addWidget(self.mic_state)
+        fl.addWidget(self.mic_meter)
         fl.addWidget(self.floor_error)
         col2 = QVBoxLayout()
         col2.addWidget(agenda, 1)
@@ -537,6 +580,15 @@ class SecretaryConsole(RoleWindow):
             self.face.start_btn.setEnabled(False)  # no camera here: the images button instead
         for box in self.hands:
             box.setEnabled(A.RECORD_HANDS in ok)
+        speech, rec = getattr(self, "_speech", None), self.feed.record()
+        chair = self._chair(rec)
+        now = self._now_speaking(speech)
+        self.interject.setEnabled(
+            A.MARK_SPEAKER in ok and chair is not None and now not in (chair, None)
+        )
+        self.back_to_speaker.setEnabled(
+            A.MARK_SPEAKER in ok and speech is not None and now != speech.delegate_id
+        )
 
     def _render_rules(self, world: Any) -> None:
         """The rules a motion may be decided by: the body's rules table, quorum aside."""
@@ -560,12 +612,31 @@ class SecretaryConsole(RoleWindow):
         self.queue.setCurrentRow(min(row, self.queue.count() - 1))
         speech = rec.speeches.get(rec.current_speech) if rec.current_speech else None
         self._speech = speech
+        if self.recorder.speech and (speech is None or speech.id != self.recorder.speech):
+            self._hall_mic(False)  # the speech ended: the last second and any unsent go now
         if speech:
             d = world.delegates.get(speech.delegate_id)
-            self.speaking.setText(t("ui.speaking_2") + (d.full_name if d else ""))
+            text = t("ui.speaking_2") + (d.full_name if d else "")
+            now = self._now_speaking(speech)
+            if now != speech.delegate_id:
+                c = world.delegates.get(now)
+                text += "\n" + t("ui.chair_interjecting", name=c.full_name if c else now)
+            self.speaking.setText(text)
         else:
             self.speaking.setText(self._silent_speech(world, rec))
         self._update_timer()
+
+    @staticmethod
+    def _chair(rec: Any) -> str | None:
+        panel = rec.session.chair_panel if rec is not None else ()
+        return panel[0] if panel else None
+
+    @staticmethod
+    def _now_speaking(speech: Any) -> str | None:
+        """Who speaks now inside the running speech: the last mark, else the floor-holder."""
+        if speech is None:
+            return None
+        return speech.marks[-1].delegate_id if speech.marks else speech.delegate_id
 
     def _silent_speech(self, world: Any, rec: Any) -> str:
         """The last speech reached the host without sound: said here, where it can be redone."""
@@ -737,6 +808,46 @@ class SecretaryConsole(RoleWindow):
         speech = getattr(self, "_speech", None)
         if speech:
             self.act(self.client.end_speech(self.sid, speech.id), near=self.floor_error)
+
+    def _hall_mic(self, on: bool) -> None:
+        """The console's microphone records the running speech (streamed as the tablet does)."""
+        speech = getattr(self, "_speech", None)
+        if on and speech is not None:
+            self.recorder.start(speech.id)
+        else:
+            self.recorder.stop()
+            self.hall_mic.setChecked(False)
+
+    def _mic_health(self, state: str) -> None:
+        texts = {
+            WAITING: t("ui.hall_mic.waiting"),
+            LIVE: t("ui.hall_mic.live"),
+            NO_MIC: t("ui.hall_mic.no_mic"),
+            SILENT_MIC: t("ui.hall_mic.silent_mic"),
+            NOT_SENT: t("ui.hall_mic.not_sent"),
+        }
+        self.mic_state.setText(texts.get(state, ""))
+        colour = {LIVE: "#1b7f3b", WAITING: "#8a5a00", NOT_SENT: "#8a5a00"}.get(state, "#b3261e")
+        self.mic_state.setStyleSheet(f"color: {colour}; font-weight: bold;" if state else "")
+        self.mic_meter.setVisible(state == LIVE)
+
+    def _mark(self, delegate_id: str | None) -> None:
+        speech = getattr(self, "_speech", None)
+        if speech is not None and delegate_id:
+            self.act(
+                self.client.mark_speaker(self.sid, speech.id, delegate_id), near=self.floor_error
+            )
+
+    def _chair_interjects(self) -> None:
+        self._mark(self._chair(self.feed.record()))
+
+    def _back_to_speaker(self) -> None:
+        speech = getattr(self, "_speech", None)
+        self._mark(speech.delegate_id if speech else None)
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 — Qt's name
+        self.recorder.stop()
+        super().closeEvent(event)
 
     def _open_motion(self) -> None:
         title = self.motion_title.text().strip()

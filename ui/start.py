@@ -343,7 +343,7 @@ def role_window(
     if pairing.role == "delegate" and pairing.delegate_id:
         window = DelegateTablet(bridge, client, sid, pairing.delegate_id, work / "tablet")
     elif pairing.role in ("secretary", "chair"):
-        window = SecretaryConsole(bridge, client, sid, body)
+        window = SecretaryConsole(bridge, client, sid, body, work / "console")
     elif pairing.role == "clerk":
         window = ClerkWindow(bridge, client, sid, work / "clerk")
     else:

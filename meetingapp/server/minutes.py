@@ -24,11 +24,12 @@ from exports.model import (
     Person,
     SecretCounts,
     SpeechEntry,
+    SpeechPart,
 )
 from exports.pdf import docx_to_pdf
 from exports.records import export_all, record_package
 from exports.signing import add_signature_fields
-from meetingapp.domain import BallotForm, Choice, Delegate, MotionState
+from meetingapp.domain import BallotForm, Choice, Delegate, MotionState, Speech
 from meetingapp.errors import InvalidValue
 from meetingapp.events import Event
 from meetingapp.results import vote_result
@@ -146,6 +147,10 @@ def _items(rec: SessionRecord) -> tuple[ItemEntry, ...]:
 
 
 def _speeches(rec: SessionRecord, delegates: dict[str, Delegate]) -> tuple[SpeechEntry, ...]:
+    def name(delegate_id: str) -> str:
+        d = delegates.get(delegate_id)
+        return d.full_name if d else delegate_id
+
     return tuple(
         SpeechEntry(
             _person(delegates.get(sp.delegate_id), sp.delegate_id),
@@ -154,9 +159,40 @@ def _speeches(rec: SessionRecord, delegates: dict[str, Delegate]) -> tuple[Speec
             sp.ended_at,
             sp.transcript,
             sp.edited,
-            tuple(Cue(s.start, s.end, s.final) for s in sp.segments if s.final.strip()),
+            tuple(
+                Cue(s.start, s.end, s.final, name(s.speaker) if s.speaker else "")
+                for s in sp.segments
+                if s.final.strip()
+            ),
+            _parts(rec, sp, delegates),
         )
         for sp in sorted(rec.speeches.values(), key=lambda s: s.started_at)
+    )
+
+
+def _parts(
+    rec: SessionRecord, sp: Speech, delegates: dict[str, Delegate]
+) -> tuple[SpeechPart, ...]:
+    """The speech cut where its speaker changes (the chair's interjection under the chair's
+    name); none when the floor-holder alone spoke."""
+    if not any(s.speaker for s in sp.segments):
+        return ()
+    runs: list[tuple[str, list[str]]] = []
+    for s in sp.segments:
+        who = sp.speaker_of(s)
+        if not s.final.strip():
+            continue
+        if runs and runs[-1][0] == who:
+            runs[-1][1].append(s.final)
+        else:
+            runs.append((who, [s.final]))
+    return tuple(
+        SpeechPart(
+            _person(delegates.get(who), who),
+            " ".join(texts).strip(),
+            chair=who != sp.delegate_id and who in rec.session.chair_panel,
+        )
+        for who, texts in runs
     )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
-from meetingapp.domain import ReviewWord, TranscriptSegment
-from meetingapp.errors import InvalidTransition, NotFound
+from meetingapp.domain import ReviewWord, SpeakerMark, Speech, TranscriptSegment
+from meetingapp.errors import InvalidTransition, InvalidValue, NotFound
 from meetingapp.events import Event
 from meetingapp.session.base import MachineBase
 from meetingapp.session.registry import Payload, event, reducer
@@ -52,7 +53,42 @@ def _transcript_ready(w: World, p: TranscriptReady, e: Event) -> None:
         )
         for s in p.segments
     )
-    rec.speeches[sp.id] = replace(sp, segments=segments, asr=p.asr)
+    rec.speeches[sp.id] = attribute(replace(sp, segments=segments, asr=p.asr))
+
+
+def attribute(sp: Speech) -> Speech:
+    """Each segment's speaker from the speech's marks (by the segment's middle); without marks
+    every segment is the floor-holder's and ``speaker`` stays empty."""
+    if not sp.marks:
+        return sp
+    segments = tuple(
+        replace(
+            s,
+            speaker=who if (who := sp.speaker_at((s.start + s.end) / 2)) != sp.delegate_id else "",
+        )
+        for s in sp.segments
+    )
+    return replace(sp, segments=segments)
+
+
+@event("speaker_marked")
+@dataclass(frozen=True)
+class SpeakerMarked(Payload):
+    speech_id: str
+    delegate_id: str
+    offset_s: float  # seconds since the speech started, measured by the host at receipt
+
+
+@reducer(SpeakerMarked)
+def _speaker_marked(w: World, p: SpeakerMarked, e: Event) -> None:
+    rec = record_of(w, e)
+    sp = rec.speeches[p.speech_id]
+    marks = tuple(sorted((*sp.marks, SpeakerMark(p.offset_s, p.delegate_id)), key=_offset))
+    rec.speeches[sp.id] = attribute(replace(sp, marks=marks))
+
+
+def _offset(mark: SpeakerMark) -> float:
+    return mark.offset_s
 
 
 @event("transcript_edited")
@@ -97,6 +133,22 @@ class Speeches(MachineBase):
     ) -> Event:
         self._speech(session_id, speech_id)
         payload = TranscriptReady(speech_id, tuple(segments), asr)
+        return self._one(payload, session_id, actor=actor)
+
+    def mark_speaker(
+        self, session_id: str, speech_id: str, delegate_id: str, *, actor: str = ""
+    ) -> Event:
+        """From now on ``delegate_id`` speaks inside the running speech (the chair interjects,
+        or the floor goes back to the speaker); the offset is taken from the host's clock."""
+        rec = self._speech(session_id, speech_id)
+        if rec.current_speech != speech_id:
+            raise InvalidTransition("mark_speaker", "reason.speech_not_running")
+        sp = rec.speeches[speech_id]
+        if delegate_id not in (sp.delegate_id, *rec.session.chair_panel):
+            raise InvalidValue(field="delegate_id", detail="the speaker or a chair of the session")
+        started = datetime.fromisoformat(sp.started_at)
+        offset = max(0.0, (datetime.fromisoformat(self.clock()) - started).total_seconds())
+        payload = SpeakerMarked(speech_id, delegate_id, round(offset, 3))
         return self._one(payload, session_id, actor=actor)
 
     def edit_transcript(

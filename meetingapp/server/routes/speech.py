@@ -31,6 +31,10 @@ class EditIn(Strict):
     text: str = Field(max_length=5000)
 
 
+class SpeakerIn(Strict):
+    delegate_id: str = Field(min_length=1, max_length=64)
+
+
 def _may_record(w: Writer, caller: Caller, session_id: str, speech_id: str) -> Speech:
     """Consoles record any speech; a delegate's tablet only the speech it is giving."""
     rec = w.machine.record(session_id)
@@ -56,6 +60,9 @@ def _may_add_chunk(sp: Speech, folder: Path, index: int) -> None:
 
 def add_routes(app: FastAPI, host: Host) -> None:
     base = "/api/sessions/{session_id}/speeches/{speech_id}"
+    # speech -> the device whose chunks it takes: the speaker's tablet or the console's hall
+    # microphone, never both (their chunks would replace each other's)
+    recorders: dict[str, str] = {}
 
     @app.post(base + "/audio", openapi_extra=BINARY_BODY)
     async def chunk(
@@ -69,6 +76,8 @@ def add_routes(app: FastAPI, host: Host) -> None:
         same index replaces it, so nothing is doubled."""
         sp = await host.writer.call(lambda w: _may_record(w, caller, session_id, speech_id))
         _may_add_chunk(sp, host.audio_dir / speech_id, index)
+        if recorders.setdefault(speech_id, caller.device.device_id) != caller.device.device_id:
+            raise ApiError(409, "recording.other_device")
         data = await request.body()  # at most 64 KB: limited while streaming (server.limits)
         await asyncio.to_thread(store_chunk, host.audio_dir, speech_id, index, data)
         if host.captions:
@@ -101,6 +110,19 @@ def add_routes(app: FastAPI, host: Host) -> None:
     @app.post(base + "/transcribe/cancel")
     async def cancel(session_id: str, speech_id: str, caller: Runner) -> dict[str, Any]:
         return {"cancelled": host.transcriber.cancel(speech_id)}
+
+    @app.post(base + "/speaker")
+    async def mark_speaker(
+        session_id: str, speech_id: str, body: SpeakerIn, caller: Runner
+    ) -> dict[str, Any]:
+        """A speaker change inside the running speech (the chair interjects, or the floor goes
+        back to the speaker), timed by the host as it arrives."""
+        event = await host.writer.call(
+            lambda w: w.machine.mark_speaker(
+                session_id, speech_id, body.delegate_id, actor=caller.actor
+            )
+        )
+        return {"seq": event.seq, "offset_s": event.payload["offset_s"]}
 
     @app.post(base + "/segments/{index}")
     async def edit(

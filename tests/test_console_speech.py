@@ -1,0 +1,186 @@
+"""The secretary's console during a speech, against the real host: the hall-microphone toggle
+and the speaker-change buttons are usable only while a speech runs; the chair's interjection
+and the return to the speaker are marked on the host and shown at the console. (The recorder
+itself, on a real PulseAudio microphone, is tested at the tablet: test_tablet_recording.py.)"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.hostproc import HostProcess
+from tests.meeting_api import api_meeting
+from tests.test_microphone import tone, virtual_mic  # noqa: F401 — the fixture
+from ui.bridge import Bridge
+from ui.secretary import SecretaryConsole
+from ui.strings import set_language
+
+
+@pytest.fixture
+def bridge(qapp) -> Iterator[Bridge]:  # type: ignore[no-untyped-def]
+    set_language("vi")
+    b = Bridge()
+    yield b
+    b.stop()
+
+
+def test_hall_microphone_and_speaker_marks_only_during_a_speech(  # type: ignore[no-untyped-def]
+    qtbot, bridge: Bridge, host: HostProcess, tmp_path: Path
+) -> None:
+    mt = bridge.run(api_meeting(host, tablets=2))
+    chair, speaker = mt.delegates[0], mt.delegates[1]
+    console = SecretaryConsole(bridge, mt.console, mt.session, mt.body, tmp_path / "console")
+    qtbot.addWidget(console)
+    qtbot.waitUntil(lambda: console.roll.rowCount() == 12, timeout=10000)
+    assert console.hall_mic.text() == "Ghi âm bằng micrô hội trường"
+    assert console.hall_mic.isCheckable()
+
+    def enabled() -> tuple[bool, bool, bool]:
+        return (
+            console.hall_mic.isEnabled(),
+            console.interject.isEnabled(),
+            console.back_to_speaker.isEnabled(),
+        )
+
+    assert enabled() == (False, False, False)  # no speech yet
+    request = bridge.run(mt.tablets[speaker].request_floor(mt.session))
+    qtbot.waitUntil(lambda: console.queue.count() == 1, timeout=10000)
+    assert enabled() == (False, False, False)  # a request waits; nobody speaks
+    speech = bridge.run(mt.console.grant_floor(mt.session, request))
+    qtbot.waitUntil(lambda: console.hall_mic.isEnabled(), timeout=10000)
+    assert enabled() == (True, True, False)  # the floor-holder speaks: no "back" yet
+
+    console.interject.click()
+    qtbot.waitUntil(lambda: "đang ngắt lời" in console.speaking.text(), timeout=10000)
+    assert "Chủ tọa Đại biểu Thứ 0 đang ngắt lời" in console.speaking.text()
+    assert enabled() == (True, False, True)
+    console.back_to_speaker.click()
+    qtbot.waitUntil(lambda: "ngắt lời" not in console.speaking.text(), timeout=10000)
+    assert enabled() == (True, True, False)
+    marks = bridge.run(mt.console.state(mt.session))["session"]["speeches"][speech]["marks"]
+    assert [m["delegate_id"] for m in marks] == [chair, speaker]
+
+    bridge.run(mt.console.end_speech(mt.session, speech))
+    qtbot.waitUntil(lambda: not console.hall_mic.isEnabled(), timeout=10000)
+    assert enabled() == (False, False, False)
+    assert console.recorder.speech is None  # nothing left recording
+    console.close()
+    bridge.run(mt.close())
+
+
+CONSOLE = """
+import json, os, sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from meetingapp.client import HostClient, context_for_ca
+from ui.bridge import Bridge
+from ui.secretary import SecretaryConsole
+
+host_json, code, sid, body, cache = sys.argv[1:6]
+app = QApplication([])
+bridge = Bridge()
+info = json.loads(Path(host_json).read_text())
+
+async def pair():
+    ssl = context_for_ca(Path(info["ca_cert"]).read_bytes(), info["ca_fingerprint"])
+    client = HostClient(info["url"], ssl)
+    await client.pair(code, "máy thư ký")
+    return client
+
+window = SecretaryConsole(bridge, bridge.run(pair()), sid, body, Path(cache))
+window.show()
+seen = []
+window.recorder.recording.connect(lambda on: (seen.append(on), print("REC", on, flush=True)))
+window.recorder.failed.connect(lambda why: print("FAILED", why, flush=True))
+
+def check():
+    if not seen and window.hall_mic.isEnabled():
+        window.hall_mic.click()  # the secretary switches the hall microphone on
+    if seen[-2:] == [True, False] and bridge.busy == 0:
+        app.quit()
+
+timer = QTimer(interval=200)
+timer.timeout.connect(check)
+timer.start()
+QTimer.singleShot(90_000, lambda: app.exit(3))
+code = app.exec()
+print("unsent", len(window.recorder.unsent), "checked", window.hall_mic.isChecked(), flush=True)
+bridge.stop()
+sys.stdout.flush()
+os._exit(code)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    subprocess.run(["which", "pulseaudio"], capture_output=True).returncode != 0,
+    reason="pulseaudio is installed by scripts/setup.sh",
+)
+def test_the_hall_microphone_records_a_speaker_without_a_tablet(
+    host: HostProcess,
+    tmp_path: Path,
+    virtual_mic: dict[str, str],  # noqa: F811 — the fixture imported above
+) -> None:
+    """The console (a child process, offscreen) hears a PulseAudio virtual microphone while a
+    delegate without a tablet holds the floor; the recording reaches the host."""
+    sound = tone(tmp_path / "tone.wav", 4.0)
+
+    async def prepare() -> tuple[str, str, str, str]:
+        mt = await api_meeting(host, tablets=0)
+        code = (await mt.console.pairing_code("secretary", None))["code"]
+        await mt.close()
+        return mt.session, mt.body, mt.delegates[6], code
+
+    sid, body, did, code = asyncio.run(prepare())
+    env = {**virtual_mic, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": os.getcwd()}
+    args = [str(host.data_dir / "host.json"), code, sid, body, str(tmp_path / "console")]
+    child = subprocess.Popen(
+        [sys.executable, "-c", CONSOLE, *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+    async def scenario() -> dict[str, object]:
+        console = host.client(console=True)
+        try:
+            await asyncio.sleep(4)  # the console pairs and takes its snapshot
+            request = await console.request_floor(sid, did)
+            speech = await console.grant_floor(sid, request, 300)
+            assert child.stdout is not None
+            line = await asyncio.to_thread(child.stdout.readline)
+            while line and not line.startswith("REC"):
+                line = await asyncio.to_thread(child.stdout.readline)
+            assert line.strip() == "REC True", line
+            await asyncio.sleep(2.0)  # the capture stream starts ~1.8 s after it is asked for
+            play = ["paplay", "--device=meet", str(sound)]
+            await asyncio.to_thread(subprocess.run, play, env=virtual_mic, check=True)
+            await asyncio.sleep(1.0)
+            await console.end_speech(sid, speech)
+            for _ in range(60):
+                sp = (await console.state(sid))["session"]["speeches"][speech]
+                if sp["audio_ref"]:
+                    return dict(sp)
+                await asyncio.sleep(0.5)
+            raise TimeoutError("no recording reached the host")
+        finally:
+            await console.close()
+
+    try:
+        sp = asyncio.run(scenario())
+        out, _ = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, out
+    assert "REC False" in out and "unsent 0 checked False" in out, out
+    # everything captured while the floor was held reached the host: at least the tone
+    assert 4.0 < float(sp["audio_seconds"]) < 15.0, sp["audio_seconds"]
