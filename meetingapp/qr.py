@@ -20,7 +20,7 @@ def decode(image: bytes | Path | Any) -> str | None:
         image = cv2.imdecode(np.frombuffer(image, np.uint8), cv2.IMREAD_COLOR)
         if image is None:
             return None
-    detectors = [cv2.QRCodeDetector()]
+    detectors: list[Any] = [cv2.QRCodeDetector()]
     if hasattr(cv2, "QRCodeDetectorAruco"):  # finds some codes the classic detector misses
         detectors.append(cv2.QRCodeDetectorAruco())
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
