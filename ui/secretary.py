@@ -53,7 +53,7 @@ from ui.strings import (
     t,
     timer_state,
 )
-from ui.widgets import RoleWindow, confirm, restyle, scrolled
+from ui.widgets import RoleWindow, ask_roster_file, confirm, restyle, scrolled
 
 NO_AUDIO_AFTER_S = 8.0  # the host joins a speech's chunks a moment after it ends
 
@@ -163,11 +163,8 @@ class SecretaryConsole(RoleWindow):
         return w
 
     def _import_roster(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, t("ui.roster_file"), "", "CSV/XLSX (*.csv *.xlsx)"
-        )
-        if path:
-            self.import_roster(Path(path))
+        if path := ask_roster_file(self):
+            self.import_roster(path)
 
     def import_roster(self, path: Path) -> None:
         """Check the file (every bad row named; nothing imported on any error), then add.

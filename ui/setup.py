@@ -41,7 +41,7 @@ from meetingapp.client import HostClient
 from meetingapp.domain import BodyKind, ItemKind
 from ui.bridge import Bridge
 from ui.strings import body_kind_label, item_kind_label, lang, role_label, session_state_label, t
-from ui.widgets import RoleWindow
+from ui.widgets import RoleWindow, ask_roster_file
 
 
 def fit(table: QTableWidget, stretch: int) -> None:
@@ -257,11 +257,8 @@ class SetupWindow(RoleWindow):
         return w
 
     def _pick_roster(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, t("ui.roster_file"), "", "CSV/XLSX (*.csv *.xlsx)"
-        )
-        if path:
-            self.preview_file(Path(path))
+        if path := ask_roster_file(self):
+            self.preview_file(path)
 
     def preview_file(self, path: Path) -> None:
         """Show the file as read and every bad row; importing is possible only without errors."""

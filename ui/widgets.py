@@ -226,6 +226,16 @@ def confirm(parent: QWidget, title: str, text: str, yes: str) -> bool:
     return box.clickedButton() is go
 
 
+def ask_roster_file(parent: QWidget) -> Path | None:
+    """The roster file the user picks (CSV or XLSX), or None."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getOpenFileName(
+        parent, t("ui.roster_file"), "", "CSV/XLSX (*.csv *.xlsx)"
+    )
+    return Path(path) if path else None
+
+
 def render_page(pdf: Path, index: int, width: int) -> QImage:
     """One page as an image ``width`` pixels wide, signature appearances drawn."""
     from meetingapp.pdfpages import render_page as draw
