@@ -20,7 +20,7 @@ screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python scripts/screenshots.py
 
 test: setup
-	$(VENV)/bin/python -m pytest
+	VENV=$(VENV) bash scripts/run_tests.sh
 
 # The self-contained Linux bundle (dist/meetingapp/), its .tar.gz and .deb: see packaging/.
 bundle: setup
