@@ -25,7 +25,6 @@ import random
 import resource
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -39,6 +38,7 @@ import vote_load  # noqa: E402
 
 from meetingapp.client import context_for_ca  # noqa: E402
 from meetingapp.domain import BallotForm, Choice  # noqa: E402
+from meetingapp.localhost import PeakRss  # noqa: E402
 from meetingapp.server.auth import CODE_ALPHABET, CODE_LENGTH  # noqa: E402
 from meetingapp.server.ratelimit import PAIR_LIMITS, PIN_LIMITS  # noqa: E402
 from meetingapp.store import open_db  # noqa: E402
@@ -61,18 +61,6 @@ def _code(rng: random.Random) -> str:
 
 async def body_flood(host: HostProcess) -> dict[str, object]:
     url, ctx = _ssl(host.data_dir)
-    idle = host.rss_mb()
-    peak = idle
-    stop = threading.Event()
-
-    def watch() -> None:
-        nonlocal peak
-        while not stop.is_set():
-            peak = max(peak, host.rss_mb())
-            time.sleep(0.02)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
     paths = ["/api/pair", "/api/bodies", "/api/sessions", "/api/pair"]
 
     async def one(i: int) -> str:
@@ -91,9 +79,9 @@ async def body_flood(host: HostProcess) -> dict[str, object]:
                 return type(exc).__name__
 
     started = time.perf_counter()
-    answers = await asyncio.gather(*(one(i) for i in range(4)))
-    stop.set()
-    watcher.join()
+    with PeakRss(host.rss_mb) as memory:
+        answers = await asyncio.gather(*(one(i) for i in range(4)))
+    idle, peak = memory.idle, memory.peak
     return {
         "bodies": "4 x 250 MB",
         "answers": answers,

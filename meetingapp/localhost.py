@@ -10,7 +10,9 @@ import os
 import ssl as _ssl
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +28,31 @@ def rss_mb(pid: str = "self") -> float:
     except OSError:
         pass
     return 0.0
+
+
+class PeakRss:
+    """The highest value of ``read`` (a process's RSS in MB) while the ``with`` block runs,
+    sampled every ``every`` seconds on a thread of its own."""
+
+    def __init__(self, read: Callable[[], float], every: float = 0.02) -> None:
+        self.read, self.every = read, every
+        self.idle = self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.read())
+            time.sleep(self.every)
+
+    def __enter__(self) -> PeakRss:
+        self.idle = self.peak = self.read()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 @dataclass

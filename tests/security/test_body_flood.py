@@ -7,11 +7,10 @@ bodies took the host to 3 GB); uploads read the whole body before checking its s
 from __future__ import annotations
 
 import asyncio
-import threading
-import time
 
 import httpx
 
+from meetingapp.localhost import PeakRss
 from tests.hostproc import HostProcess
 from tests.security.common import client
 
@@ -45,30 +44,14 @@ async def flood(host: HostProcess, path: str, size: int, *, declared: bool) -> i
 
 
 def test_four_250mb_bodies_leave_host_memory_flat(host: HostProcess) -> None:
-    idle = host.rss_mb()
-    peak = idle
-    stop = threading.Event()
-
-    def watch() -> None:
-        nonlocal peak
-        while not stop.is_set():
-            peak = max(peak, host.rss_mb())
-            time.sleep(0.02)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-
     async def scenario() -> list[int | None]:
         return await asyncio.gather(
             *(flood(host, path, 250 * MB, declared=i % 2 == 0) for i, path in enumerate(TARGETS))
         )
 
-    try:
+    with PeakRss(host.rss_mb) as memory:
         answers = asyncio.run(scenario())
-    finally:
-        stop.set()
-        watcher.join()
-    after = host.rss_mb()
+    idle, peak, after = memory.idle, memory.peak, host.rss_mb()
     # every flood was refused (413, or 401 for a route that authenticates before reading) or
     # cut off; the host's memory barely moved
     assert all(a in (None, 401, 413) for a in answers), answers
