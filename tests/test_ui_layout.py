@@ -115,7 +115,7 @@ def test_every_window_fits_its_screen(  # type: ignore[no-untyped-def]
     assert at(qtbot, console, LAPTOP) == []
     console.tabs.setCurrentIndex(1)
     # a vote in progress, a speaker with a timer: the busiest the console gets
-    bridge.run(mt.console.open_motion(mt.session, LONG_ITEM, BallotForm.SHOW_OF_HANDS))
+    motion = bridge.run(mt.console.open_motion(mt.session, LONG_ITEM, BallotForm.SHOW_OF_HANDS))
     qtbot.waitUntil(lambda: "Đang biểu quyết" in console.result.text(), timeout=10000)
     console._candidates([(mt.delegates[10], 0.48), (mt.delegates[11], 0.52)])
     assert at(qtbot, console, LAPTOP) == []
@@ -152,6 +152,20 @@ def test_every_window_fits_its_screen(  # type: ignore[no-untyped-def]
     display.resize(QSize(1920, 1080))
     qtbot.wait(100)
     assert display.head.fontInfo().pixelSize() > small  # the text grows with the screen
+
+    # a closed vote's counts on the hall display: each row fits the screen, so no item is ever
+    # broken between its label and its figure ("Không biểu quyết:" / "0/12 (0,00%)")
+    bridge.run(mt.console.record_hands(mt.session, motion, 7, 1, 1))
+    bridge.run(mt.console.close_motion(mt.session, motion))
+    qtbot.waitUntil(lambda: "Tán\u00a0thành" in display.result.text(), timeout=10000)
+    for size in (QSize(1280, 720), QSize(1920, 1080), QSize(1024, 768)):
+        assert at(qtbot, display, size) == []
+        metrics = display.result.fontMetrics()
+        rows = display.result.text().split("\n")
+        assert len(rows) in (4, 6)  # title, two rows of two counts (or four of one), verdict
+        assert "Không\u00a0biểu\u00a0quyết:\u00a01/12" in display.result.text()  # unbreakable
+        for row in rows[1:-1]:
+            assert metrics.horizontalAdvance(row) <= display.result.contentsRect().width(), row
 
     for w in (console, tablet, clerk, display):
         w.feed.stop()

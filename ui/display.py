@@ -66,6 +66,7 @@ class PublicDisplay(QWidget):
                 line.setFrameShape(QFrame.Shape.HLine)
                 layout.addWidget(line)
         self._speech: Any = None
+        self._closed: Any = None  # the last closed motion shown
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._update_timer)
         self._tick.start()
@@ -103,6 +104,7 @@ class PublicDisplay(QWidget):
             " background: #06182b; }"
         )
         self.caption.refit()  # the text's end that fits two lines at the new size
+        self._show_result()  # two counts to a row only where they fit
 
     def _link(self, state: str) -> None:
         """A display that loses the host says so, and stops counting anything down."""
@@ -142,14 +144,29 @@ class PublicDisplay(QWidget):
             t("ui.present_x_of_x_needs_x", present=present, elected=base, need=need)
         )
         closed = [m for m in rec.motions.values() if m.result is not None]
+        self._closed = None
         if rec.open_motion:
             self.result.setText(t("ui.voting") + rec.motions[rec.open_motion].title)
         elif closed:
-            m = closed[-1]
-            counts, verdict = result_lines(m, "   ")
-            self.result.setText(f"{m.title}\n{counts}\n{verdict}")
+            self._closed = closed[-1]
+            self._show_result()
         else:
             self.result.setText("")
+
+    def _show_result(self) -> None:
+        """The last vote's counts, two to a row where two fit the screen's width, else one: an
+        item ("Không biểu quyết: 0/12 (0,00%)") is never broken between label and figure."""
+        m = self._closed
+        if m is None or self.link == LOST:
+            return
+        self.result.ensurePolished()
+        width = self.result.contentsRect().width() or self.width()
+        for per_line in (2, 1):
+            counts, verdict = result_lines(m, "   ", per_line=per_line)
+            widest = max(self.result.fontMetrics().horizontalAdvance(r) for r in counts.split("\n"))
+            if widest <= width:
+                break
+        self.result.setText(f"{m.title}\n{counts}\n{verdict}")
 
     def _update_timer(self) -> None:
         if self.link == LOST:

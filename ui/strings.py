@@ -52,12 +52,20 @@ def countdown(speech: Any) -> str:
     return f"⏱ {clock}"
 
 
-def result_lines(motion: Any, sep: str) -> tuple[str, str]:
+def result_lines(motion: Any, sep: str, per_line: int = 0) -> tuple[str, str]:
     """(counts, verdict) of a closed motion, from the one function the minutes and exports use
-    too (meetingapp.results): shares of the rule's total, non-voters never "Không biểu quyết"."""
+    too (meetingapp.results): shares of the rule's total, non-voters never "Không biểu quyết".
+    ``per_line`` > 0: that many items per line, each item unbreakable (a wide screen never
+    wraps "Không biểu quyết: 0/12" between its label and its figure)."""
     from meetingapp.results import result_texts, vote_result
 
-    counts = sep.join(result_texts(vote_result(motion), lang()))
+    items = result_texts(vote_result(motion), lang())
+    if per_line > 0:
+        items = [item.replace(" ", "\u00a0") for item in items]
+        rows = [items[i : i + per_line] for i in range(0, len(items), per_line)]
+        counts = "\n".join(sep.join(row) for row in rows)
+    else:
+        counts = sep.join(items)
     verdict = t("ui.passed") if motion.result.passed else t("ui.not_passed")
     return counts, verdict
 
