@@ -61,8 +61,8 @@ def result_lines(motion: Any, sep: str, per_line: int = 0) -> tuple[str, str]:
 
     items = result_texts(vote_result(motion), lang())
     if per_line > 0:
-        items = [item.replace(" ", "\u00a0") for item in items]
-        rows = [items[i : i + per_line] for i in range(0, len(items), per_line)]
+        whole = [item.replace(" ", "\u00a0") for item in items]
+        rows = [whole[i : i + per_line] for i in range(0, len(whole), per_line)]
         counts = "\n".join(sep.join(row) for row in rows)
     else:
         counts = sep.join(items)
