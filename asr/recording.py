@@ -34,7 +34,7 @@ def level_dbfs(pcm: bytes) -> float:
     if not samples:
         return -120.0
     rms = math.sqrt(sum(s * s for s in samples) / len(samples))
-    return 20 * math.log10(rms / 32768) if rms > 0 else -120.0
+    return round(20 * math.log10(rms / 32768), 1) if rms > 0 else -120.0
 
 
 class ChunkRecorder:

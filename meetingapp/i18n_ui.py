@@ -337,6 +337,22 @@ UI: dict[str, dict[str, str]] = {
         "vi": "… Đang chờ âm thanh từ micrô hội trường",
         "en": "… Waiting for the hall microphone",
     },
+    "ui.remote_mic.live": {
+        "vi": "● Đang nhận âm thanh từ máy của {name}",
+        "en": "● Sound arriving from {name}'s tablet",
+    },
+    "ui.remote_mic.waiting": {
+        "vi": "… Đang chờ âm thanh từ máy của {name}",
+        "en": "… Waiting for sound from {name}'s tablet",
+    },
+    "ui.remote_mic.silent_mic": {
+        "vi": "⚠ Micrô trên máy của {name} không thu được tiếng — dùng micrô hội trường?",
+        "en": "⚠ {name}'s tablet microphone hears nothing — use the hall microphone?",
+    },
+    "ui.remote_mic.not_sent": {
+        "vi": "⚠ Không nhận được âm thanh từ máy của {name} — dùng micrô hội trường?",
+        "en": "⚠ No sound arrives from {name}'s tablet — use the hall microphone?",
+    },
     "ui.chair_interjects": {"vi": "Chủ tọa ngắt lời", "en": "Chair interjects"},
     "ui.back_to_the_speaker": {"vi": "Trở lại người phát biểu", "en": "Back to the speaker"},
     "ui.chair_interjecting": {

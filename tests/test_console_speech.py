@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from meetingapp.replica import LiveSession
 from tests.hostproc import HostProcess
 from tests.meeting_api import api_meeting
 from tests.test_microphone import tone, virtual_mic  # noqa: F401 — the fixture
@@ -184,3 +185,69 @@ def test_the_hall_microphone_records_a_speaker_without_a_tablet(
     assert "REC False" in out and "unsent 0 checked False" in out, out
     # everything captured while the floor was held reached the host: at least the tone
     assert 4.0 < float(sp["audio_seconds"]) < 15.0, sp["audio_seconds"]
+
+
+def _pcm(seconds: float, loud: bool) -> bytes:
+    """One chunk of 16 kHz PCM16: a 440 Hz tone, or the digital silence a muted input gives."""
+    import math
+    import struct
+
+    n = int(16000 * seconds)
+    if not loud:
+        return b"\x00\x00" * n
+    return struct.pack(
+        f"<{n}h", *(int(8000 * math.sin(2 * math.pi * 440 * i / 16000)) for i in range(n))
+    )
+
+
+def test_a_dead_microphone_on_the_speakers_tablet_is_seen_at_the_console_while_he_speaks(  # type: ignore[no-untyped-def]
+    qtbot, bridge: Bridge, host: HostProcess, tmp_path: Path, monkeypatch
+) -> None:
+    """The host tells the operators each chunk's level as it arrives (an unlogged message, never
+    sent to delegates); the console says at once whether sound arrives, arrives silent (a dead
+    or muted microphone) or has stopped, so the hall microphone can take over mid-speech."""
+    import ui.recorder
+
+    monkeypatch.setattr(ui.recorder, "REMOTE_STALL_S", 2.0)
+    mt = bridge.run(api_meeting(host, tablets=2))
+    other, speaker = mt.delegates[0], mt.delegates[1]
+    console = SecretaryConsole(bridge, mt.console, mt.session, mt.body, tmp_path / "console")
+    qtbot.addWidget(console)
+    qtbot.waitUntil(lambda: console.roll.rowCount() == 12, timeout=10000)
+    # another delegate's tablet follows the session too: it must never hear of the levels
+    kinds: list[str] = []
+
+    async def follow() -> LiveSession:
+        live = mt.tablets[other].live(mt.session).start()
+        live.listeners.append(lambda m: kinds.append(m["type"]))
+        await live.wait_for(lambda s: s.world is not None)
+        return live
+
+    other_live = bridge.run(follow())
+
+    request = bridge.run(mt.tablets[speaker].request_floor(mt.session))
+    speech = bridge.run(mt.console.grant_floor(mt.session, request))
+    qtbot.waitUntil(lambda: "Đang chờ âm thanh" in console.mic_state.text(), timeout=10000)
+    name = next(d.full_name for d in console.feed.world.delegates.values() if d.id == speaker)
+    assert name in console.mic_state.text()
+
+    send = mt.tablets[speaker].send_audio_chunk
+    for i in range(2):  # sound arrives
+        bridge.run(send(mt.session, speech, i, _pcm(1.0, loud=True)))
+    qtbot.waitUntil(lambda: "Đang nhận âm thanh" in console.mic_state.text(), timeout=10000)
+    for i in range(2, 6):  # the microphone goes dead: chunks keep coming, without sound
+        bridge.run(send(mt.session, speech, i, _pcm(1.0, loud=False)))
+        qtbot.wait(700)
+    qtbot.waitUntil(lambda: "không thu được tiếng" in console.mic_state.text(), timeout=10000)
+    assert console.hall_mic.isEnabled()  # the way out is right there
+    bridge.run(send(mt.session, speech, 6, _pcm(1.0, loud=True)))
+    qtbot.waitUntil(lambda: "Đang nhận âm thanh" in console.mic_state.text(), timeout=10000)
+    # the tablet stops sending altogether (battery, Wi-Fi): said within the stall time
+    qtbot.waitUntil(lambda: "Không nhận được âm thanh" in console.mic_state.text(), timeout=10000)
+
+    bridge.run(mt.console.end_speech(mt.session, speech))
+    qtbot.waitUntil(lambda: console.mic_state.text() == "", timeout=10000)
+    assert "event" in kinds and "audio" not in kinds  # the other tablet followed, never heard
+    bridge.run(other_live.stop())
+    console.feed.stop()
+    bridge.run(mt.close())

@@ -5,6 +5,7 @@ once; the host joins the chunks when the speech ends and transcribes them."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -139,3 +140,44 @@ class SpeechRecorder(QObject):
         self._watch.stop()
         self._set("")
         self.recording.emit(False)
+
+
+SOUND_DB = -80.0  # a chunk louder than this carries sound (digital silence is -120 dBFS)
+REMOTE_STALL_S = 6.0  # no audio, or no sound, for this long: the console is told
+
+
+class RemoteMic:
+    """What the console knows of a speech recorded elsewhere (the speaker's tablet), from the
+    host's per-chunk ``audio`` messages: sound arrives (LIVE), chunks arrive but carry no sound
+    (SILENT_MIC: a dead or muted microphone), or nothing arrives (NOT_SENT). Seen while the speech
+    runs, so the hall microphone can take over at once. ``now`` is injectable for tests."""
+
+    def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
+        self.now = now
+        self.speech: str | None = None
+        self._since = 0.0  # when this speech was first seen here
+        self._chunk_at = 0.0  # when the last chunk was heard of (0: none yet)
+        self._sound_at = 0.0  # when the last chunk with sound was heard of
+
+    def follow(self, speech_id: str | None) -> None:
+        if speech_id != self.speech:
+            self.speech = speech_id
+            self._since, self._chunk_at, self._sound_at = self.now(), 0.0, 0.0
+
+    def heard(self, message: dict[str, object]) -> None:
+        if message.get("type") != "audio" or message.get("speech_id") != self.speech:
+            return
+        self._chunk_at = self.now()
+        level = message.get("level_db")
+        if isinstance(level, int | float) and level > SOUND_DB:
+            self._sound_at = self._chunk_at
+
+    def state(self) -> str:
+        if self.speech is None:
+            return ""
+        now = self.now()
+        if now - max(self._chunk_at, self._since) > REMOTE_STALL_S:
+            return NOT_SENT
+        if self._chunk_at and now - max(self._sound_at, self._since) > REMOTE_STALL_S:
+            return SILENT_MIC
+        return LIVE if self._sound_at else WAITING

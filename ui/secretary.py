@@ -38,7 +38,7 @@ from meetingapp.rules import MAJORITY, QUORUM
 from ui import actions as A
 from ui.bridge import ONLINE, Bridge, Feed
 from ui.camera import FaceCheckin
-from ui.recorder import LIVE, NO_MIC, NOT_SENT, SILENT_MIC, WAITING, SpeechRecorder
+from ui.recorder import LIVE, NO_MIC, NOT_SENT, SILENT_MIC, WAITING, RemoteMic, SpeechRecorder
 from ui.strings import (
     choice_label,
     countdown,
@@ -89,6 +89,7 @@ class SecretaryConsole(RoleWindow):
         self.feed = Feed(self.bridge, client, session_id)
         self.ballots_in: dict[str, int] = {}
         self.no_audio: set[str] = set()  # speeches the host got no recording for
+        self.remote = RemoteMic()  # the running speech's sound, as the host receives it
         self.buttons: dict[str, QPushButton] = {}  # action (ui/actions.py) -> its button
         tabs = QTabWidget()
         tabs.addTab(self._setup_tab(), t("ui.set_up"))
@@ -609,6 +610,7 @@ class SecretaryConsole(RoleWindow):
         self.queue.setCurrentRow(min(row, self.queue.count() - 1))
         speech = rec.speeches.get(rec.current_speech) if rec.current_speech else None
         self._speech = speech
+        self.remote.follow(speech.id if speech else None)
         if self.recorder.speech and (speech is None or speech.id != self.recorder.speech):
             self._hall_mic(False)  # the speech ended: the last second and any unsent go now
         if speech:
@@ -679,6 +681,7 @@ class SecretaryConsole(RoleWindow):
         return t("ui.x_in_favour_needed", need=need)
 
     def _message(self, msg: dict[str, Any]) -> None:
+        self.remote.heard(msg)
         if msg.get("type") == "transcription_error":  # e.g. nothing was recorded
             self.no_audio.add(msg.get("speech_id", ""))
             world, rec = self.feed.world, self.feed.record()
@@ -700,6 +703,21 @@ class SecretaryConsole(RoleWindow):
             self.speaking.setText(self._silent_speech(self.feed.world, rec))
         self.timer.setText(countdown(speech))
         restyle(self.timer, state=timer_state(speech))
+        if self.recorder.speech is None:  # the hall microphone says its own state
+            self._remote_health(speech)
+
+    def _remote_health(self, speech: Any) -> None:
+        """The speaker's tablet's microphone, as the host receives it, while the speech runs:
+        a dead or silent one is said here at once, next to the hall-microphone button."""
+        state = self.remote.state()
+        world = self.feed.world
+        d = world.delegates.get(speech.delegate_id) if world and speech else None
+        name = d.full_name if d else ""
+        text = t(f"ui.remote_mic.{state}", name=name) if state else ""
+        if text != self.mic_state.text():
+            self.mic_state.setText(text)
+            colour = {LIVE: "#1b7f3b", WAITING: "#8a5a00"}.get(state, "#b3261e")
+            self.mic_state.setStyleSheet(f"color: {colour}; font-weight: bold;" if state else "")
 
     # --- commands ---------------------------------------------------------------------------
 

@@ -81,11 +81,14 @@ class Hub:
                 loop = asyncio.get_running_loop()
                 self._progress_task = loop.call_later(PROGRESS_INTERVAL_S, self._flush_progress)
 
-    def broadcast(self, session_id: str, message: dict[str, Any]) -> None:
-        """An unnumbered message (progress of long work) to everyone in the session."""
+    def broadcast(
+        self, session_id: str, message: dict[str, Any], roles: frozenset[Role] | None = None
+    ) -> None:
+        """An unnumbered message (progress of long work) to everyone in the session, or only to
+        the devices of ``roles``."""
         text = json.dumps(message, ensure_ascii=False)
         for sub in self.subscribers:
-            if sub.session_id == session_id:
+            if sub.session_id == session_id and (roles is None or sub.role in roles):
                 sub.push(0, text)
 
     def _flush_progress(self) -> None:

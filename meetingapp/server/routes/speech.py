@@ -12,7 +12,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import Field
 
-from asr.recording import RATE, SAMPLE_BYTES, decode_to_pcm
+from asr.recording import RATE, SAMPLE_BYTES, decode_to_pcm, level_dbfs
 from meetingapp.domain import Speech
 from meetingapp.errors import NotFound
 from meetingapp.server.deps import BINARY_BODY, Anyone, ApiError, Caller, Operator, Runner
@@ -24,6 +24,7 @@ from meetingapp.server.writer import Writer
 from meetingapp.wire import Role
 
 MAX_IMPORT = 500 * 2**20
+OPERATORS = frozenset({Role.SECRETARY, Role.CHAIR, Role.CLERK})  # told of each chunk's level
 SEAL_AFTER_S = 10.0  # the tablet's last partial chunk arrives within ~1 s of the speech's end
 
 
@@ -80,6 +81,11 @@ def add_routes(app: FastAPI, host: Host) -> None:
             raise ApiError(409, "recording.other_device")
         data = await request.body()  # at most 64 KB: limited while streaming (server.limits)
         await asyncio.to_thread(store_chunk, host.audio_dir, speech_id, index, data)
+        level = await asyncio.to_thread(level_dbfs, data)
+        # the operators' screens hear at once that sound arrives, and how loud (a dead or muted
+        # microphone on the speaker's tablet is seen while the speech runs, not after it)
+        message = {"type": "audio", "speech_id": speech_id, "index": index, "level_db": level}
+        host.hub.broadcast(session_id, message, roles=OPERATORS)
         if host.captions:
             host.captions.heard(session_id, speech_id, index)
         return {"index": index, "bytes": len(data)}
