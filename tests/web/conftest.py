@@ -115,7 +115,7 @@ class Meeting:
     document: str = ""
 
 
-def seat_meeting(host: WebHost, *, seats: int = 6, present: int = 3, pages: int = 3) -> Meeting:
+def seat_meeting(host: WebHost, *, seats: int = 6, present: int = 4, pages: int = 3) -> Meeting:
     """A session open with an item running: ``present`` delegates checked in at the console,
     and (``pages`` > 0) one document of that many pages on the item."""
 

@@ -168,7 +168,7 @@ def test_the_seat_shows_the_banner_when_the_host_is_lost_and_resyncs_when_it_is_
     web_host.console(lambda c: c.move_presenter(meeting.session, meeting.document, 3))
     motion_title = "Biểu quyết sau khi mất kết nối"
     web_host.console(lambda c: c.open_motion(meeting.session, motion_title, BallotForm.ELECTRONIC))
-    page.wait_for_selector("#banner[hidden]", timeout=WAIT * 2)
+    page.locator("#banner").wait_for(state="hidden", timeout=WAIT * 2)
     _wait_text(page, "#motion-title", motion_title)
     page.wait_for_selector("#page[data-page='3']", timeout=WAIT)
     page.wait_for_selector("#vote-no:enabled", timeout=WAIT)
