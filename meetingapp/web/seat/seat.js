@@ -278,8 +278,16 @@ function showPage() {
   $("page-no").textContent = doc ? t("web.seat.page_x_of_y", { page: seat.page, pages: doc.pages }) : "";
   for (const b of document.querySelectorAll("#documents .doc")) b.classList.remove("current");
   if (!doc) return;
-  const src = `/api/documents/${doc.file_hash}/pages/${seat.page}?w=${pageWidth()}`;
-  if (img.getAttribute("src") !== src) img.setAttribute("src", src);
+  const pageUrl = (n) => `/api/documents/${doc.file_hash}/pages/${n}?w=${pageWidth()}`;
+  const src = pageUrl(seat.page);
+  if (img.getAttribute("src") !== src) {
+    img.setAttribute("src", src);
+    // the next page, fetched ahead into the browser's cache (presentations move forward)
+    const next = seat.page + 1;
+    if (next <= doc.pages) {
+      img.addEventListener("load", () => (new Image().src = pageUrl(next)), { once: true });
+    }
+  }
   img.alt = t("web.seat.page_image", { page: seat.page, title: doc.title });
   img.dataset.page = String(seat.page);
   img.dataset.document = doc.id;
