@@ -95,6 +95,12 @@ TEXT_KEYS = frozenset(
         "ui.passed",
         "ui.not_passed",
         "ui.lost_the_host_what_you_see_may_be_out_of",
+        "ui.check_in_by_face",
+        "ui.no_face_in_view",
+        "ui.not_passed_try_again",
+        "ui.camera_error_use_the_pin",
+        "ui.no_camera_found",
+        "ui.recognising",
     }
 )
 
