@@ -162,7 +162,7 @@ def seat_in_browser(
     times = []
     for target in range(2, min(pages, turns + 1) + 1):  # pages never shown yet: cold
         start = time.perf_counter()
-        run_async(lambda: move(host, m["sid"], m["doc"]["id"], target))
+        run_async(lambda n=target: move(host, m["sid"], m["doc"]["id"], n))
         page.wait_for_function(
             f"() => {{ const i = document.getElementById('page');"
             f" return i.dataset.page === '{target}' && i.complete && i.naturalWidth > 0; }}",
