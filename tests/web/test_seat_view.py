@@ -116,8 +116,8 @@ def test_page_images_are_rendered_once_for_every_tablet(tmp_path: Path) -> None:
 
 
 def test_the_pages_hold_no_label_of_their_own() -> None:
-    """Every text key the pages use is served from the catalogue, and no page file carries a
-    Vietnamese label of its own (a second copy would drift)."""
+    """Every text key the pages use is served from the catalogue, and no file of the seat (or
+    the shared code) carries a Vietnamese label of its own (a second copy would drift)."""
     from meetingapp.server.web import WEB_DIR, page_texts
 
     served = set(page_texts("vi"))
@@ -128,6 +128,8 @@ def test_the_pages_hold_no_label_of_their_own() -> None:
         text = path.read_text(encoding="utf-8")
         used |= set(re.findall(r'data-t="([\w.]+)"', text))
         used |= set(re.findall(r'\bt\("([\w.]+)"', text))
+        if path.parent.name not in ("seat", "common"):
+            continue  # the other pages' own tests speak for them
         for line in text.splitlines():
             code = line.split("//", 1)[0]
             assert not VIETNAMESE.search(code), f"{path.name}: {line.strip()}"
