@@ -29,11 +29,14 @@ from meetingapp.server.routes import (
     floor,
     lan,
     minutes,
+    seat,
     sessions,
     speech,
     stream,
     votes,
+    web,
 )
+from meetingapp.server.web import WebGuard
 
 # In the order FastAPI matches them: each module adds the routes of one resource.
 ROUTES = (
@@ -51,6 +54,8 @@ ROUTES = (
     minutes,
     lan,
     agenda,
+    seat,
+    web,  # last: the pages' paths never shadow the API
 )
 
 
@@ -65,6 +70,7 @@ def create_app(host: Host) -> FastAPI:
     app.state.host = host
 
     install_problem_handlers(app)
+    app.add_middleware(WebGuard)  # security headers; CSRF gate for cookie-authenticated writes
     app.add_middleware(BodyLimit)  # outermost: counts body bytes before parsing or auth
     for module in ROUTES:
         module.add_routes(app, host)
