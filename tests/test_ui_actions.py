@@ -1,4 +1,4 @@
-"""The enable/disable rules of every role (ui/actions.py), per session state: a button is
+"""The enable/disable rules of every role (meetingapp/actions.py), per session state: a button is
 enabled exactly when the host would take the command. Pure: no window, no host."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from ui import actions as A
-from ui.actions import Snapshot, allowed
+from meetingapp import actions as A
+from meetingapp.actions import Snapshot, allowed
 
 SCHEDULED = Snapshot(session="scheduled")
 OPEN = Snapshot(session="open", quorum=True)

@@ -1,6 +1,6 @@
 """The windows at the sizes of the real screens, against the real host: nothing overlaps or is
 cut off, tablets have finger-sized targets and readable text, buttons follow the session's
-state (ui/actions.py), and a lost host is said plainly on the tablet and the hall display."""
+state (meetingapp/actions.py), and a lost host is said plainly on the tablet and the hall display."""
 
 from __future__ import annotations
 

@@ -47,8 +47,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetingapp import actions as A
 from meetingapp.client import HostClient
-from ui import actions as A
 from ui.bridge import LOST, Bridge, Feed
 from ui.strings import lang, minutes_state_label, role_label, t
 from ui.widgets import CaptionLine, PdfView, RoleWindow, confirm

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetingapp import actions as A
 from meetingapp.client import HostClient
 from meetingapp.domain import AttendanceMethod, Choice
-from ui import actions as A
 from ui.bridge import LOST, Bridge, Feed, describe
 from ui.camera import FaceCheckin
 from ui.recorder import LIVE, NO_MIC, NOT_SENT, SILENT_MIC, WAITING, SpeechRecorder

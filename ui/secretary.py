@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetingapp import actions as A
 from meetingapp.client import HostClient
 from meetingapp.domain import AttendanceMethod, BallotForm
 from meetingapp.rules import MAJORITY, QUORUM
-from ui import actions as A
 from ui.bridge import ONLINE, Bridge, Feed
 from ui.camera import FaceCheckin
 from ui.recorder import LIVE, NO_MIC, NOT_SENT, SILENT_MIC, WAITING, RemoteMic, SpeechRecorder
@@ -90,7 +90,7 @@ class SecretaryConsole(RoleWindow):
         self.ballots_in: dict[str, int] = {}
         self.no_audio: set[str] = set()  # speeches the host got no recording for
         self.remote = RemoteMic()  # the running speech's sound, as the host receives it
-        self.buttons: dict[str, QPushButton] = {}  # action (ui/actions.py) -> its button
+        self.buttons: dict[str, QPushButton] = {}  # action (meetingapp/actions.py) -> its button
         tabs = QTabWidget()
         tabs.addTab(self._setup_tab(), t("ui.set_up"))
         tabs.addTab(self._run_tab(), t("ui.running"))
@@ -569,7 +569,7 @@ class SecretaryConsole(RoleWindow):
         )
 
     def _enable(self) -> None:
-        """Every button from the one rule table (ui/actions.py)."""
+        """Every button from the one rule table (meetingapp/actions.py)."""
         snap = self._snapshot()
         ok = A.allowed("secretary", snap) if snap else frozenset()
         for action, button in self.buttons.items():

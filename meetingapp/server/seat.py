@@ -5,8 +5,8 @@ The page keeps no replica and runs no reducer: it re-reads this view whenever th
 says something happened. Everything a button needs is decided here, by the host: whether the
 delegate is present, their place in the floor queue, the open vote and whether they have voted,
 the last result in the figures every screen uses (``meetingapp.results``) and which commands the
-delegate may send now (``allowed``, the same rules as the Qt tablet's ``ui/actions.py``; a test
-holds the two together). Ballot secrecy: the view carries only this delegate's own named
+delegate may send now (``allowed``, from the one rule table the Qt windows use too,
+``meetingapp/actions.py``). Ballot secrecy: the view carries only this delegate's own named
 ballot; a secret ballot's choice is not in the World at all.
 """
 
@@ -15,40 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from meetingapp import actions as A
 from meetingapp.domain import BallotForm, Choice, choice_padding
 from meetingapp.i18n import tr
 from meetingapp.results import result_texts, vote_result
 from meetingapp.session.world import World
-
-CHECK_IN = "check_in"
-REQUEST_FLOOR = "request_floor"
-WITHDRAW = "withdraw"
-VOTE = "vote"
-
-
-def delegate_actions(
-    *,
-    session: str,
-    present: bool,
-    active_item: bool,
-    queued: bool,
-    has_floor: bool,
-    motion_form: str | None,
-    voted: bool,
-    may_change: bool,
-) -> frozenset[str]:
-    """The commands a delegate's seat may send now (the host refuses the others anyway)."""
-    is_open = session == "open"
-    rules = {
-        CHECK_IN: is_open and not present,
-        REQUEST_FLOOR: is_open and active_item and not queued and not has_floor,
-        WITHDRAW: is_open and queued,
-        VOTE: is_open
-        and present
-        and motion_form in ("electronic", "secret")
-        and (not voted or may_change),
-    }
-    return frozenset(a for a, ok in rules.items() if ok)
 
 
 def _seconds_left(started_at: str, limit: int | None, now: dt.datetime) -> float | None:
@@ -150,16 +121,9 @@ def seat_view(
             "passed": last.result.passed,
         }
 
-    allowed = delegate_actions(
-        session=rec.session.state.value,
-        present=present,
-        active_item=rec.active_item is not None,
-        queued=bool(mine),
-        has_floor=bool(speech and speech.delegate_id == delegate_id),
-        motion_form=motion.form.value if motion else None,
-        voted=voted,
-        may_change=bool(motion and motion.allow_change),
-    )
+    # the commands the seat may send now: the one rule table, on the same snapshot the Qt
+    # tablet builds from its replica
+    allowed = A.allowed("delegate", A.snapshot(world, rec, me=delegate_id))
     return {
         "seq": world.last_seq,
         "session": {
