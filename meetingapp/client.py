@@ -488,6 +488,10 @@ class HostClient:
             raise HostError(502, "document.corrupt", "downloaded file does not match its hash")
         return resp.content
 
+    async def trust_sheet(self, body: str = "") -> bytes:
+        """The printed instruction sheet for trusting the host's CA on tablets (PDF)."""
+        return (await self._download("/api/trust-sheet.pdf", {"body": body})).content
+
     async def devices(self) -> list[dict[str, Any]]:
         return (await self.get("/api/devices"))["devices"]
 

@@ -597,9 +597,10 @@ def tr(key: str, lang: str | None = None, **params: object) -> str:
 
 def _merge_catalogue() -> None:
     """The app's texts and the domain labels join the core's messages: one catalogue."""
+    from meetingapp.i18n_trust import DISPLAY, TRUST
     from meetingapp.i18n_ui import LABELS, UI
 
-    for part in (LABELS, UI):
+    for part in (LABELS, UI, TRUST, DISPLAY):
         clash = set(part) & set(MESSAGES)
         if clash:
             raise RuntimeError(f"duplicate message keys: {sorted(clash)}")

@@ -22,8 +22,10 @@ from meetingapp.server.routes import (
     agenda,
     attendance,
     bodies,
+    ca,
     device_list,
     devices,
+    display,
     documents,
     faces,
     floor,
@@ -51,6 +53,8 @@ ROUTES = (
     minutes,
     lan,
     agenda,
+    ca,
+    display,
 )
 
 
