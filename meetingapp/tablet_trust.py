@@ -130,29 +130,34 @@ def links(https_urls: Sequence[str], ca_port: int | None) -> TrustLinks:
 # --- the landing page (served over plain HTTP and at https://…/trust/) ------------------------
 
 
-def landing_page(pem: bytes, https_urls: Sequence[str], prefix: str = "") -> str:
-    """A static page in Vietnamese then English: the two downloads (``prefix``: where they are,
-    "" over plain HTTP, "/api" on the HTTPS host), the fingerprint to compare, and where to go
-    once trusted. No script, no external request."""
+PAGE_CSS = (
+    "body{font-family:sans-serif;font-size:20px;margin:1em;max-width:46em}"
+    "a.b{display:block;padding:.8em;margin:.5em 0;background:#0b2a4a;color:#fff;"
+    "text-decoration:none;border-radius:.4em;font-size:1.2em;text-align:center}"
+    ".fp{font-family:monospace;font-size:1.1em;background:#fff3c4;padding:.5em}"
+)
+
+
+def landing_page(pem: bytes, https_urls: Sequence[str]) -> str:
+    """A static page in Vietnamese then English: the two downloads (links relative to the
+    page: ``/`` over plain HTTP, ``/trust/`` on the HTTPS host), the fingerprint to compare,
+    and where to go once trusted. No script, no inline style, no external request."""
     fp_lines = "<br>".join(fingerprint_lines(fingerprint(pem)))
     base = https_urls[0] if https_urls else ""
     parts = [
         "<!doctype html><html lang='vi'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{html.escape(tr('trust.title', 'vi'))}</title>",
-        "<style>body{font-family:sans-serif;font-size:20px;margin:1em;max-width:46em}"
-        "a.b{display:block;padding:.8em;margin:.5em 0;background:#0b2a4a;color:#fff;"
-        "text-decoration:none;border-radius:.4em;font-size:1.2em;text-align:center}"
-        ".fp{font-family:monospace;font-size:1.1em;background:#fff3c4;padding:.5em}</style>",
+        "<link rel='stylesheet' href='trust.css'>",
         "</head><body>",
     ]
     for lang in ("vi", "en"):
         parts += [
             f"<section lang='{lang}'><h1>{html.escape(tr('trust.title', lang))}</h1>",
             f"<p>{html.escape(tr('trust.intro', lang))}</p>",
-            f"<a class='b' id='profile-{lang}' href='{prefix}/ca.mobileconfig'>"
+            f"<a class='b' id='profile-{lang}' href='ca.mobileconfig'>"
             f"{html.escape(tr('trust.download_ipad', lang))}</a>",
-            f"<a class='b' id='crt-{lang}' href='{prefix}/ca.crt'>"
+            f"<a class='b' id='crt-{lang}' href='ca.crt'>"
             f"{html.escape(tr('trust.download_android', lang))}</a>",
             f"<p>{html.escape(tr('trust.compare', lang))}</p>",
             f"<p class='fp'>{fp_lines}</p>",

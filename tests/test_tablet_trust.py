@@ -76,8 +76,10 @@ def test_the_ca_as_profile_and_certificate_over_https_and_plain_http(
         check_crt(r.content, der)
         page = c.get("/trust/")
         assert page.status_code == 200
-        assert "script-src" not in page.headers["content-security-policy"]  # no script at all
-        assert "default-src 'none'" in page.headers["content-security-policy"]
+        assert "<script" not in page.text and "style=" not in page.text
+        for path in ("/trust/ca.mobileconfig", "/trust/ca.crt", "/trust/trust.css"):
+            assert c.get(path).status_code == 200, path
+        assert c.get("/trust/ca.crt").content == c.get("/api/ca.crt").content
     # the same profile for the same CA, byte for byte: installing it again replaces it
     assert tablet_trust.mobileconfig(Path(trust_host.info["ca_cert"]).read_bytes()) == profile
 
@@ -92,10 +94,12 @@ def test_the_ca_as_profile_and_certificate_over_https_and_plain_http(
         check_crt(r.content, der)
         page = plain.get("/")
         assert page.headers["content-type"].startswith("text/html")
+        assert "default-src 'none'" in page.headers["content-security-policy"]
+        assert plain.get("/trust.css").status_code == 200
         text = page.text
         for line in tablet_trust.fingerprint_lines(fp):
             assert line in text
-        assert "href='/ca.mobileconfig'" in text and "href='/ca.crt'" in text
+        assert "href='ca.mobileconfig'" in text and "href='ca.crt'" in text
         assert "Tải hồ sơ cho iPad" in text and "Download the certificate for Android" in text
         # nothing but these public files: no API, no token, no state over plain HTTP
         for path in ("/api/me", "/api/health", "/seat/", "/../tls/ca.key", "/console.token"):

@@ -44,6 +44,7 @@ def files(ca_pem: Path, https_urls: Callable[[], list[str]]) -> dict[str, tuple[
             f'attachment; filename="{tablet_trust.CRT_NAME}"',
         ),
         "/ca.pem": ("application/x-pem-file", pem, 'attachment; filename="meetingapp-ca.pem"'),
+        "/trust.css": ("text/css; charset=utf-8", tablet_trust.PAGE_CSS.encode(), ""),
     }
 
 
@@ -75,7 +76,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header(
             "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            "default-src 'none'; style-src 'self'; frame-ancestors 'none'",
         )
         self.send_header("Referrer-Policy", "no-referrer")
         self.end_headers()

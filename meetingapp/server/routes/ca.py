@@ -13,48 +13,47 @@ from meetingapp import tablet_trust
 from meetingapp.server.deps import Setup
 from meetingapp.server.host import Host
 
-PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-    "frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-cache",
-}
+NO_SNIFF = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"}
 
 
 def add_routes(app: FastAPI, host: Host) -> None:
-    @app.get("/api/ca.mobileconfig")
-    async def ca_profile() -> Response:
-        """The CA as an Apple configuration profile (com.apple.security.root)."""
-        pem = host.tls.ca_cert.read_bytes()
+    def pem() -> bytes:
+        return host.tls.ca_cert.read_bytes()
+
+    async def profile() -> Response:
+        """The CA as an Apple configuration profile (payload com.apple.security.root)."""
         return Response(
-            tablet_trust.mobileconfig(pem),
+            tablet_trust.mobileconfig(pem()),
             media_type=tablet_trust.PROFILE_TYPE,
             headers={
                 "Content-Disposition": f'inline; filename="{tablet_trust.PROFILE_NAME}"',
-                "X-Content-Type-Options": "nosniff",
+                **NO_SNIFF,
             },
         )
 
-    @app.get("/api/ca.crt")
-    async def ca_crt() -> Response:
+    async def crt() -> Response:
         """The CA in DER, for Android (Install a certificate › CA certificate)."""
         return Response(
-            tablet_trust.ca_der(host.tls.ca_cert.read_bytes()),
+            tablet_trust.ca_der(pem()),
             media_type=tablet_trust.CRT_TYPE,
             headers={
                 "Content-Disposition": f'attachment; filename="{tablet_trust.CRT_NAME}"',
-                "X-Content-Type-Options": "nosniff",
+                **NO_SNIFF,
             },
         )
+
+    for prefix in ("/api", "/trust"):
+        app.add_api_route(f"{prefix}/ca.mobileconfig", profile, methods=["GET"])
+        app.add_api_route(f"{prefix}/ca.crt", crt, methods=["GET"])
 
     @app.get("/trust/", response_class=HTMLResponse)
     async def trust_page() -> HTMLResponse:
         """The download page, Vietnamese then English (also on the plain-HTTP CA port)."""
-        page = tablet_trust.landing_page(
-            host.tls.ca_cert.read_bytes(), host.lan_urls, prefix="/api"
-        )
-        return HTMLResponse(page, headers=PAGE_HEADERS)
+        return HTMLResponse(tablet_trust.landing_page(pem(), host.lan_urls), headers=NO_SNIFF)
+
+    @app.get("/trust/trust.css", include_in_schema=False)
+    async def trust_css() -> Response:
+        return Response(tablet_trust.PAGE_CSS, media_type="text/css", headers=NO_SNIFF)
 
     @app.get("/api/trust-sheet.pdf")
     async def trust_sheet(caller: Setup, body: str = "") -> Response:
@@ -62,11 +61,7 @@ def add_routes(app: FastAPI, host: Host) -> None:
         fingerprint, the steps on an iPad, an Android tablet and a hall display."""
         links = tablet_trust.links(host.lan_urls, host.ca_port)
         pdf = await asyncio.to_thread(
-            tablet_trust.sheet_pdf,
-            host.tls.ca_cert.read_bytes(),
-            links,
-            host.lan_urls,
-            body=body[:120],
+            tablet_trust.sheet_pdf, pem(), links, host.lan_urls, body=body[:120]
         )
         return Response(
             pdf,
