@@ -109,25 +109,33 @@ TRUST: dict[str, dict[str, str]] = {
 }
 
 DISPLAY: dict[str, dict[str, str]] = {
-    "display.tap_fullscreen": {
+    "web.display.tap_fullscreen": {
         "vi": "Chạm hoặc bấm vào màn hình để hiện toàn màn hình",
         "en": "Tap or click the screen for fullscreen",
     },
-    "display.no_session": {
+    "web.display.no_session": {
         "vi": "Chưa có kỳ họp nào được khai mạc",
         "en": "No session has been opened yet",
     },
-    "display.pair_title": {
+    "web.display.pair_heading": {
         "vi": "Ghép màn hình hội trường với máy chủ họp",
         "en": "Pair this hall display with the meeting host",
     },
-    "display.pair_code": {
+    "web.display.code": {
         "vi": "Mã ghép máy (thư ký tạo với vai trò “Màn hình hội trường”)",
         "en": "Pairing code (the secretary makes one with the role “Hall display”)",
     },
-    "display.pair_button": {"vi": "Ghép máy", "en": "Pair"},
-    "display.not_a_display": {
-        "vi": "Mã này không phải mã của màn hình hội trường",
-        "en": "This code is not a hall display's code",
+    "web.display.pair": {"vi": "Ghép máy", "en": "Pair"},
+    "web.display.enter_the_code": {
+        "vi": "Hãy nhập mã ghép (10 ký tự, ví dụ ABCDE-12345).",
+        "en": "Type the pairing code (10 characters, e.g. ABCDE-12345).",
+    },
+    "web.display.device_name": {
+        "vi": "Màn hình hội trường (trình duyệt)",
+        "en": "Hall display (browser)",
+    },
+    "web.display.not_a_display": {
+        "vi": "Mã này không phải mã của màn hình hội trường; máy đã được ghép với vai trò khác.",
+        "en": "This code is not a hall display's; the device was paired with another role.",
     },
 }

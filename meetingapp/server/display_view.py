@@ -16,20 +16,6 @@ from meetingapp.i18n import tr
 from meetingapp.results import result_texts, vote_result
 from meetingapp.rules import QUORUM
 
-# the texts the page needs by itself (the host may be gone when it shows them)
-PAGE_TEXTS = {
-    "lost": "ui.the_host_is_unreachable_what_is_shown_ma",
-    "waiting": "ui.waiting_to_reconnect",
-    "time_is_up": "ui.time_is_up_x",
-    "caption": "ui.live_caption",
-    "title": "ui.hall_display",
-    "fullscreen": "display.tap_fullscreen",
-    "no_session": "display.no_session",
-    "pair_title": "display.pair_title",
-    "pair_code": "display.pair_code",
-    "pair_button": "display.pair_button",
-}
-
 
 def seconds_left(started_at: str, limit_s: int | None, now: dt.datetime | None = None) -> float:
     """Speaking time left (negative: over), as the Qt screens count it (ui/strings.py)."""
@@ -38,17 +24,13 @@ def seconds_left(started_at: str, limit_s: int | None, now: dt.datetime | None =
     return float((limit_s or 0) - (now - started).total_seconds())
 
 
-def texts(lang: str) -> dict[str, str]:
-    return {name: tr(key, lang) for name, key in PAGE_TEXTS.items()}
-
-
 def display_view(world: Any, session_id: str | None, lang: str) -> dict[str, Any]:
     """The hall display's content for ``session_id`` (None: the session a screen joining now
     follows: the open one, else the latest scheduled), in ``lang``."""
     from meetingapp.server.host import current_session
 
     rec = world.sessions.get(session_id) if session_id else current_session(world)
-    view: dict[str, Any] = {"seq": world.last_seq, "lang": lang, "texts": texts(lang)}
+    view: dict[str, Any] = {"seq": world.last_seq, "lang": lang}
     if rec is None:
         view["session_id"] = None
         return view

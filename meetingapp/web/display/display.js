@@ -1,334 +1,264 @@
-// The hall display in a browser. It decides nothing: what it shows is the host's own view
-// (GET /api/display, projected from the host's state by server/display_view.py: the vote's
-// result by meetingapp.results, the quorum by the body's rule, the texts from the catalogue),
-// re-read whenever the event stream says something changed. Captions come on the stream.
-"use strict";
+// The hall display in a browser (docs/web.md). It decides nothing: what it shows is the host's
+// own view (GET /api/display, projected from the host's state by server/display_view.py: the
+// vote's result by meetingapp.results, the quorum by the body's rule, texts from the
+// catalogue), re-read whenever the event stream says something changed. Live captions come
+// on the stream. Texts: the catalogue (/api/texts/vi|en). ?lang=en: English; ?session=ID: that
+// session rather than the one the host says is current; ?kiosk: no fullscreen hint.
+import { api, loadTexts, Stream, t } from "/common/web.js";
 
-(function () {
-  const $ = (id) => document.getElementById(id);
-  const params = new URLSearchParams(location.search);
-  const lang = params.get("lang") === "en" ? "en" : "vi";
-  const KEEP_FINAL_MS = 20000; // a final caption stays this long (as on the Qt display)
-  const POLL_MS = 15000; // the view is re-read this often anyway: resync and liveness
-  let texts = {};
-  let view = null;
-  let sessionId = null;
-  let lastSeq = -1;
-  let ws = null;
-  let online = false;
-  let retry = 0;
-  let refreshTimer = null;
-  let deadline = null; // performance.now() (ms) when the speaker's time is up
-  let caption = { speech: null, text: "", final: false, timer: null };
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const lang = params.get("lang") === "en" ? "en" : "vi";
+const KEEP_FINAL_MS = 20000; // a final caption stays this long (as on the Qt display)
+const POLL_MS = 10000; // the view is re-read this often anyway: resync and liveness
+const CURSOR_IDLE_MS = 3000;
 
-  document.documentElement.lang = lang;
+let view = null;
+let stream = null;
+let online = true;
+let refreshTimer = null;
+let deadline = null; // performance.now() (ms) when the speaker's time is up
+let caption = { speech: null, timer: null };
 
-  // --- talking to the host ------------------------------------------------------------------
+// --- talking to the host ----------------------------------------------------------------------
 
-  async function getView() {
+async function refresh() {
+  refreshTimer = null;
+  let v;
+  try {
     const query = new URLSearchParams({ lang });
-    if (sessionId) query.set("session_id", sessionId);
-    const resp = await fetch("/api/display?" + query, {
-      credentials: "same-origin",
-      headers: { "Accept-Language": lang },
-      cache: "no-store",
-    });
-    if (resp.status === 401 || resp.status === 403) {
-      const err = new Error("unpaired");
-      err.unpaired = true;
-      throw err;
-    }
-    if (!resp.ok) throw new Error("HTTP " + resp.status);
-    return resp.json();
+    if (params.get("session")) query.set("session_id", params.get("session")); // pinned
+    v = await api("GET", "/api/display?" + query);
+  } catch (err) {
+    if (err.status === 401 || err.status === 403) showPairing();
+    else setOnline(false);
+    return;
   }
+  setOnline(true);
+  if (!stream || stream.sessionId !== v.session_id) follow(v.session_id);
+  render(v);
+}
 
-  async function refresh() {
-    refreshTimer = null;
-    try {
-      const v = await getView();
-      texts = v.texts || texts;
-      if (!online) setOnline(true);
-      if (v.session_id !== sessionId) {
-        sessionId = v.session_id;
-        lastSeq = -1;
-        connect();
-      }
-      render(v);
-    } catch (err) {
-      if (err.unpaired) showPairing();
-      else setOnline(false);
-    }
-  }
+function soon() {
+  if (refreshTimer === null) refreshTimer = setTimeout(refresh, 80);
+}
 
-  function soon() {
-    if (refreshTimer === null) refreshTimer = setTimeout(refresh, 80);
-  }
+function follow(sessionId) {
+  if (stream) stream.stop();
+  stream = null;
+  clearCaption();
+  if (!sessionId) return;
+  stream = new Stream(sessionId, {
+    onMessage(msg) {
+      if (msg.type === "caption") onCaption(msg);
+      else if (msg.type === "event" || msg.type === "snapshot") soon();
+    },
+    onState(state) {
+      if (state === "live") soon(); // back: resync the whole view
+      else if (state === "lost") setOnline(false);
+      else if (state === "unauthorised") showPairing();
+      else if (state === "gone") soon(); // the session is no more: the host says which is now
+    },
+  });
+}
 
-  function connect() {
-    if (ws) {
-      ws.onclose = null;
-      ws.close();
-      ws = null;
-    }
-    if (!sessionId) return;
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const query = new URLSearchParams({ session_id: sessionId });
-    if (lastSeq >= 0) query.set("after", String(lastSeq));
-    const sock = new WebSocket(scheme + "//" + location.host + "/api/ws?" + query);
-    ws = sock;
-    sock.onopen = () => {
-      retry = 0;
-      setOnline(true);
-      soon();
-    };
-    sock.onmessage = (e) => {
-      let msg;
-      try {
-        msg = JSON.parse(e.data);
-      } catch (_) {
-        return;
-      }
-      if (msg.type === "caption") {
-        onCaption(msg);
-      } else if (msg.type === "snapshot" || msg.type === "event") {
-        if (typeof msg.seq === "number") lastSeq = Math.max(lastSeq, msg.seq);
-        soon();
-      }
-    };
-    sock.onclose = (e) => {
-      if (ws !== sock) return;
-      ws = null;
-      if (e.code === 4401) {
-        showPairing(); // revoked or expired: pair again
-        return;
-      }
-      setOnline(false);
-      retry = Math.min(retry + 1, 5);
-      setTimeout(() => {
-        if (!ws) connect();
-        soon();
-      }, 500 * retry);
-    };
-  }
+// --- what the screen shows --------------------------------------------------------------------
 
-  // --- what the screen shows ----------------------------------------------------------------
+function text(id, value) {
+  const el = $(id);
+  if (el.textContent !== value) el.textContent = value;
+}
 
-  function text(id, value) {
-    const el = $(id);
-    if (el.textContent !== value) el.textContent = value;
-  }
-
-  function render(v) {
-    view = v;
-    $("pair").hidden = true;
-    $("screen").hidden = false;
-    document.title = texts.title || document.title;
-    if (!v.session_id) {
-      ["body", "title", "item", "speaker", "quorum", "timer"].forEach((id) => text(id, ""));
-      $("vote").hidden = true;
-      $("idle").hidden = false;
-      text("idle", texts.no_session || "");
-      return;
-    }
-    $("idle").hidden = true;
-    text("body", v.body);
-    text("title", v.title);
-    text("item", v.item);
-    text("speaker", v.speaker ? v.speaker.text : "");
-    if (v.speaker && typeof v.speaker.left_s === "number") {
-      deadline = performance.now() + v.speaker.left_s * 1000;
-    } else {
-      deadline = null;
-    }
-    if (caption.speech && v.speaker && v.speaker.speech_id !== caption.speech) clearCaption();
+function render(v) {
+  view = v;
+  $("pair").hidden = true;
+  $("screen").hidden = false;
+  if (!v.session_id) {
+    for (const id of ["body", "title", "item", "speaker", "quorum"]) text(id, "");
+    deadline = null;
     tick();
-    text("quorum", v.quorum.text);
-    $("quorum").classList.toggle("short", !v.quorum.met);
-    renderVote(v.vote);
+    $("vote").hidden = true;
+    $("idle").hidden = false;
+    return;
   }
+  $("idle").hidden = true;
+  text("body", v.body);
+  text("title", v.title);
+  text("item", v.item);
+  text("speaker", v.speaker ? v.speaker.text : "");
+  const left = v.speaker ? v.speaker.left_s : null;
+  deadline = typeof left === "number" ? performance.now() + left * 1000 : null;
+  if (caption.speech && v.speaker && v.speaker.speech_id !== caption.speech) clearCaption();
+  tick();
+  text("quorum", v.quorum.text);
+  $("quorum").classList.toggle("short", !v.quorum.met);
+  renderVote(v.vote);
+}
 
-  function renderVote(vote) {
-    const box = $("vote");
-    box.hidden = !vote;
-    if (!vote) return;
-    box.className = vote.state;
-    box.dataset.motion = vote.motion_id;
-    const list = $("vote-lines");
-    if (vote.state === "open") {
-      text("vote-title", vote.text);
-      list.replaceChildren();
-      $("verdict").hidden = true;
-      return;
-    }
-    text("vote-title", vote.title);
-    list.replaceChildren(
-      ...vote.lines.map((line) => {
-        const li = document.createElement("li");
-        li.textContent = line;
-        return li;
-      })
-    );
-    const verdict = $("verdict");
-    verdict.hidden = false;
-    verdict.textContent = vote.verdict;
-    verdict.className = vote.passed ? "passed" : "failed";
+function renderVote(vote) {
+  const box = $("vote");
+  box.hidden = !vote;
+  if (!vote) return;
+  box.className = vote.state;
+  box.dataset.motion = vote.motion_id;
+  const verdict = $("verdict");
+  if (vote.state === "open") {
+    text("vote-title", vote.text); // never a running count of choices
+    $("vote-lines").replaceChildren();
+    verdict.hidden = true;
+    return;
   }
+  text("vote-title", vote.title);
+  $("vote-lines").replaceChildren(
+    ...vote.lines.map((line) => {
+      const li = document.createElement("li");
+      li.textContent = line;
+      return li;
+    }),
+  );
+  verdict.hidden = false;
+  verdict.textContent = vote.verdict;
+  verdict.className = vote.passed ? "passed" : "failed";
+}
 
-  function pad(n) {
-    return String(n).padStart(2, "0");
+const pad = (n) => String(n).padStart(2, "0");
+
+function tick() {
+  const el = $("timer");
+  if (!online || deadline === null) {
+    text("timer", "");
+    el.className = "";
+    return;
   }
-
-  function tick() {
-    const el = $("timer");
-    if (!online || deadline === null) {
-      text("timer", "");
-      el.className = "";
-      return;
-    }
-    const left = (deadline - performance.now()) / 1000;
-    const seconds = Math.abs(Math.trunc(left));
-    const clock = pad(Math.floor(seconds / 60)) + ":" + pad(seconds % 60);
-    if (left <= 0) {
-      text("timer", (texts.time_is_up || "{clock}").replace("{clock}", clock));
-      el.className = "over";
-    } else {
-      text("timer", "⏱ " + clock);
-      el.className = left <= 60 ? "warn" : "";
-    }
+  const left = (deadline - performance.now()) / 1000;
+  const seconds = Math.abs(Math.trunc(left));
+  const clock = `${pad(Math.floor(seconds / 60))}:${pad(seconds % 60)}`;
+  if (left <= 0) {
+    text("timer", t("ui.time_is_up_x", { clock }));
+    el.className = "over";
+  } else {
+    text("timer", `⏱ ${clock}`);
+    el.className = left <= 60 ? "warn" : "";
   }
+}
 
-  function onCaption(msg) {
-    const current = view && view.speaker ? view.speaker.speech_id : null;
-    if (current !== null && msg.speech_id !== current) return; // a late text of an earlier speech
-    const words = String(msg.text || "").split(/\s+/).filter(Boolean).join(" ");
-    if (!words) {
-      if (msg.final) clearCaption();
-      return; // a silent moment: the last words stay
-    }
-    clearTimeout(caption.timer);
-    caption = { speech: msg.speech_id, text: words, final: !!msg.final, timer: null };
-    if (caption.final) caption.timer = setTimeout(clearCaption, KEEP_FINAL_MS);
-    text("caption-text", words);
-    $("caption").hidden = false;
-    $("caption").classList.toggle("final", caption.final);
+function onCaption(msg) {
+  const current = view && view.speaker ? view.speaker.speech_id : null;
+  if (current !== null && msg.speech_id !== current) return; // late words of an earlier speech
+  const words = String(msg.text || "").split(/\s+/).filter(Boolean).join(" ");
+  if (!words) {
+    if (msg.final) clearCaption(); // nothing was said
+    return; // a silent moment: the last words stay
   }
-
-  function clearCaption() {
-    clearTimeout(caption.timer);
-    caption = { speech: null, text: "", final: false, timer: null };
-    text("caption-text", "");
-    $("caption").hidden = true;
-  }
-
-  function setOnline(state) {
-    online = state;
-    const lost = $("lost");
-    lost.textContent = texts.lost || "";
-    lost.hidden = state;
-    if (!state) {
-      deadline = null; // a dead host's speech is not counted down
-      tick();
-      if (view && view.vote && view.vote.state === "closed") {
-        $("verdict").hidden = true;
-        $("vote-lines").replaceChildren();
-        text("vote-title", texts.waiting || "");
-      }
-    }
-  }
-
-  // --- pairing (a display-role code from the secretary) ---------------------------------------
-
-  function showPairing() {
-    if (ws) {
-      ws.onclose = null;
-      ws.close();
-      ws = null;
-    }
-    $("screen").hidden = true;
-    $("lost").hidden = true;
-    $("pair").hidden = false;
-    text("pair-title", texts.pair_title || "");
-    text("pair-label", texts.pair_code || "");
-    text("pair-button", texts.pair_button || "");
-  }
-
-  async function pair(event) {
-    event.preventDefault();
-    const code = $("pair-code").value;
-    $("pair-error").textContent = "";
-    try {
-      await window.MeetingWeb.pair(code, "display", lang);
-      sessionId = null;
-      await refresh();
-    } catch (err) {
-      $("pair-error").textContent = err.message || String(err);
-    }
-  }
-
-  // --- fullscreen and kiosk -------------------------------------------------------------------
-
-  function fullscreen() {
-    const root = document.documentElement;
-    if (!document.fullscreenElement && root.requestFullscreen) {
-      root.requestFullscreen({ navigationUI: "hide" }).catch(() => {});
-    }
-    if (navigator.wakeLock && navigator.wakeLock.request) {
-      navigator.wakeLock.request("screen").catch(() => {}); // keep the TV from sleeping
-    }
-  }
-
-  function showHint() {
-    const hint = $("hint");
-    hint.textContent = texts.fullscreen || "";
-    hint.hidden = !!document.fullscreenElement || params.has("kiosk") || !document.fullscreenEnabled;
-  }
-
-  let idle = null;
-  function wake() {
-    document.body.classList.remove("idle-cursor");
-    clearTimeout(idle);
-    idle = setTimeout(() => document.body.classList.add("idle-cursor"), 3000);
-  }
-
-  async function start() {
-    try {
-      texts = await window.MeetingWeb.texts(lang, Object.keys(TEXT_KEYS).map((k) => TEXT_KEYS[k]));
-      texts = Object.fromEntries(Object.entries(TEXT_KEYS).map(([k, key]) => [k, texts[key] || ""]));
-    } catch (_) {
-      texts = {};
-    }
-    $("pair").addEventListener("submit", pair);
-    document.addEventListener("pointerdown", (e) => {
-      if (!e.target.closest("#pair")) fullscreen();
-    });
-    document.addEventListener("keydown", (e) => {
-      if (e.key === "f" || e.key === "F") fullscreen();
-    });
-    document.addEventListener("fullscreenchange", showHint);
-    document.addEventListener("pointermove", wake);
-    wake();
-    setInterval(tick, 250);
-    setInterval(() => {
-      if (!$("pair").hidden) return;
-      refresh();
-      if (!ws && sessionId) connect();
-    }, POLL_MS);
-    await refresh();
-    showHint();
-  }
-
-  // catalogue keys of what the page shows before the host has answered (and when it is gone)
-  const TEXT_KEYS = {
-    lost: "ui.the_host_is_unreachable_what_is_shown_ma",
-    waiting: "ui.waiting_to_reconnect",
-    time_is_up: "ui.time_is_up_x",
-    title: "ui.hall_display",
-    fullscreen: "display.tap_fullscreen",
-    no_session: "display.no_session",
-    pair_title: "display.pair_title",
-    pair_code: "display.pair_code",
-    pair_button: "display.pair_button",
+  clearTimeout(caption.timer);
+  caption = {
+    speech: msg.speech_id,
+    timer: msg.final ? setTimeout(clearCaption, KEEP_FINAL_MS) : null,
   };
+  text("caption-text", words);
+  $("caption").hidden = false;
+  $("caption").classList.toggle("final", !!msg.final);
+}
 
-  start();
-})();
+function clearCaption() {
+  clearTimeout(caption.timer);
+  caption = { speech: null, timer: null };
+  text("caption-text", "");
+  $("caption").hidden = true;
+}
+
+// A display that loses the host says so, stops counting down, and hides a result it can no
+// longer vouch for; everything comes back from the host once it answers again.
+function setOnline(state) {
+  if (state === online) return;
+  online = state;
+  $("lost").hidden = state;
+  if (!state) {
+    deadline = null;
+    tick();
+    if (view && view.vote && view.vote.state === "closed") {
+      $("verdict").hidden = true;
+      $("vote-lines").replaceChildren();
+      text("vote-title", t("ui.waiting_to_reconnect"));
+    }
+  }
+}
+
+// --- pairing: a display-role code from the secretary ------------------------------------------
+
+function showPairing() {
+  follow(null);
+  $("screen").hidden = true;
+  $("lost").hidden = true;
+  $("pair").hidden = false;
+  $("pair-code").focus();
+}
+
+async function pair(event) {
+  event.preventDefault();
+  const code = $("pair-code").value.trim();
+  $("pair-error").textContent = "";
+  if (!code) {
+    $("pair-error").textContent = t("web.display.enter_the_code");
+    return;
+  }
+  try {
+    const device = await api("POST", "/api/pair", {
+      code,
+      device_name: t("web.display.device_name"),
+    });
+    if (device.role !== "display") $("pair-error").textContent = t("web.display.not_a_display");
+    $("pair-code").value = "";
+  } catch (err) {
+    $("pair-error").textContent = err.message;
+    return;
+  }
+  await refresh();
+}
+
+// --- fullscreen and kiosk ---------------------------------------------------------------------
+
+function fullscreen() {
+  const root = document.documentElement;
+  if (!document.fullscreenElement && root.requestFullscreen) {
+    root.requestFullscreen({ navigationUI: "hide" }).catch(() => {});
+  }
+  if (navigator.wakeLock) navigator.wakeLock.request("screen").catch(() => {}); // no sleeping TV
+}
+
+function showHint() {
+  $("hint").hidden =
+    !!document.fullscreenElement || params.has("kiosk") || !document.fullscreenEnabled;
+}
+
+let idle = null;
+function wake() {
+  document.body.classList.remove("idle-cursor");
+  clearTimeout(idle);
+  idle = setTimeout(() => document.body.classList.add("idle-cursor"), CURSOR_IDLE_MS);
+}
+
+async function start() {
+  await loadTexts(lang);
+  for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
+  document.title = t("ui.hall_display");
+  $("pair").addEventListener("submit", pair);
+  document.addEventListener("pointerdown", (e) => {
+    if (!e.target.closest("#pair")) fullscreen();
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.target.closest("#pair")) return;
+    if (e.key === "f" || e.key === "F" || e.key === "Enter") fullscreen();
+  });
+  document.addEventListener("fullscreenchange", showHint);
+  document.addEventListener("pointermove", wake);
+  wake();
+  setInterval(tick, 250);
+  setInterval(() => {
+    if ($("pair").hidden) refresh();
+  }, POLL_MS);
+  showHint();
+  await refresh();
+}
+
+start();
