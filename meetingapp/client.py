@@ -128,6 +128,11 @@ class HostClient:
 
     # --- transport -----------------------------------------------------------------------
 
+    def stream_headers(self) -> dict[str, str]:
+        """Extra headers of the event stream's handshake (a bearer client sends its token in
+        the URL instead; ``bench/vote_load.py``'s browser-protocol tablets send their cookie)."""
+        return {}
+
     def _headers(self) -> dict[str, str]:
         headers = {"Accept-Language": self.lang}
         if self.token:
