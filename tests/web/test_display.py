@@ -36,6 +36,17 @@ async def _world(proc: Any, sid: str) -> Any:
         await console.close()
 
 
+def _meeting(host: WebHost, **kw: Any) -> Any:
+    """A meeting set up through the host's API (its clients closed; their tokens kept)."""
+
+    async def make(proc: Any) -> Any:
+        meeting = await api_meeting(proc, **kw)
+        await meeting.close()
+        return meeting
+
+    return host.run(make)
+
+
 def _console(host: WebHost, action: Any) -> Any:
     async def run(proc: Any) -> Any:
         console = proc.client(console=True)
@@ -67,8 +78,7 @@ def _pair_display(page: Any, host: WebHost) -> None:
 def test_the_display_shows_the_hosts_result_and_recovers_from_a_lost_host(
     web_host: WebHost, open_page: Any
 ) -> None:
-    meeting = web_host.run(lambda p: api_meeting(p, seats=12, present=10, tablets=1))
-    web_host.run(lambda p: meeting.close())
+    meeting = _meeting(web_host, seats=12, present=10, tablets=1)
     sid = meeting.session
     page = open_page(web_host, "/display/", viewport=(1920, 1080))
     _pair_display(page, web_host)
@@ -180,8 +190,7 @@ def test_live_captions_of_a_real_speech_reach_the_display(
     from asr.recording import RATE, decode_to_pcm
 
     pcm = decode_to_pcm(shared_data / "speech" / "dev" / CLIP)
-    meeting = web_host.run(lambda p: api_meeting(p, tablets=1))
-    web_host.run(lambda p: meeting.close())
+    meeting = _meeting(web_host, tablets=1)
     sid = meeting.session
     page = open_page(web_host, "/display/", viewport=(1280, 720))
     _pair_display(page, web_host)
