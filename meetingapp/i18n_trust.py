@@ -9,6 +9,14 @@ shows them in Vietnamese, with the English name in brackets (makers word them di
 from __future__ import annotations
 
 TRUST: dict[str, dict[str, str]] = {
+    "ui.print_the_trust_sheet": {
+        "vi": "In hướng dẫn cài chứng chỉ cho máy tính bảng dùng trình duyệt (PDF)…",
+        "en": "Print the certificate steps for browser tablets (PDF)…",
+    },
+    "ui.trust_sheet_written_x": {
+        "vi": "Đã lưu hướng dẫn cài chứng chỉ: {path}",
+        "en": "Certificate steps saved: {path}",
+    },
     "trust.title": {
         "vi": "Cài chứng chỉ của máy chủ họp lên máy tính bảng",
         "en": "Trusting the meeting host on a tablet",
