@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from meetingapp.errors import NotFound
 from meetingapp.i18n import tr
 from meetingapp.results import result_texts, vote_result
 from meetingapp.rules import QUORUM
@@ -29,7 +30,9 @@ def display_view(world: Any, session_id: str | None, lang: str) -> dict[str, Any
     follows: the open one, else the latest scheduled), in ``lang``."""
     from meetingapp.server.host import current_session
 
-    rec = world.sessions.get(session_id) if session_id else current_session(world)
+    if session_id and session_id not in world.sessions:
+        raise NotFound(kind="session", ident=session_id[:80])
+    rec = world.sessions[session_id] if session_id else current_session(world)
     view: dict[str, Any] = {"seq": world.last_seq, "lang": lang}
     if rec is None:
         view["session_id"] = None

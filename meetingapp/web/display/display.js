@@ -31,6 +31,7 @@ async function refresh() {
     v = await api("GET", "/api/display?" + query);
   } catch (err) {
     if (err.status === 401 || err.status === 403) showPairing();
+    else if (err.status === 404) showIdle(err.message); // ?session= names no session
     else setOnline(false);
     return;
   }
@@ -74,11 +75,7 @@ function render(v) {
   $("pair").hidden = true;
   $("screen").hidden = false;
   if (!v.session_id) {
-    for (const id of ["body", "title", "item", "speaker", "quorum"]) text(id, "");
-    deadline = null;
-    tick();
-    $("vote").hidden = true;
-    $("idle").hidden = false;
+    showIdle(t("web.display.no_session"));
     return;
   }
   $("idle").hidden = true;
@@ -93,6 +90,17 @@ function render(v) {
   text("quorum", v.quorum.text);
   $("quorum").classList.toggle("short", !v.quorum.met);
   renderVote(v.vote);
+}
+
+function showIdle(message) {
+  $("pair").hidden = true;
+  $("screen").hidden = false;
+  for (const id of ["body", "title", "item", "speaker", "quorum"]) text(id, "");
+  deadline = null;
+  tick();
+  $("vote").hidden = true;
+  $("idle").hidden = false;
+  text("idle", message);
 }
 
 function renderVote(vote) {
