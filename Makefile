@@ -18,6 +18,7 @@ run: setup
 # Every main screen, in Vietnamese, rendered offscreen into docs/screenshots/.
 screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python scripts/screenshots.py
+	$(VENV)/bin/python scripts/web_screenshots.py
 
 test: setup
 	VENV=$(VENV) bash scripts/run_tests.sh

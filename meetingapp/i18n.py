@@ -268,6 +268,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Thử sai quá nhiều lần. Hãy thử lại sau {seconds} giây.",
         "en": "Too many failed attempts. Try again in {seconds} seconds.",
     },
+    "auth.csrf": {
+        "vi": "Yêu cầu bị từ chối: không đến từ trang của máy chủ họp.",
+        "en": "Request refused: it did not come from the meeting host's own page.",
+    },
     "request.invalid": {"vi": "Yêu cầu không hợp lệ: {detail}", "en": "Invalid request: {detail}"},
     "document.not_pdf": {
         "vi": "Tệp không phải là PDF hợp lệ: {detail}",
@@ -597,10 +601,10 @@ def tr(key: str, lang: str | None = None, **params: object) -> str:
 
 def _merge_catalogue() -> None:
     """The app's texts and the domain labels join the core's messages: one catalogue."""
-    from meetingapp.i18n_trust import DISPLAY, TRUST
-    from meetingapp.i18n_ui import LABELS, UI
+    from meetingapp.i18n_trust import TRUST
+    from meetingapp.i18n_ui import LABELS, UI, WEB, WEB_DISPLAY
 
-    for part in (LABELS, UI, TRUST, DISPLAY):
+    for part in (LABELS, UI, WEB, WEB_DISPLAY, TRUST):
         clash = set(part) & set(MESSAGES)
         if clash:
             raise RuntimeError(f"duplicate message keys: {sorted(clash)}")

@@ -1,8 +1,6 @@
 # ruff: noqa: E501 — a catalogue: one text per line, however long
 """Texts of trust on the tablet (``meetingapp/tablet_trust.py``: the download page, the
-configuration profile and the printed instruction sheet) and of the web hall display
-(``meetingapp/web/display/``; its other texts are the Qt display's ``ui.`` ones), in the one
-catalogue (merged into
+configuration profile and the printed instruction sheet), in the one catalogue (merged into
 ``meetingapp.i18n.MESSAGES``). The names of the tablets' own settings are given as the tablet
 shows them in Vietnamese, with the English name in brackets (makers word them differently)."""
 
@@ -113,37 +111,5 @@ TRUST: dict[str, dict[str, str]] = {
     "trust.display_3": {
         "vi": "Chạm hoặc bấm vào màn hình một lần để hiện toàn màn hình; màn hình tự kết nối lại khi mất máy chủ.",
         "en": "Tap or click the screen once to go fullscreen; the display reconnects by itself when the host is lost.",
-    },
-}
-
-DISPLAY: dict[str, dict[str, str]] = {
-    "web.display.tap_fullscreen": {
-        "vi": "Chạm hoặc bấm vào màn hình để hiện toàn màn hình",
-        "en": "Tap or click the screen for fullscreen",
-    },
-    "web.display.no_session": {
-        "vi": "Chưa có kỳ họp nào được khai mạc",
-        "en": "No session has been opened yet",
-    },
-    "web.display.pair_heading": {
-        "vi": "Ghép màn hình hội trường với máy chủ họp",
-        "en": "Pair this hall display with the meeting host",
-    },
-    "web.display.code": {
-        "vi": "Mã ghép máy (thư ký tạo với vai trò “Màn hình hội trường”)",
-        "en": "Pairing code (the secretary makes one with the role “Hall display”)",
-    },
-    "web.display.pair": {"vi": "Ghép máy", "en": "Pair"},
-    "web.display.enter_the_code": {
-        "vi": "Hãy nhập mã ghép (10 ký tự, ví dụ ABCDE-12345).",
-        "en": "Type the pairing code (10 characters, e.g. ABCDE-12345).",
-    },
-    "web.display.device_name": {
-        "vi": "Màn hình hội trường (trình duyệt)",
-        "en": "Hall display (browser)",
-    },
-    "web.display.not_a_display": {
-        "vi": "Mã này không phải mã của màn hình hội trường; máy đã được ghép với vai trò khác.",
-        "en": "This code is not a hall display's; the device was paired with another role.",
     },
 }

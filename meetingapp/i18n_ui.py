@@ -712,3 +712,124 @@ UI: dict[str, dict[str, str]] = {
         "en": "{name} — term {term} — {seats} seats",
     },
 }
+
+# the web pages (meetingapp/web/, served with GET /api/texts/{lang}): the hall display page's
+# own texts (web.display.*) ...
+WEB_DISPLAY: dict[str, dict[str, str]] = {
+    "web.display.tap_fullscreen": {
+        "vi": "Chạm hoặc bấm vào màn hình để hiện toàn màn hình",
+        "en": "Tap or click the screen for fullscreen",
+    },
+    "web.display.no_session": {
+        "vi": "Chưa có kỳ họp nào được khai mạc",
+        "en": "No session has been opened yet",
+    },
+    "web.display.pair_heading": {
+        "vi": "Ghép màn hình hội trường với máy chủ họp",
+        "en": "Pair this hall display with the meeting host",
+    },
+    "web.display.code": {
+        "vi": "Mã ghép máy (thư ký tạo với vai trò “Màn hình hội trường”)",
+        "en": "Pairing code (the secretary makes one with the role “Hall display”)",
+    },
+    "web.display.pair": {"vi": "Ghép máy", "en": "Pair"},
+    "web.display.enter_the_code": {
+        "vi": "Hãy nhập mã ghép (10 ký tự, ví dụ ABCDE-12345).",
+        "en": "Type the pairing code (10 characters, e.g. ABCDE-12345).",
+    },
+    "web.display.device_name": {
+        "vi": "Màn hình hội trường (trình duyệt)",
+        "en": "Hall display (browser)",
+    },
+    "web.display.not_a_display": {
+        "vi": "Mã này không phải mã của màn hình hội trường; máy đã được ghép với vai trò khác.",
+        "en": "This code is not a hall display's; the device was paired with another role.",
+    },
+}
+
+# ... and the texts shared by the pages (web.*) and the delegate's seat (web.seat.*)
+WEB: dict[str, dict[str, str]] = {
+    "web.language_other": {"vi": "English", "en": "Tiếng Việt"},
+    "web.reconnecting": {
+        "vi": "Mất kết nối tới máy chủ họp — đang kết nối lại…",
+        "en": "Lost the meeting host — reconnecting…",
+    },
+    "web.network_error": {
+        "vi": "Không gửi được tới máy chủ họp. Hãy kiểm tra mạng và thử lại.",
+        "en": "Could not reach the meeting host. Check the network and try again.",
+    },
+    "web.error_status": {
+        "vi": "Máy chủ từ chối yêu cầu (mã {status}).",
+        "en": "The host refused the request (status {status}).",
+    },
+    "web.seat.title": {"vi": "Ghế đại biểu", "en": "Delegate's seat"},
+    "web.seat.pair_heading": {"vi": "Ghép máy tính bảng", "en": "Pair this tablet"},
+    "web.seat.pair_explain": {
+        "vi": "Nhập mã ghép in trên phiếu của đại biểu, hoặc quét mã QR trên phiếu bằng máy ảnh của máy tính bảng.",
+        "en": "Type the pairing code printed on the delegate's card, or scan the card's QR code with the tablet's camera.",
+    },
+    "web.seat.code": {"vi": "Mã ghép", "en": "Pairing code"},
+    "web.seat.pair": {"vi": "Ghép", "en": "Pair"},
+    "web.seat.enter_the_code": {
+        "vi": "Hãy nhập mã ghép (10 ký tự, ví dụ ABCDE-12345).",
+        "en": "Type the pairing code (10 characters, e.g. ABCDE-12345).",
+    },
+    "web.seat.device_name": {"vi": "Trình duyệt trên máy tính bảng", "en": "Tablet browser"},
+    "web.seat.login_heading": {"vi": "Đại biểu đăng nhập", "en": "Delegate sign-in"},
+    "web.seat.choose_delegate": {"vi": "Chọn đại biểu", "en": "Choose the delegate"},
+    "web.seat.sign_in": {"vi": "Đăng nhập", "en": "Sign in"},
+    "web.seat.pin_format": {
+        "vi": "Mã PIN gồm 4 đến 8 chữ số.",
+        "en": "The PIN has 4 to 8 digits.",
+    },
+    "web.seat.not_a_delegate": {
+        "vi": "Thiết bị này được ghép với vai trò “{role}”, không phải ghế đại biểu.",
+        "en": "This device is paired as “{role}”, not as a delegate's seat.",
+    },
+    "web.seat.no_session": {
+        "vi": "Chưa có kỳ họp nào. Trang sẽ tự cập nhật khi kỳ họp được tạo.",
+        "en": "No session yet. This page updates itself once one is created.",
+    },
+    "web.seat.not_checked_in": {"vi": "Chưa điểm danh", "en": "Not checked in"},
+    "web.seat.check_in_with_pin": {
+        "vi": "Nhập mã PIN để điểm danh",
+        "en": "Type your PIN to check in",
+    },
+    "web.seat.follow": {"vi": "Theo trang trình chiếu", "en": "Follow the presenter"},
+    "web.seat.page_x_of_y": {"vi": "Trang {page}/{pages}", "en": "Page {page} of {pages}"},
+    "web.seat.previous": {"vi": "◀ Trang trước", "en": "◀ Previous"},
+    "web.seat.next": {"vi": "Trang sau ▶", "en": "Next ▶"},
+    "web.seat.fit_width": {"vi": "↔ Phóng to vừa chiều ngang", "en": "↔ Fit the width"},
+    "web.seat.fit_page": {"vi": "⤢ Xem cả trang", "en": "⤢ Whole page"},
+    "web.seat.no_document": {
+        "vi": "Chưa có tài liệu nào được trình chiếu. Chọn một tài liệu trong danh sách.",
+        "en": "No document is being presented. Choose one from the list.",
+    },
+    "web.seat.page_image": {
+        "vi": "Trang {page} của tài liệu {title}",
+        "en": "Page {page} of {title}",
+    },
+    "web.seat.speaking_x": {"vi": "Đang phát biểu: {name}", "en": "Speaking: {name}"},
+    "web.seat.queue_x": {"vi": "{count} người chờ phát biểu", "en": "{count} waiting to speak"},
+    "web.seat.captions": {"vi": "Phụ đề trực tiếp", "en": "Live captions"},
+    "web.seat.secret_hint": {
+        "vi": "Bỏ phiếu kín: chỉ máy này biết lựa chọn của bạn.",
+        "en": "Secret ballot: only this tablet knows your choice.",
+    },
+    "web.seat.named_hint": {
+        "vi": "Biểu quyết điện tử: lựa chọn của bạn được ghi tên.",
+        "en": "Named vote: your choice is recorded with your name.",
+    },
+    "web.seat.may_change": {
+        "vi": "Có thể đổi lựa chọn cho đến khi kết thúc biểu quyết.",
+        "en": "You may change your choice until the vote closes.",
+    },
+    "web.seat.check_in_first": {
+        "vi": "Hãy điểm danh trước khi biểu quyết.",
+        "en": "Check in before voting.",
+    },
+    "web.seat.notes_hint": {
+        "vi": "Ghi chú cho tài liệu đang xem; chỉ lưu trên máy này, không gửi đi.",
+        "en": "Notes on the document shown; kept on this tablet only, never sent.",
+    },
+}

@@ -110,17 +110,29 @@ class PairingInfo:
 
 
 def pairing_uri(urls: Iterable[str], fingerprint: str, code: str) -> str:
+    """What the QR code on a pairing card carries: the web seat's address on the host
+    (``https://<host>/seat/``), so a tablet's camera app opens the delegate's seat in the browser
+    with the code filled in, and after ``#`` the host's addresses, its CA fingerprint and the
+    code for the Qt tablet. The part after ``#`` never leaves the tablet (no request, no log)."""
+    urls = list(urls)
     query = [("url", u) for u in urls] + [("fp", fingerprint), ("code", code)]
-    return "meetingapp://pair?" + urlencode(query)
+    return f"{urls[0]}/seat/#" + urlencode(query)
 
 
 def parse_pairing_uri(text: str) -> PairingInfo:
-    """Read a scanned QR code; a clear error for anything that is not a pairing code."""
+    """Read a scanned QR code (``https://<host>/seat/#url=…&fp=…&code=…``, or the
+    ``meetingapp://pair?…`` of cards printed before); a clear error for anything else."""
     parts = urlsplit(text.strip())
-    query = parse_qs(parts.query)
+    if parts.scheme == "meetingapp":
+        fields = parts.query
+    elif parts.scheme == "https" and parts.path.rstrip("/") == "/seat":
+        fields = parts.fragment
+    else:
+        raise InvalidValue(field="qr", detail=text[:80])
+    query = parse_qs(fields)
     urls = tuple(u for u in query.get("url", []) if u.startswith("https://"))
     fingerprint = (query.get("fp") or [""])[0].lower()
-    if parts.scheme != "meetingapp" or not urls or len(fingerprint) != 64:
+    if not urls or len(fingerprint) != 64:
         raise InvalidValue(field="qr", detail=text[:80])
     return PairingInfo(urls, fingerprint, (query.get("code") or [""])[0])
 

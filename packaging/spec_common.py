@@ -118,6 +118,7 @@ def collect(pyinstaller_utils):  # the module PyInstaller.utils.hooks
     # the project's own data files (pyproject.toml's package-data)
     datas = [
         (str(ROOT / "meetingapp" / "demo_assets"), "meetingapp/demo_assets"),
+        (str(ROOT / "meetingapp" / "web"), "meetingapp/web"),  # the web pages (/seat/, …)
         (str(ROOT / "asr" / "data"), "asr/data"),  # the rescoring lexicon (asr/rescore.py)
     ]
     binaries: list = []

@@ -16,6 +16,7 @@ APT_PACKAGES=(
   poppler-utils libnss3-tools softhsm2 opensc
   espeak-ng sox pulseaudio pulseaudio-utils
   iproute2 avahi-daemon avahi-utils dbus
+  chromium  # the web seat's browser tests (Playwright drives Debian's Chromium)
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -31,11 +31,14 @@ from meetingapp.server.routes import (
     floor,
     lan,
     minutes,
+    seat,
     sessions,
     speech,
     stream,
     votes,
+    web,
 )
+from meetingapp.server.web import WebGuard
 
 # In the order FastAPI matches them: each module adds the routes of one resource.
 ROUTES = (
@@ -55,6 +58,8 @@ ROUTES = (
     agenda,
     ca,
     display,
+    seat,
+    web,  # last: the pages' paths never shadow the API
 )
 
 
@@ -69,6 +74,7 @@ def create_app(host: Host) -> FastAPI:
     app.state.host = host
 
     install_problem_handlers(app)
+    app.add_middleware(WebGuard)  # security headers; CSRF gate for cookie-authenticated writes
     app.add_middleware(BodyLimit)  # outermost: counts body bytes before parsing or auth
     for module in ROUTES:
         module.add_routes(app, host)

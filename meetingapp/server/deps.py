@@ -19,6 +19,7 @@ from meetingapp.errors import (
 from meetingapp.i18n import LANGUAGES
 from meetingapp.server.auth import Device
 from meetingapp.server.host import Host
+from meetingapp.server.web import cookie_token
 from meetingapp.wire import Role
 
 RUNNERS = (Role.SECRETARY, Role.CHAIR)
@@ -74,12 +75,19 @@ def authenticate(host: Host, token: str | None) -> Device:
     return device
 
 
+def request_token(request: Request | WebSocket) -> str | None:
+    """The bearer token (Qt clients, scripts) or else the web page's HttpOnly cookie; a
+    cookie-authenticated unsafe request has passed the CSRF gate (``server.web.WebGuard``)."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:]
+    return cookie_token(request.headers)
+
+
 def allow(*roles: Role) -> Callable[[Request], Caller]:
     def dependency(request: Request) -> Caller:
         host: Host = request.app.state.host
-        header = request.headers.get("authorization", "")
-        token = header[7:] if header.lower().startswith("bearer ") else None
-        device = authenticate(host, token)
+        device = authenticate(host, request_token(request))
         if device.role not in roles:
             raise ApiError(403, "auth.forbidden", role=device.role.value)
         return Caller(device, host)

@@ -1,9 +1,17 @@
-"""Agenda documents: only real PDFs, checked by content, within a size limit."""
+"""Agenda documents: only real PDFs, checked by content, within a size limit; their pages as
+images for the web pages."""
 
 from __future__ import annotations
 
+import asyncio
+import io
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
 from fastapi import Request
 
+from meetingapp.atomic import atomic_write
 from meetingapp.errors import MeetingAppError
 
 
@@ -37,14 +45,78 @@ def count_pages(data: bytes) -> int:
     """Open the PDF for real (pypdfium2); a damaged file is refused with the reason."""
     import pypdfium2 as pdfium
 
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise DocumentError("document.not_pdf", detail=str(exc)) from exc
-    try:
-        pages = len(pdf)
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise DocumentError("document.not_pdf", detail=str(exc)) from exc
+        try:
+            pages = len(pdf)
+        finally:
+            pdf.close()
     if pages == 0:
         raise DocumentError("document.not_pdf", detail="0 pages")
     return pages
+
+
+# pdfium is not thread-safe: the host opens PDFs on one thread at a time
+PDFIUM_LOCK = threading.Lock()
+# the widths a page image is made in (a tablet asks for the smallest at least as wide as its
+# viewer; a few sizes keep the cache small and shared by every tablet of the same kind)
+PAGE_WIDTHS = (480, 800, 1280, 1920)
+PAGE_FORMAT, PAGE_TYPE = "WEBP", "image/webp"
+MEMORY_PAGES = 48  # recent page images kept in memory (a few hundred kB each)
+
+
+def page_width(asked: int) -> int:
+    return next((w for w in PAGE_WIDTHS if w >= asked), PAGE_WIDTHS[-1])
+
+
+class PageImages:
+    """Server-rendered page images for the web pages, made once per (document, page, width):
+    on disk under ``folder`` and the latest in memory. 500 tablets turning to the same page at
+    once wait for one rendering, made on a worker thread (never on the event loop)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._memory: OrderedDict[tuple[str, int, int], bytes] = OrderedDict()
+        self._making: dict[tuple[str, int, int], asyncio.Future[bytes]] = {}
+
+    async def get(self, pdf: Path, file_hash: str, page: int, width: int) -> bytes:
+        key = (file_hash, page, width)
+        if key in self._memory:
+            self._memory.move_to_end(key)
+            return self._memory[key]
+        if key in self._making:
+            return await asyncio.shield(self._making[key])
+        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        self._making[key] = future
+        try:
+            data = await asyncio.to_thread(self._make, pdf, key)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: no "never retrieved" warning when nobody waits
+            raise
+        finally:
+            del self._making[key]
+        future.set_result(data)
+        self._memory[key] = data
+        while len(self._memory) > MEMORY_PAGES:
+            self._memory.popitem(last=False)
+        return data
+
+    def _make(self, pdf: Path, key: tuple[str, int, int]) -> bytes:
+        file_hash, page, width = key
+        path = self.folder / file_hash / f"{page}-{width}.{PAGE_FORMAT.lower()}"
+        if path.exists():
+            return path.read_bytes()
+        from meetingapp.pdfpages import render_page
+
+        with PDFIUM_LOCK:
+            image = render_page(pdf, page - 1, width)
+        out = io.BytesIO()
+        image.save(out, PAGE_FORMAT, quality=82, method=4)
+        data = out.getvalue()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data)
+        return data

@@ -92,9 +92,7 @@ def test_the_display_shows_the_hosts_result_and_recovers_from_a_lost_host(
     expect_text(
         page,
         "#quorum",
-        tr(
-            "ui.present_x_of_x_needs_x", "vi", present=10, elected=heads.base(rule.basis), need=need
-        ),
+        tr("ui.present_x_of_x_needs_x", "vi", present=10, elected=base, need=need),
     )
 
     # a show of hands: 6 in favour, 2 against, 1 abstains, of 12 delegates

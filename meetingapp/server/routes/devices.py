@@ -6,7 +6,7 @@ import asyncio
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from meetingapp import __version__
 from meetingapp.errors import NotFound
@@ -22,6 +22,7 @@ from meetingapp.server.deps import (
 )
 from meetingapp.server.host import Host
 from meetingapp.server.routes import call
+from meetingapp.server.web import CSRF_HEADER, cookie_header, csrf_ok
 from meetingapp.server.writer import Writer
 from meetingapp.session import new_id
 from meetingapp.wire import Role
@@ -37,7 +38,12 @@ def add_routes(app: FastAPI, host: Host) -> None:
         return Response(host.tls.ca_cert.read_bytes(), media_type="application/x-pem-file")
 
     @app.post("/api/pair")
-    async def pair(body: m.PairIn, request: Request) -> dict[str, Any]:
+    async def pair(body: m.PairIn, request: Request) -> Any:
+        """Redeem a one-time code for a token. A web page pairs with the CSRF header: its token
+        then comes only as an HttpOnly cookie, never in the answer (``server/web.py``)."""
+        web = request.headers.get(CSRF_HEADER) is not None
+        if web and not csrf_ok(request.headers):
+            raise ApiError(403, "auth.csrf")
         where = request.client.host if request.client else "?"
         attempt = host.pair_limiter.acquire(address=where)  # counted before the code is tried
         code = host.codes.redeem(body.code)
@@ -57,13 +63,18 @@ def add_routes(app: FastAPI, host: Host) -> None:
             return w.devices.add(w.db, device, w.machine.clock())
 
         token = await call(host, register)
-        return {
-            "token": token,
+        answer = {
             "device_id": device.device_id,
             "role": device.role.value,
             "delegate_id": device.delegate_id,
             "ca_fingerprint": host.tls.fingerprint,
         }
+        if web:
+            response = JSONResponse(answer)
+            response.headers["set-cookie"] = cookie_header(token)
+            response.headers["cache-control"] = "no-store"
+            return response
+        return {"token": token, **answer}
 
     @app.post("/api/login")
     async def login(

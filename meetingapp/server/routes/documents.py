@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from meetingapp.errors import NotFound
@@ -18,7 +18,13 @@ from meetingapp.server.deps import (
     Setup,
     allow,
 )
-from meetingapp.server.documents import read_pdf_upload
+from meetingapp.server.documents import (
+    PAGE_TYPE,
+    PageImages,
+    count_pages,
+    page_width,
+    read_pdf_upload,
+)
 from meetingapp.server.host import Host
 from meetingapp.server.routes import call, event_result
 
@@ -71,6 +77,36 @@ def add_routes(app: FastAPI, host: Host) -> None:
                 "Cache-Control": "private, max-age=31536000, immutable",
             },
         )
+
+    images = PageImages(host.data_dir / "page-images")
+    page_counts: dict[str, int] = {}  # file hash -> pages (a stored file never changes)
+
+    @app.get("/api/documents/{file_hash}/pages/{page}")
+    async def page_image(
+        file_hash: str,
+        page: Annotated[int, Path(ge=1, le=100_000)],
+        request: Request,
+        caller: Annotated[Caller, Depends(allow(*ANYONE))],
+        w: Annotated[int, Query(ge=1, le=10_000)] = 1280,
+    ) -> Response:
+        """Page ``page`` (from 1) as an image about ``w`` pixels wide, for the web pages:
+        rendered once on the host (signatures drawn), so a cheap tablet only decodes an image
+        (docs/web.md says why this beats running PDF.js on it)."""
+        path = host.document_path(file_hash)
+        if path is None:
+            raise NotFound(kind="document", ident=file_hash[:64])
+        if file_hash not in page_counts:
+            data = await asyncio.to_thread(path.read_bytes)
+            page_counts[file_hash] = await asyncio.to_thread(count_pages, data)
+        if page > page_counts[file_hash]:
+            raise NotFound(kind="page", ident=str(page))
+        width = page_width(w)
+        etag = f'"{file_hash[:32]}-{page}-{width}"'
+        headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers=headers)
+        image = await images.get(path, file_hash, page, width)
+        return Response(image, media_type=PAGE_TYPE, headers=headers)
 
     @app.post("/api/sessions/{session_id}/presenter")
     async def presenter(session_id: str, body: m.PresenterIn, caller: Runner) -> dict[str, Any]:

@@ -12,18 +12,25 @@ from meetingapp.server.deps import (
     ApiError,
     authenticate,
     language,
+    request_token,
 )
 from meetingapp.server.host import Host
 from meetingapp.server.hub import Subscriber
+from meetingapp.server.web import same_origin
 from meetingapp.wire import event_message, visible
 
 
 def add_routes(app: FastAPI, host: Host) -> None:
     @app.websocket("/api/ws")
     async def stream(ws: WebSocket, session_id: str, token: str = "", after: int = -1) -> None:
-        """A snapshot (or the events missed since ``after``), then every event as it happens."""
+        """A snapshot (or the events missed since ``after``), then every event as it happens.
+        A web page authenticates with its cookie; a handshake from a foreign page (its
+        ``Origin`` is not the host's own) is refused before anything is sent."""
+        if not same_origin(ws.headers):
+            await ws.close(code=4403)
+            return
         try:
-            device = authenticate(host, token)
+            device = authenticate(host, token or request_token(ws))
         except ApiError:
             await ws.close(code=4401)
             return
