@@ -115,7 +115,7 @@ def test_the_display_shows_the_hosts_result_and_recovers_from_a_lost_host(
     assert 6 > (6 + 2 + 1) / 2 and not result.passed  # the body's rule, not a show of majority
     lines = page.locator("#vote-lines li").all_inner_texts()
     assert lines == list(result_texts(result, "vi"))
-    assert lines[0] == "Tán thành: 6/12 (50%)"
+    assert lines[0] == "Tán thành: 6/12 (50,00%)"
     assert page.locator("#verdict").inner_text() == tr("ui.not_passed", "vi")
     assert page.locator("#verdict").get_attribute("class") == "failed"
 
