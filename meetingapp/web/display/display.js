@@ -215,8 +215,11 @@ async function pair(event) {
       code,
       device_name: t("web.display.device_name"),
     });
-    if (device.role !== "display") $("pair-error").textContent = t("web.display.not_a_display");
     $("pair-code").value = "";
+    if (device.role !== "display") {
+      $("pair-error").textContent = t("web.display.not_a_display"); // the secretary revokes it
+      return;
+    }
   } catch (err) {
     $("pair-error").textContent = err.message;
     return;
