@@ -40,6 +40,7 @@ from meetingapp.server.documents import PAGE_WIDTHS  # noqa: E402
 from meetingapp.server.web import WEB_DIR, page_texts  # noqa: E402
 from tests.meeting_api import make_pdf  # noqa: E402
 from tests.web.browser import launch, missing_tools, trusting_home  # noqa: E402
+from tests.web.conftest import run_async  # noqa: E402
 
 SEAT_FILES = ("seat/index.html", "seat/seat.js", "seat/seat.css", "common/web.js", "common/web.css")
 
@@ -161,7 +162,7 @@ def seat_in_browser(
     times = []
     for target in range(2, min(pages, turns + 1) + 1):  # pages never shown yet: cold
         start = time.perf_counter()
-        asyncio.run(move(host, m["sid"], m["doc"]["id"], target))
+        run_async(lambda n=target: move(host, m["sid"], m["doc"]["id"], n))
         page.wait_for_function(
             f"() => {{ const i = document.getElementById('page');"
             f" return i.dataset.page === '{target}' && i.complete && i.naturalWidth > 0; }}",
@@ -297,7 +298,7 @@ def main() -> None:
                         finally:
                             await console.close()
 
-                    m["code2"] = asyncio.run(code())
+                    m["code2"] = run_async(code)
                     report["pdfjs"] = pdfjs_in_browser(
                         browser, origin, m, args.pdfjs, args.cpu_slowdown
                     )

@@ -795,6 +795,10 @@ WEB: dict[str, dict[str, str]] = {
         "vi": "Nhập mã PIN để điểm danh",
         "en": "Type your PIN to check in",
     },
+    "web.seat.face_timeout": {
+        "vi": "Chưa nhận diện được — hãy thử lại hoặc dùng mã PIN",
+        "en": "Not recognised — try again or use the PIN",
+    },
     "web.seat.follow": {"vi": "Theo trang trình chiếu", "en": "Follow the presenter"},
     "web.seat.page_x_of_y": {"vi": "Trang {page}/{pages}", "en": "Page {page} of {pages}"},
     "web.seat.previous": {"vi": "◀ Trang trước", "en": "◀ Previous"},

@@ -70,6 +70,13 @@ TEXT_PREFIXES = (
 )
 TEXT_KEYS = frozenset(
     {
+        # the seat's face check-in (the same words as the Qt tablet's camera)
+        "ui.check_in_by_face",
+        "ui.no_face_in_view",
+        "ui.not_passed_try_again",
+        "ui.camera_error_use_the_pin",
+        "ui.no_camera_found",
+        "ui.recognising",
         "ui.agenda",
         "ui.documents",
         "ui.private_notes",

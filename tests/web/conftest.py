@@ -7,7 +7,7 @@ data directory before it starts (the host then issues its server certificate und
 error is ignored.
 
 Fixtures for any web test (``tests/web/``):
-  ``browser``          the Chromium browser (one per test session)
+  ``browser``          the Chromium browser (one per test module)
   ``web_host``         a fresh host process sharing the session's CA (``WebHost``: its
                        ``origin``, ``console(fn)``, ``code(delegate)``, ``restart()``)
   ``open_page(host, path, viewport=(w, h), lang="vi")``  a new browser context and page
@@ -54,8 +54,11 @@ def browser_home(web_ca: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     return trusting_home(web_ca / "ca.pem", tmp_path_factory.mktemp("browser-home"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(browser_home: Path) -> Iterator[Any]:
+    """One Chromium per test module: while Playwright's sync API runs, its event loop is the
+    thread's running loop (``asyncio.run`` refuses there: use ``run_async``), so it must not
+    outlive the web tests."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -115,7 +118,7 @@ class Meeting:
     document: str = ""
 
 
-def seat_meeting(host: WebHost, *, seats: int = 6, present: int = 3, pages: int = 3) -> Meeting:
+def seat_meeting(host: WebHost, *, seats: int = 6, present: int = 4, pages: int = 3) -> Meeting:
     """A session open with an item running: ``present`` delegates checked in at the console,
     and (``pages`` > 0) one document of that many pages on the item."""
 

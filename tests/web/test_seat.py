@@ -168,7 +168,7 @@ def test_the_seat_shows_the_banner_when_the_host_is_lost_and_resyncs_when_it_is_
     web_host.console(lambda c: c.move_presenter(meeting.session, meeting.document, 3))
     motion_title = "Biểu quyết sau khi mất kết nối"
     web_host.console(lambda c: c.open_motion(meeting.session, motion_title, BallotForm.ELECTRONIC))
-    page.wait_for_selector("#banner[hidden]", timeout=WAIT * 2)
+    page.locator("#banner").wait_for(state="hidden", timeout=WAIT * 2)
     _wait_text(page, "#motion-title", motion_title)
     page.wait_for_selector("#page[data-page='3']", timeout=WAIT)
     page.wait_for_selector("#vote-no:enabled", timeout=WAIT)
@@ -230,3 +230,76 @@ def _console_stream(host: WebHost, session: str, after: int) -> list[dict[str, A
                 return out
 
     return list(run_async(read))
+
+
+def test_face_check_in_sends_the_tablet_cameras_frames_to_the_host(
+    web_host: WebHost, open_page: Any
+) -> None:
+    """1:1 face check-in through the browser's camera (Chromium's fake camera: a test pattern,
+    no face): the host's challenge is shown, frames reach the host and its verdict comes back
+    in Vietnamese; nobody is checked in by a picture without a face."""
+    from meetingapp import demo_script as script
+    from meetingapp.demo import enrolment_photos
+
+    meeting = seat_meeting(web_host, pages=0)
+    me = meeting.delegates[5]
+    photo = script.asset("astronaut.jpg").read_bytes()
+
+    async def enrol(c: Any) -> None:
+        await c.record_consent(me, given=True, text_version="v1")
+        await c.enrol_face(me, enrolment_photos(photo))
+
+    web_host.console(enrol)
+    page = open_page(web_host, "/seat/")
+    page.context.grant_permissions(["camera"], origin=web_host.origin)
+    _pair_by_code(page, web_host, me)
+    page.wait_for_selector("#face-button:enabled", timeout=WAIT)
+    page.click("#face-button")
+    _wait_text(page, "#face-prompt", "Không thấy khuôn mặt")
+    assert page.locator("#camera").is_visible()
+    assert page.is_disabled("#face-button")
+    assert page.evaluate("document.getElementById('camera').videoWidth") > 0
+    attendance = _state(web_host, meeting)["session"]["attendance"]
+    assert me not in attendance
+    assert page.js_errors == []
+
+
+def test_a_photo_held_to_the_tablets_camera_is_refused(
+    web_host: WebHost, browser: Any, browser_home: Any, tmp_path: Any
+) -> None:
+    """The tablet's camera films a still photo of the enrolled delegate, 'turned' by shearing
+    (as tests/test_ui.py feeds the console): the browser sends the frames, the host finds the
+    face and refuses the flat picture; the delegate is not checked in."""
+    from meetingapp import demo_script as script
+    from meetingapp.demo_hall import camera_frames, enrolment_photos
+    from tests.web.browser import launch, y4m_video
+
+    meeting = seat_meeting(web_host, pages=0)
+    me = meeting.delegates[5]
+    photo = script.asset("astronaut.jpg").read_bytes()
+
+    async def enrol(c: Any) -> None:
+        await c.record_consent(me, given=True, text_version="v1")
+        await c.enrol_face(me, enrolment_photos(photo))
+
+    web_host.console(enrol)
+    front, left, right = camera_frames(photo)
+    video = y4m_video(
+        [front] * 3 + [left, front, right, front, left, front, right], tmp_path / "c.y4m"
+    )
+    chromium = launch(browser.browser_type, browser_home, camera=video)  # a camera of its own
+    try:
+        context = chromium.new_context(viewport={"width": 1280, "height": 800})
+        context.grant_permissions(["camera"], origin=web_host.origin)
+        page = context.new_page()
+        page.goto(web_host.origin + "/seat/")
+        _pair_by_code(page, web_host, me)
+        page.wait_for_selector("#face-button:enabled", timeout=WAIT)
+        page.click("#face-button")
+        page.locator("#face-prompt").filter(has_text="Không đạt — hãy thử lại").wait_for(
+            timeout=45_000
+        )
+        assert page.locator("#camera").is_hidden()  # the camera is off again
+    finally:
+        chromium.close()
+    assert me not in _state(web_host, meeting)["session"]["attendance"]

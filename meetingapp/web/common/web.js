@@ -50,7 +50,8 @@ export class ApiProblem extends Error {
 // problem details, whose `detail` is already in the page's language.
 export async function api(method, path, body) {
   const headers = { "Accept-Language": lang(), "X-Meetingapp-Csrf": "1" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const binary = body instanceof Blob; // a camera frame, sent as it is
+  if (body !== undefined) headers["Content-Type"] = binary ? body.type : "application/json";
   let response;
   try {
     response = await fetch(path, {
@@ -58,7 +59,7 @@ export async function api(method, path, body) {
       headers,
       credentials: "same-origin",
       cache: "no-store",
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || binary ? body : JSON.stringify(body),
     });
   } catch (err) {
     throw new ApiProblem(0, t("web.network_error"), "network");

@@ -32,6 +32,7 @@ const seat = {
   sending: new Set(),
   speechDeadline: null, // performance.now() seconds when the speaker's time runs out
   retry: null,
+  faceBusy: false, // a face check-in is running (its button stays off)
 };
 
 function show(id) {
@@ -212,6 +213,7 @@ function render() {
   presence.classList.toggle("present", v.me.present);
   $("checkin").hidden = v.me.present || v.session.state !== "open";
   $("checkin-button").disabled = !allowed("check_in");
+  if (!seat.faceBusy) $("face-button").disabled = !allowed("check_in");
   renderAgenda(v);
   renderDocuments(v);
   renderFloor(v);
@@ -278,8 +280,16 @@ function showPage() {
   $("page-no").textContent = doc ? t("web.seat.page_x_of_y", { page: seat.page, pages: doc.pages }) : "";
   for (const b of document.querySelectorAll("#documents .doc")) b.classList.remove("current");
   if (!doc) return;
-  const src = `/api/documents/${doc.file_hash}/pages/${seat.page}?w=${pageWidth()}`;
-  if (img.getAttribute("src") !== src) img.setAttribute("src", src);
+  const pageUrl = (n) => `/api/documents/${doc.file_hash}/pages/${n}?w=${pageWidth()}`;
+  const src = pageUrl(seat.page);
+  if (img.getAttribute("src") !== src) {
+    img.setAttribute("src", src);
+    // the next page, fetched ahead into the browser's cache (presentations move forward)
+    const next = seat.page + 1;
+    if (next <= doc.pages) {
+      img.addEventListener("load", () => (new Image().src = pageUrl(next)), { once: true });
+    }
+  }
   img.alt = t("web.seat.page_image", { page: seat.page, title: doc.title });
   img.dataset.page = String(seat.page);
   img.dataset.document = doc.id;
@@ -404,6 +414,74 @@ async function checkIn(event) {
   }
 }
 
+// 1:1 face check-in: the host's challenge ("turn your head…"), four camera frames a second
+// (the same endpoints and pace as the Qt tablet, ui/camera.py), until the host checks the
+// delegate in, the liveness check fails, or 30 s pass.
+async function faceCheckIn() {
+  const prompt = $("face-prompt");
+  const button = $("face-button");
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    prompt.textContent = t("ui.no_camera_found");
+    return;
+  }
+  let attempt;
+  try {
+    attempt = await api("POST", `/api/sessions/${seat.sid}/face-checkins`, {
+      delegate_id: seat.me.delegate_id,
+    });
+  } catch (err) {
+    prompt.textContent = err.message;
+    return;
+  }
+  let camera;
+  try {
+    camera = await navigator.mediaDevices.getUserMedia({
+      video: { facingMode: "user", width: { ideal: 640 } },
+      audio: false,
+    });
+  } catch (err) {
+    prompt.textContent = t("ui.camera_error_use_the_pin");
+    return;
+  }
+  seat.faceBusy = true;
+  button.disabled = true;
+  const video = $("camera");
+  video.srcObject = camera;
+  video.hidden = false;
+  await video.play();
+  prompt.textContent = attempt.prompt;
+  const canvas = document.createElement("canvas");
+  const finish = (text) => {
+    for (const track of camera.getTracks()) track.stop();
+    video.srcObject = null;
+    video.hidden = true;
+    seat.faceBusy = false;
+    button.disabled = false;
+    prompt.textContent = text;
+  };
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    canvas.getContext("2d").drawImage(video, 0, 0);
+    const frame = await new Promise((done) => canvas.toBlob(done, "image/jpeg", 0.85));
+    let reply;
+    try {
+      reply = await api("POST", `/api/sessions/${seat.sid}/face-checkins/${attempt.id}/frames`, frame);
+    } catch (err) {
+      return finish(err.message);
+    }
+    if (reply.checked_in) {
+      finish(t("ui.checked_in"));
+      return refresh();
+    }
+    if (reply.liveness === "failed") return finish(t("ui.not_passed_try_again"));
+    prompt.textContent = reply.verdict === "no_face" ? t("ui.no_face_in_view") : reply.prompt || "";
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  finish(t("web.seat.face_timeout"));
+}
+
 async function floorCommand(path, body) {
   $("floor-error").textContent = "";
   try {
@@ -463,6 +541,7 @@ function wire() {
   $("pair-form").addEventListener("submit", pair);
   $("login-form").addEventListener("submit", login);
   $("checkin-form").addEventListener("submit", checkIn);
+  $("face-button").addEventListener("click", () => faceCheckIn().catch(showError));
   $("ask").addEventListener("click", () =>
     floorCommand("/floor", { command_id: commandId() }),
   );
