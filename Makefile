@@ -19,6 +19,7 @@ run: setup
 screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python scripts/screenshots.py
 	$(VENV)/bin/python scripts/web_screenshots.py
+	$(VENV)/bin/python scripts/web_display_screenshots.py
 
 test: setup
 	VENV=$(VENV) bash scripts/run_tests.sh

@@ -7,7 +7,14 @@ their event stream and their in-flight ballot request, then retry with the same 
 Prints JSON: acknowledgement latency percentiles, time from the close to the result on every
 client, lost and duplicated ballots, and the host's peak RSS.
 
+``--browser 0.5``: half the tablets speak the web page's protocol (``meetingapp/web/``) rather
+than the Qt client's: they pair with the CSRF header and get their token only as the HttpOnly
+cookie, send every command with that cookie, the ``X-Meetingapp-Csrf`` header and the page's
+``Origin``/``Sec-Fetch-Site`` (what Chromium adds), and open the event stream with the cookie
+and ``Origin`` instead of a token in the URL. The figures then come per protocol as well.
+
     python bench/vote_load.py --tablets 500
+    python bench/vote_load.py --tablets 500 --browser 0.5
 """
 
 from __future__ import annotations
@@ -23,14 +30,54 @@ import statistics
 import sys
 import tempfile
 import time
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from meetingapp.client import HostClient, LiveSession  # noqa: E402
+from meetingapp.client import HostClient, HostError, LiveSession  # noqa: E402
 from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice  # noqa: E402
 from meetingapp.store import open_db  # noqa: E402
 from tests.hostproc import HostProcess  # noqa: E402
+
+COOKIE = "__Host-meetingapp"  # meetingapp.server.web.COOKIE
+
+
+class BrowserTablet(HostClient):
+    """A tablet that speaks exactly what the web page sends (meetingapp/web/common/web.js):
+    no bearer token anywhere; the HttpOnly cookie, the CSRF header and the page's origin."""
+
+    cookie = ""
+
+    def _headers(self) -> dict[str, str]:
+        headers = {
+            "Accept-Language": self.lang,
+            "X-Meetingapp-Csrf": "1",
+            "Origin": self.url,
+            "Sec-Fetch-Site": "same-origin",
+        }
+        if self.cookie:
+            headers["Cookie"] = f"{COOKIE}={self.cookie}"
+        return headers
+
+    def stream_headers(self) -> dict[str, str]:
+        return {"Cookie": f"{COOKIE}={self.cookie}", "Origin": self.url}
+
+    async def pair(self, code: str, device_name: str) -> dict[str, object]:
+        resp = await self.http.post(
+            "/api/pair",
+            json={"code": code, "device_name": device_name},
+            headers=self._headers(),
+        )
+        if resp.status_code >= 400:
+            raise HostError(resp.status_code, "pair", resp.text[:200])
+        answer = resp.json()
+        assert "token" not in answer, "a web page never sees its token"
+        jar: SimpleCookie = SimpleCookie()
+        jar.load(resp.headers["set-cookie"])
+        self.cookie = jar[COOKIE].value
+        self.http.cookies.clear()  # sent by hand, as above, on every request and reconnection
+        return dict(answer)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -73,18 +120,21 @@ async def setup(host: HostProcess, n: int) -> tuple[HostClient, str, str, list[s
     return console, body, sid, ids
 
 
-async def pair_all(host: HostProcess, console: HostClient, ids: list[str]) -> list[HostClient]:
+async def pair_all(
+    host: HostProcess, console: HostClient, ids: list[str], browsers: set[int]
+) -> list[HostClient]:
     ctx = host.ssl()
     sem = asyncio.Semaphore(32)
 
-    async def pair(did: str) -> HostClient:
+    async def pair(i: int, did: str) -> HostClient:
         async with sem:
             code = (await console.pairing_code("delegate", did))["code"]
-            tablet = HostClient(console.url, ctx, timeout=60)
+            kind = BrowserTablet if i in browsers else HostClient
+            tablet = kind(console.url, ctx, timeout=60)
             await tablet.pair(code, f"tablet {did}")
             return tablet
 
-    return list(await asyncio.gather(*(pair(d) for d in ids)))
+    return list(await asyncio.gather(*(pair(i, d) for i, d in enumerate(ids))))
 
 
 async def vote(
@@ -97,7 +147,7 @@ async def vote(
     drop: bool,
 ) -> tuple[float, dict[str, object]]:
     await asyncio.sleep(delay)
-    command_id = f"bench-{tablet.token[:12] if tablet.token else ''}-{motion}"
+    command_id = f"bench-{id(tablet):x}-{motion}"
     start = time.perf_counter()
     if drop:
         await live.drop_connection()
@@ -114,7 +164,8 @@ async def scenario(args: argparse.Namespace, host: HostProcess) -> dict[str, obj
     rng = random.Random(args.seed)
     t0 = time.perf_counter()
     console, _body, sid, ids = await setup(host, args.tablets)
-    tablets = await pair_all(host, console, ids)
+    browsers = set(rng.sample(range(len(ids)), round(len(ids) * args.browser)))
+    tablets = await pair_all(host, console, ids, browsers)
     lives = [t.live(sid) for t in tablets]
     for live in lives:
         live.start()
@@ -146,6 +197,10 @@ async def scenario(args: argparse.Namespace, host: HostProcess) -> dict[str, obj
     voting_s = time.perf_counter() - vote_start
     latencies = [o[0] * 1000 for o in outcomes]
     direct = [lat for i, lat in enumerate(latencies) if i not in droppers]
+    by_protocol = {
+        name: [lat for i, lat in enumerate(latencies) if (i in browsers) == is_browser]
+        for name, is_browser in (("qt_bearer", False), ("browser_cookie", True))
+    }
 
     close_at = time.perf_counter()
     result = await console.close_motion(sid, motion)
@@ -165,6 +220,7 @@ async def scenario(args: argparse.Namespace, host: HostProcess) -> dict[str, obj
         await t.close()
     await console.close()
 
+    receipts_ok = all(o[1].get("receipt") for o in outcomes)
     expected = {c: choices.count(c) for c in Choice}
     tally = {Choice.YES: result["yes"], Choice.NO: result["no"], Choice.ABSTAIN: result["abstain"]}
     rss = peak_rss_mb(host.proc.pid) if host.proc else float("nan")
@@ -177,8 +233,21 @@ async def scenario(args: argparse.Namespace, host: HostProcess) -> dict[str, obj
     stored = {r[0]: r[1] for r in rows}
     lost = sum(1 for did in ids if did not in stored)
     duplicated = sum(c - 1 for c in stored.values() if c > 1)
+    lost_by = {
+        name: sum(1 for i, did in enumerate(ids) if (i in browsers) == b and did not in stored)
+        for name, b in (("qt_bearer", False), ("browser_cookie", True))
+    }
+    doubled_by = {
+        name: sum(
+            stored.get(did, 0) - 1
+            for i, did in enumerate(ids)
+            if (i in browsers) == b and stored.get(did, 0) > 1
+        )
+        for name, b in (("qt_bearer", False), ("browser_cookie", True))
+    }
     return {
         "tablets": len(ids),
+        "browser_protocol_tablets": len(browsers),
         "dropped_and_retried": len(droppers),
         "spread_s": args.spread,
         "ack_ms": {
@@ -189,6 +258,19 @@ async def scenario(args: argparse.Namespace, host: HostProcess) -> dict[str, obj
             "p99_without_dropped": round(percentile(direct, 99), 1),
             "mean": round(statistics.fmean(latencies), 1),
         },
+        "ack_ms_by_protocol": {
+            name: {
+                "n": len(lats),
+                "p50": round(percentile(lats, 50), 1),
+                "p99": round(percentile(lats, 99), 1),
+                "max": round(max(lats), 1),
+                "lost": lost_by[name],
+                "doubled": doubled_by[name],
+            }
+            for name, lats in by_protocol.items()
+            if lats
+        },
+        "every_ballot_has_a_receipt": receipts_ok,
         "voting_wall_s": round(voting_s, 2),
         "result_on_every_client_s": {
             "max": round(max(seen_at), 3),
@@ -209,6 +291,12 @@ def main() -> None:
     parser.add_argument("--drop", type=float, default=0.10, help="share of tablets that drop")
     parser.add_argument("--spread", type=float, default=3.0, help="seconds over which all vote")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--browser",
+        type=float,
+        default=0.0,
+        help="share of tablets that speak the web page's protocol (cookie + CSRF header)",
+    )
     parser.add_argument("--log", help="write the client library's log here")
     args = parser.parse_args()
     if args.log:

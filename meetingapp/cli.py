@@ -133,6 +133,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     return subprocess.call(argv)
 
 
+DEFAULT_CA_PORT = 8080
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from meetingapp import lan
     from meetingapp.server.host import Host, serve
@@ -142,13 +145,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
     data_dir.mkdir(parents=True, exist_ok=True)
+    bind = lan.resolve_bind(args.bind)
+    # the CA over plain HTTP is for tablets on the LAN: by default only when serving it
+    ca_port = args.ca_port
+    if ca_port is None:
+        ca_port = -1 if lan.is_loopback(bind) else DEFAULT_CA_PORT
     serve(
         data_dir,
-        bind=lan.resolve_bind(args.bind),
+        bind=bind,
         port=args.port,
         addresses=args.address,
         advertise=not args.no_mdns,
         on_start=started,
+        ca_port=None if ca_port < 0 else ca_port,
     )
     return 0
 
@@ -167,6 +176,23 @@ def cmd_pairing_sheet(args: argparse.Namespace) -> int:
 
     sheet = asyncio.run(run())
     print(f"{args.out}: {len(sheet['cards'])}")  # type: ignore[arg-type]
+    return 0
+
+
+def cmd_trust_sheet(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from meetingapp.atomic import atomic_write
+    from meetingapp.client import HostClient
+
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir()
+
+    async def run() -> bytes:
+        async with HostClient.from_host_json(data_dir, console=True, lang=current_language()) as c:
+            return await c.trust_sheet(args.body)
+
+    atomic_write(Path(args.out), asyncio.run(run()))
+    print(args.out)
     return 0
 
 
@@ -348,6 +374,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not advertise the host on the LAN (DNS-SD/mDNS _meetingapp._tcp)",
     )
+    s.add_argument(
+        "--ca-port",
+        type=int,
+        default=None,
+        help=f"plain-HTTP port where tablets download the host's CA (default {DEFAULT_CA_PORT} "
+        "when serving the LAN, off on 127.0.0.1; 0: any free port; -1: off)",
+    )
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser(
@@ -357,6 +390,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--ttl", type=int, default=180, help="minutes the codes stay valid (≤ 1440)")
     s.add_argument("--data-dir", help="the data folder of the host running on this machine")
     s.set_defaults(func=cmd_pairing_sheet)
+
+    s = sub.add_parser(
+        "trust-sheet",
+        help="print the steps to trust the host's CA on iPads and Android tablets (PDF) / "
+        "phiếu cài chứng chỉ",
+    )
+    s.add_argument("--out", default="tin-cay-may-chu.pdf", help="PDF to write")
+    s.add_argument("--body", default="", help="the body's name for the heading")
+    s.add_argument("--data-dir", help="the data folder of the host running on this machine")
+    s.set_defaults(func=cmd_trust_sheet)
 
     add_minutes_parsers(sub)
 

@@ -128,6 +128,11 @@ class HostClient:
 
     # --- transport -----------------------------------------------------------------------
 
+    def stream_headers(self) -> dict[str, str]:
+        """Extra headers of the event stream's handshake (a bearer client sends its token in
+        the URL instead; ``bench/vote_load.py``'s browser-protocol tablets send their cookie)."""
+        return {}
+
     def _headers(self) -> dict[str, str]:
         headers = {"Accept-Language": self.lang}
         if self.token:
@@ -487,6 +492,10 @@ class HostClient:
         if kind == "pdf" and hashlib.sha256(resp.content).hexdigest() != sha256:
             raise HostError(502, "document.corrupt", "downloaded file does not match its hash")
         return resp.content
+
+    async def trust_sheet(self, body: str = "") -> bytes:
+        """The printed instruction sheet for trusting the host's CA on tablets (PDF)."""
+        return (await self._download("/api/trust-sheet.pdf", {"body": body})).content
 
     async def devices(self) -> list[dict[str, Any]]:
         return (await self.get("/api/devices"))["devices"]

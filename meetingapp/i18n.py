@@ -601,9 +601,10 @@ def tr(key: str, lang: str | None = None, **params: object) -> str:
 
 def _merge_catalogue() -> None:
     """The app's texts and the domain labels join the core's messages: one catalogue."""
+    from meetingapp.i18n_trust import TRUST
     from meetingapp.i18n_ui import LABELS, UI, WEB, WEB_DISPLAY
 
-    for part in (LABELS, UI, WEB, WEB_DISPLAY):
+    for part in (LABELS, UI, WEB, WEB_DISPLAY, TRUST):
         clash = set(part) & set(MESSAGES)
         if clash:
             raise RuntimeError(f"duplicate message keys: {sorted(clash)}")

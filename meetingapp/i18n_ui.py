@@ -731,7 +731,37 @@ UI: dict[str, dict[str, str]] = {
 
 # the web pages (meetingapp/web/, served with GET /api/texts/{lang}): the hall display page's
 # own texts (web.display.*) ...
-WEB_DISPLAY: dict[str, dict[str, str]] = {}
+WEB_DISPLAY: dict[str, dict[str, str]] = {
+    "web.display.tap_fullscreen": {
+        "vi": "Chạm hoặc bấm vào màn hình để hiện toàn màn hình",
+        "en": "Tap or click the screen for fullscreen",
+    },
+    "web.display.no_session": {
+        "vi": "Chưa có kỳ họp nào được khai mạc",
+        "en": "No session has been opened yet",
+    },
+    "web.display.pair_heading": {
+        "vi": "Ghép màn hình hội trường với máy chủ họp",
+        "en": "Pair this hall display with the meeting host",
+    },
+    "web.display.code": {
+        "vi": "Mã ghép máy (thư ký tạo với vai trò “Màn hình hội trường”)",
+        "en": "Pairing code (the secretary makes one with the role “Hall display”)",
+    },
+    "web.display.pair": {"vi": "Ghép máy", "en": "Pair"},
+    "web.display.enter_the_code": {
+        "vi": "Hãy nhập mã ghép (10 ký tự, ví dụ ABCDE-12345).",
+        "en": "Type the pairing code (10 characters, e.g. ABCDE-12345).",
+    },
+    "web.display.device_name": {
+        "vi": "Màn hình hội trường (trình duyệt)",
+        "en": "Hall display (browser)",
+    },
+    "web.display.not_a_display": {
+        "vi": "Mã này không phải mã của màn hình hội trường; máy đã được ghép với vai trò khác.",
+        "en": "This code is not a hall display's; the device was paired with another role.",
+    },
+}
 
 # ... and the texts shared by the pages (web.*) and the delegate's seat (web.seat.*)
 WEB: dict[str, dict[str, str]] = {

@@ -63,6 +63,7 @@ class LocalHost:
     bind: str = "127.0.0.1"  # an address or interface name; on the LAN: advertised by mDNS
     advertise: bool = True
     prefix: tuple[str, ...] = ()  # e.g. ("ip", "netns", "exec", "ns1"): run it elsewhere
+    ca_port: int | None = None  # the CA over plain HTTP (serve --ca-port); None: serve's default
 
     def start(self, timeout: float = 60) -> LocalHost:
         host_json = self.data_dir / "host.json"
@@ -83,6 +84,8 @@ class LocalHost:
         ]
         if not self.advertise:
             argv.append("--no-mdns")
+        if self.ca_port is not None:
+            argv += ["--ca-port", str(self.ca_port)]
         self.proc = subprocess.Popen(
             argv,
             stdout=subprocess.PIPE,

@@ -73,7 +73,7 @@ class LiveSession:
         delay = 0.05
         while True:
             try:
-                headers = {"Accept-Language": self.client.lang}
+                headers = {"Accept-Language": self.client.lang, **self.client.stream_headers()}
                 async with websockets.connect(
                     self._uri(),
                     ssl=self.client.ssl,

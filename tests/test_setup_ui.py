@@ -14,6 +14,7 @@ import pytest
 
 from meetingapp import device_store, lan, qr
 from meetingapp.client import HostClient
+from meetingapp.tablet_trust import fingerprint_lines
 from tests.hostproc import HostProcess
 from tests.meeting_api import make_pdf
 from ui.bridge import Bridge
@@ -168,6 +169,13 @@ def test_set_up_a_session_from_an_empty_host(  # type: ignore[no-untyped-def]
     names = {d["id"]: d["full_name"] for d in w.body()["delegates"]}  # type: ignore[index]
     assert names[pairing.delegate_id] == "Đặng Văn Sơn"
     bridge.run(tablet.close())
+
+    # the steps for browser tablets: the sheet with the host's CA fingerprint (tablet_trust)
+    trust = tmp_path / "tin-cay.pdf"
+    w.print_trust_sheet(trust)
+    qtbot.waitUntil(lambda: "tin-cay.pdf" in w.sheet_result.text(), timeout=30000)
+    trust_text = "".join(p.get_textpage().get_text_range() for p in pdfium.PdfDocument(trust))
+    assert fingerprint_lines(host.info["ca_fingerprint"])[0] in trust_text
 
     # PIN check-in at the console for a delegate without a tablet
     bridge.run(console.open_session(sid))

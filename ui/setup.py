@@ -540,9 +540,13 @@ class SetupWindow(RoleWindow):
         print_btn.clicked.connect(self._pick_sheet)
         self.sheet_result = QLabel("")
         self.sheet_result.setWordWrap(True)
+        # browsers (the web seat and display) trust the host's CA once: the clerk's steps
+        trust_btn = QPushButton(t("ui.print_the_trust_sheet"))
+        trust_btn.clicked.connect(self._pick_trust_sheet)
         sl = QFormLayout(sheet)
         sl.addRow(t("ui.codes_valid_for"), self.ttl)
         sl.addRow(print_btn)
+        sl.addRow(trust_btn)
         sl.addRow(self.sheet_result)
 
         pin = QGroupBox(t("ui.pin_check_in_at_the_console"))
@@ -679,6 +683,25 @@ class SetupWindow(RoleWindow):
             )
 
         self.act(make_sheet(self.client, path, ttl_min=self.ttl.value(), lang=lang()), done)
+
+    def _pick_trust_sheet(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, t("ui.print_the_trust_sheet"), "tin-cay-may-chu.pdf", "PDF (*.pdf)"
+        )
+        if path:
+            self.print_trust_sheet(Path(path))
+
+    def print_trust_sheet(self, path: Path) -> None:
+        """The printed steps to trust the host's CA on iPads, Android tablets and displays."""
+        from meetingapp.atomic import atomic_write
+
+        async def fetch() -> None:
+            data = await self.client.trust_sheet()
+            await asyncio.to_thread(atomic_write, path, data)
+
+        self.act(
+            fetch(), lambda _: self.sheet_result.setText(t("ui.trust_sheet_written_x", path=path))
+        )
 
     def pin_check_in(self) -> None:
         sid, did, pin = self._session_id(), self.pin_delegate.currentData(), self.pin_code.text()

@@ -22,8 +22,10 @@ from meetingapp.server.routes import (
     agenda,
     attendance,
     bodies,
+    ca,
     device_list,
     devices,
+    display,
     documents,
     faces,
     floor,
@@ -54,6 +56,8 @@ ROUTES = (
     minutes,
     lan,
     agenda,
+    ca,
+    display,
     seat,
     web,  # last: the pages' paths never shadow the API
 )

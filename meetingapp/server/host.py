@@ -24,7 +24,9 @@ from meetingapp.domain import SessionState
 from meetingapp.errors import NotFound
 from meetingapp.events import Event
 from meetingapp.keys import private_dir
+from meetingapp.server import ca_http
 from meetingapp.server.auth import Device, DeviceStore, PairingCodes
+from meetingapp.server.ca_http import CaDownload
 from meetingapp.server.captions import LiveCaptions
 from meetingapp.server.documents import count_pages
 from meetingapp.server.faces import CheckinAttempt, vault_for
@@ -118,6 +120,7 @@ class Host:
         )
         self.checkins: dict[str, CheckinAttempt] = {}  # face check-ins in progress
         self.lock: WriterLock | None = None
+        self.ca_download: CaDownload | None = None  # the CA over plain HTTP (serve --ca-port)
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -158,6 +161,7 @@ class Host:
             "pid": os.getpid(),
             "lan_urls": self.lan_urls,
             "mdns": self.advertiser is not None,
+            "ca_port": self.ca_port,
         }
         if self.advertiser is not None:  # announcing takes a few seconds of probing
             self._latest = self.writer.submit(lambda w: self.advertised(w.machine.world)).result()
@@ -211,6 +215,8 @@ class Host:
             )
 
     def stop(self) -> None:
+        if self.ca_download is not None:
+            self.ca_download.stop()
         if self.advertiser is not None:
             self.advertiser.stop()  # says goodbye: browsers drop the host at once
         self.transcriber.stop()
@@ -225,6 +231,11 @@ class Host:
         """For clients on this machine (the local console): loopback when serving everywhere."""
         local = "127.0.0.1" if self.bind == "0.0.0.0" else "::1" if self.bind == "::" else self.bind  # noqa: S104
         return lan.url_for(local, self.port)
+
+    @property
+    def ca_port(self) -> int | None:
+        """The plain-HTTP port of the CA download (None: not served)."""
+        return self.ca_download.port if self.ca_download is not None else None
 
     @property
     def lan_urls(self) -> list[str]:
@@ -396,8 +407,10 @@ def serve(
     addresses: list[str] | None = None,
     advertise: bool = True,
     on_start: Callable[[Host], None] | None = None,
+    ca_port: int | None = None,
 ) -> None:
     """Run the host until interrupted. ``port=0`` picks a free port (see host.json).
+    ``ca_port``: also serve the CA for tablets over plain HTTP there (0: any free port).
     ``bind`` is an address or an interface name; on the LAN the host advertises itself by
     mDNS unless ``advertise`` is false."""
     import uvicorn
@@ -410,6 +423,8 @@ def serve(
         data_dir, bind=bind, port=sock.getsockname()[1], addresses=addresses, advertise=advertise
     )
     host.start()
+    if ca_port is not None:
+        host.ca_download = ca_http.start(bind, ca_port, host.tls.ca_cert, host.lan_urls)
     if on_start is not None:
         on_start(host)
     config = uvicorn.Config(

@@ -102,6 +102,11 @@ TEXT_KEYS = frozenset(
         "ui.passed",
         "ui.not_passed",
         "ui.lost_the_host_what_you_see_may_be_out_of",
+        # the hall display's (the same words as the Qt display's)
+        "ui.hall_display",
+        "ui.the_host_is_unreachable_what_is_shown_ma",
+        "ui.waiting_to_reconnect",
+        "ui.time_is_up_x",
     }
 )
 
