@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 
 
@@ -220,6 +221,20 @@ class Speech:
 
     def speaker_of(self, segment: TranscriptSegment) -> str:
         return segment.speaker or self.delegate_id
+
+    def seconds_left(self, now: datetime | None = None) -> float | None:
+        """Speaking time left (negative: over; None: no limit, or no valid start), as every
+        screen counts it: the Qt console and display, the web seat and the web display."""
+        if not self.time_limit_s:
+            return None
+        try:
+            started = datetime.fromisoformat(self.started_at)
+        except ValueError:
+            return None
+        if started.tzinfo is None:
+            started = started.replace(tzinfo=UTC)
+        now = now or datetime.now(UTC)
+        return float(self.time_limit_s - (now - started).total_seconds())
 
     @property
     def transcript(self) -> str:

@@ -1,6 +1,7 @@
 """The windows at the sizes of the real screens, against the real host: nothing overlaps or is
 cut off, tablets have finger-sized targets and readable text, buttons follow the session's
-state (meetingapp/actions.py), and a lost host is said plainly on the tablet and the hall display."""
+state (meetingapp/actions.py), and a lost host is said plainly on the tablet and the hall
+display."""
 
 from __future__ import annotations
 
@@ -286,15 +287,15 @@ def test_no_microphone_is_said_on_the_tablet_and_the_console(  # type: ignore[no
 
 def test_the_speaking_timer_warns_before_the_end_and_says_when_time_is_up(qapp) -> None:  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime, timedelta
-    from types import SimpleNamespace
 
+    from meetingapp.domain import Speech
     from ui.strings import countdown, timer_state
 
     set_language("vi")
 
-    def speech(limit: int, ago: float) -> SimpleNamespace:
+    def speech(limit: int, ago: float) -> Speech:
         started = (datetime.now(UTC) - timedelta(seconds=ago)).isoformat()
-        return SimpleNamespace(time_limit_s=limit, started_at=started)
+        return Speech(id="s", delegate_id="d", item_id="i", started_at=started, time_limit_s=limit)
 
     assert timer_state(speech(300, 10)) == "" and countdown(speech(300, 10)).startswith("⏱ 04:")
     assert timer_state(speech(300, 250)) == "warn"  # the last minute

@@ -9,20 +9,12 @@ running count of choices. Pure: a World in, plain data out."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from meetingapp.errors import NotFound
 from meetingapp.i18n import tr
 from meetingapp.results import result_texts, vote_result
 from meetingapp.rules import QUORUM
-
-
-def seconds_left(started_at: str, limit_s: int | None, now: dt.datetime | None = None) -> float:
-    """Speaking time left (negative: over), as the Qt screens count it (ui/strings.py)."""
-    started = dt.datetime.fromisoformat(started_at)
-    now = now or dt.datetime.now(started.tzinfo)
-    return float((limit_s or 0) - (now - started).total_seconds())
 
 
 def display_view(world: Any, session_id: str | None, lang: str) -> dict[str, Any]:
@@ -51,7 +43,7 @@ def display_view(world: Any, session_id: str | None, lang: str) -> dict[str, Any
     if speech is not None:
         who = world.delegates.get(speech.delegate_id)
         name = who.full_name if who else speech.delegate_id
-        left = seconds_left(speech.started_at, speech.time_limit_s) if speech.time_limit_s else None
+        left = speech.seconds_left()
         view["speaker"] = {
             "speech_id": speech.id,
             "name": name,

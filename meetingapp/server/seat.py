@@ -22,16 +22,8 @@ from meetingapp.results import result_texts, vote_result
 from meetingapp.session.world import World
 
 
-def _seconds_left(started_at: str, limit: int | None, now: dt.datetime) -> float | None:
-    if not limit:
-        return None
-    try:
-        started = dt.datetime.fromisoformat(started_at)
-    except ValueError:
-        return None
-    if started.tzinfo is None:
-        started = started.replace(tzinfo=dt.UTC)
-    return round(limit - (now - started).total_seconds(), 1)
+def _rounded(left: float | None) -> float | None:
+    return None if left is None else round(left, 1)
 
 
 def seat_view(
@@ -90,7 +82,7 @@ def seat_view(
             "id": speech.id,
             "mine": speech.delegate_id == delegate_id,
             "name": speaker.full_name if speaker else speech.delegate_id,
-            "seconds_left": _seconds_left(speech.started_at, speech.time_limit_s, now),
+            "seconds_left": _rounded(speech.seconds_left(now)),
         },
     }
 
