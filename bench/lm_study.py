@@ -23,7 +23,8 @@ from asr.rescore import SyllableLM, load_base, load_lines  # noqa: E402
 from bench.rescore_tune import cross_validate, load  # noqa: E402
 
 VARIANTS: dict[str, dict] = {
-    # name: (use text, order, base weight, bos, text weight)
+    # name: use the running text, n-gram order, weight of the general frequencies, sentence
+    # start, times the text is counted, discount
     "words": {"text": False, "order": 2},
     "words+text": {"text": True, "order": 2},
     "words+text+freq": {"text": True, "order": 2, "base_weight": 0.5},
@@ -35,6 +36,15 @@ VARIANTS: dict[str, dict] = {
     "words+text3x3+freq": {"text": True, "order": 3, "base_weight": 0.5, "text_weight": 3},
     "words+text+freq0.2": {"text": True, "order": 2, "base_weight": 0.2},
     "words+text+freq0.8": {"text": True, "order": 2, "base_weight": 0.8},
+    "words+text3+freq0.2+bos": {"text": True, "order": 3, "base_weight": 0.2, "bos": True},
+    # shipped (asr.rescore.default_lm)
+    "words+text3+freq+bos+d0.9": {
+        "text": True,
+        "order": 3,
+        "base_weight": 0.5,
+        "bos": True,
+        "discount": 0.9,
+    },
 }
 
 
@@ -47,6 +57,7 @@ def build(spec: dict, words: list[str], text: list[str], base: dict[str, float])
         base=base if spec.get("base_weight") else None,
         base_weight=spec.get("base_weight", 0.0),
         bos=spec.get("bos", False),
+        discount=spec.get("discount", 0.75),
     )
 
 
