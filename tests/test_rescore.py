@@ -11,7 +11,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from asr.nbest import NBestDecoder
-from asr.rescore import LEXICON, Vocabulary, Weights, choose, default_lm, score_all, syllables
+from asr.rescore import (
+    FREQ,
+    LEXICON,
+    TEXT,
+    SyllableLM,
+    Vocabulary,
+    Weights,
+    choose,
+    default_lm,
+    load_base,
+    load_lines,
+    score_all,
+    syllables,
+)
 from asr.transcribe import DecodeSettings, Transcriber
 from meetingapp.server.speech import Job, SessionWords, TranscriptionQueue, session_words
 from meetingapp.store import FileStore
@@ -29,6 +42,63 @@ def test_the_lm_prefers_real_vietnamese_to_a_wrong_initial() -> None:
     assert lm.logprob(good) > lm.logprob(bad)
     assert lm.pair_share(good) > lm.pair_share(bad)
     assert lm.pair_share(["một"]) == 0.0  # no pair to judge
+
+
+def test_the_lm_counts_come_from_the_shipped_running_text_and_frequencies() -> None:
+    lm = default_lm()
+    text, words = load_lines(TEXT), load_lines(LEXICON)
+    assert len(text) > 10_000  # the LibreOffice help's Vietnamese sentences
+    # "bạn có" / "có thể chọn" cross word boundaries: no dictionary word holds them, so their
+    # counts in the LM are exactly their occurrences in the shipped running text
+    for gram in (("bạn", "có"), ("có", "thể", "chọn")):
+        k = len(gram)
+        in_words = sum(
+            tuple(w.split()[i : i + k]) == gram for w in words for i in range(len(w.split()))
+        )
+        in_text = sum(
+            tuple(sy[i : i + k]) == gram
+            for s in text
+            for sy in [s.split()]
+            for i in range(len(sy) - k + 1)
+        )
+        assert in_words == 0 and in_text > 0
+        assert lm.counts[k][gram] == in_text
+    # the lowest order leans on the general-language frequencies of the shipped list
+    base = load_base(FREQ)
+    assert lm.base == base and base["của"] > base["cửa"] > 0
+    assert lm.p_uni("của") > lm.p_uni("cửa")
+    # a real phrase beats the same phrase with one tone shifted, by more than the word list
+    # alone can tell (its cross-word pairs fall back to single syllables)
+    words_only = SyllableLM.from_phrases(words)
+    for good, bad in (
+        ("bạn có thể chọn", "bạn cò thể chọn"),
+        ("của chúng ta", "cửa chúng ta"),
+        ("trong những năm qua", "trong nhưng năm qua"),
+    ):
+        g, b = syllables(good), syllables(bad)
+        assert lm.logprob(g) > lm.logprob(b), (good, bad)
+    g, b = syllables("nếu bạn muốn"), syllables("nếu bạn muộn")
+    assert lm.logprob(g) - lm.logprob(b) > words_only.logprob(g) - words_only.logprob(b)
+
+
+def test_the_running_text_keeps_vietnamese_sentences_and_drops_the_rest() -> None:
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "build_vi_lexicon.py"
+    spec = importlib.util.spec_from_file_location("build_vi_lexicon", path)
+    assert spec and spec.loader
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    known = {s for w in load_lines(LEXICON) for s in w.split()}
+    page = build.help_text(
+        "<html><head><title>Help</title><script>var x = 1;</script></head><body>"
+        "<h1>Chèn ảnh</h1><p>Bạn có thể chèn ảnh vào văn bản. Choose Insert - Image.</p>"
+        "<p>Nhấn vào nút <b>Mở</b> để chọn 12 tệp.</p><p>=SUM(A1:B2)</p></body></html>"
+    )
+    assert list(build.sentences(page, known)) == [
+        "bạn có thể chèn ảnh vào văn bản",
+        "nhấn vào nút mở để chọn mười hai tệp",
+    ]
 
 
 @settings(max_examples=200, deadline=None)
