@@ -172,6 +172,10 @@ def test_the_installed_bundle_runs_the_demo_offline_to_signed_verified_minutes(
     assert f"{installed}" in desktop and " run --demo --out " in desktop, desktop  # run: below
     assert next(staged.rglob("icons/hicolor/scalable/apps/meetingapp.svg")).is_file()
     assert "Đã có đủ công cụ ngoài" in built.install_out  # install.sh ran the check
+    # the pages the host serves to browser tablets and displays, and the LM's resources
+    for page in ("seat/index.html", "seat/seat.js", "display/index.html", "common/web.js"):
+        assert next(staged.rglob(f"meetingapp/web/{page}")).is_file(), page
+    assert next(staged.rglob("asr/data/vi_text.txt.gz")).is_file()
 
     out = built.root / "demo-output"
     argv = [str(app), "demo", "--out", str(out)]
