@@ -66,6 +66,9 @@ PDFIUM_LOCK = threading.Lock()
 PAGE_WIDTHS = (480, 800, 1280, 1920)
 PAGE_FORMAT, PAGE_TYPE = "WEBP", "image/webp"
 MEMORY_PAGES = 48  # recent page images kept in memory (a few hundred kB each)
+# the most pixels one page image may have, whatever the PDF's page size says (an A4 page at
+# 1920 px is 5.4 million; an absurdly tall or wide page is drawn smaller, docs/security.md)
+MAX_PAGE_PIXELS = 12_000_000
 
 
 def page_width(asked: int) -> int:
@@ -113,7 +116,7 @@ class PageImages:
         from meetingapp.pdfpages import render_page
 
         with PDFIUM_LOCK:
-            image = render_page(pdf, page - 1, width)
+            image = render_page(pdf, page - 1, width, max_pixels=MAX_PAGE_PIXELS)
         out = io.BytesIO()
         image.save(out, PAGE_FORMAT, quality=82, method=4)
         data = out.getvalue()

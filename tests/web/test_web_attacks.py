@@ -1,0 +1,404 @@
+"""The browser seat and its web infrastructure attacked as a hostile LAN user and a hostile web
+page would, against the real host on 127.0.0.1 (docs/security.md, "Web pages"): CSRF in its
+other shapes, the cookie on a revoked device and on the WebSocket, private answers kept out of a
+shared tablet's cache, odd paths and languages, open redirects, a hostile PDF given to the
+page-image renderer, and script injected through every field the seat shows (in a real
+browser). tests/web/test_web_security.py holds the first round."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import socket
+import ssl
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+
+from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, choice_padding
+from tests.meeting_api import api_meeting, make_pdf
+from tests.web.conftest import WebHost, run_async
+
+pytestmark = pytest.mark.usefixtures("browser_home")  # skips cleanly without the tools
+
+COOKIE = "__Host-meetingapp"
+
+
+def _http(host: WebHost) -> httpx.Client:
+    return httpx.Client(base_url=host.origin, verify=host.proc.ssl(), timeout=30)
+
+
+def _meeting(host: WebHost, present: int = 3) -> Any:
+    async def make(proc: Any) -> Any:
+        meeting = await api_meeting(proc, seats=5, present=present, tablets=0)
+        await meeting.close()
+        return meeting
+
+    return host.run(make)
+
+
+def _web_token(http: httpx.Client, host: WebHost, delegate: str | None) -> str:
+    code = host.code(delegate)["code"]
+    r = http.post(
+        "/api/pair",
+        json={"code": code, "device_name": "web"},
+        headers={"X-Meetingapp-Csrf": "1", "Origin": host.origin},
+    )
+    assert r.status_code == 200, r.text
+    token = r.cookies[COOKIE]
+    http.cookies.clear()
+    return str(token)
+
+
+def _raw_get(host: WebHost, target: str) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP/1.1 GET with the request target sent byte for byte (httpx would normalise
+    dots and percent-escapes away before they reach the host)."""
+    ctx: ssl.SSLContext = host.proc.ssl()
+    with (
+        socket.create_connection(("127.0.0.1", host.proc.port), timeout=20) as raw,
+        ctx.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+    ):
+        tls.sendall(
+            f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{host.proc.port}\r\n"
+            "Connection: close\r\n\r\n".encode("latin-1")
+        )
+        data = b""
+        while chunk := tls.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {k.lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:])}
+    return status, headers, body
+
+
+def test_csrf_in_its_other_shapes_is_refused_and_changes_nothing(web_host: WebHost) -> None:
+    """text/plain and form-encoded bodies, ``Origin: null`` (a sandboxed frame, a data: URL),
+    a foreign Referer with no Origin, every unsafe method, a Basic header beside the cookie, a
+    state change tried by GET: all refused, the floor queue stays empty."""
+    meeting = _meeting(web_host)
+    me = meeting.delegates[0]
+    with _http(web_host) as http:
+        cookie = {"Cookie": f"{COOKIE}={_web_token(http, web_host, me)}"}
+        floor = f"/api/sessions/{meeting.session}/floor"
+        shapes: dict[str, dict[str, Any]] = {
+            "text/plain": {"content": b'{"x": 1}', "headers": {"Content-Type": "text/plain"}},
+            "form-encoded": {"data": {"a": "b"}},
+            "multipart": {"files": {"f": ("x.txt", b"x")}},
+            "Origin null": {
+                "json": {},
+                "headers": {"X-Meetingapp-Csrf": "1", "Origin": "null"},
+            },
+            "foreign Referer, no Origin, no header": {
+                "json": {},
+                "headers": {"Referer": "https://evil.example/x"},
+            },
+            "header 0": {"json": {}, "headers": {"X-Meetingapp-Csrf": "0"}},
+            "Basic beside the cookie": {
+                "json": {},
+                "headers": {"Authorization": "Basic Zm9vOmJhcg=="},
+            },
+            "origin with a path trick": {
+                "json": {},
+                "headers": {
+                    "X-Meetingapp-Csrf": "1",
+                    "Origin": web_host.origin + ".evil.example",
+                },
+            },
+        }
+        for name, kwargs in shapes.items():
+            extra = kwargs.pop("headers", {})
+            r = http.post(floor, headers={**cookie, **extra}, **kwargs)
+            assert r.status_code == 403, (name, r.status_code, r.text)
+            assert r.json()["code"] == "auth.csrf", name
+        for method in ("PUT", "PATCH", "DELETE"):
+            r = http.request(method, floor, headers=cookie)
+            assert r.status_code == 403 and r.json()["code"] == "auth.csrf", method
+        # a wrong bearer beside the cookie does not fall back to the cookie
+        r = http.post(floor, json={}, headers={**cookie, "Authorization": "Bearer nothing"})
+        assert r.status_code == 401
+        # a state change is never reachable by GET (a link or an <img> cannot write)
+        for path in (floor, "/api/pair", f"/api/sessions/{meeting.session}/check-in"):
+            assert http.get(path, headers=cookie).status_code in (404, 405), path
+        state = http.get(f"/api/sessions/{meeting.session}/state", headers=cookie).json()
+        assert state["session"]["queue"] == []
+
+
+def test_a_revoked_devices_cookie_opens_nothing_and_a_preset_cookie_is_replaced(
+    web_host: WebHost,
+) -> None:
+    meeting = _meeting(web_host)
+    victim, attacker = meeting.delegates[0], meeting.delegates[1]
+    with _http(web_host) as http:
+        token = _web_token(http, web_host, victim)
+        cookie = {"Cookie": f"{COOKIE}={token}"}
+        me = http.get("/api/me", headers=cookie).json()
+        assert me["delegate_id"] == victim
+        web_host.console(lambda c: c.revoke_device(me["device_id"], "máy bị mất"))
+        assert http.get("/api/me", headers=cookie).status_code == 401
+        seat = http.get(f"/api/sessions/{meeting.session}/seat", headers=cookie)
+        assert seat.status_code == 401
+        assert seat.headers["content-type"] == "application/problem+json"
+        post = http.post(
+            f"/api/sessions/{meeting.session}/floor",
+            json={},
+            headers={**cookie, "X-Meetingapp-Csrf": "1", "Origin": web_host.origin},
+        )
+        assert post.status_code == 401
+
+        async def stream() -> str:
+            url = f"wss://127.0.0.1:{web_host.proc.port}/api/ws?session_id={meeting.session}"
+            try:
+                async with websockets.connect(
+                    url,
+                    ssl=web_host.proc.ssl(),
+                    origin=web_host.origin,  # type: ignore[arg-type]
+                    additional_headers=cookie,
+                ) as ws:
+                    return str(json.loads(await asyncio.wait_for(ws.recv(), 10))["type"])
+            except websockets.exceptions.InvalidStatus as exc:
+                return f"refused {exc.response.status_code}"
+            except websockets.exceptions.ConnectionClosed as exc:
+                return f"closed {exc.rcvd.code if exc.rcvd else '?'}"
+
+        assert run_async(stream) in ("refused 403", "closed 4401")
+
+        # session fixation: a cookie planted beforehand (the attacker's own device) is replaced
+        # by the victim's pairing; the victim's tablet never acts as the attacker
+        planted = _web_token(http, web_host, attacker)
+        code = web_host.code(victim)["code"]
+        r = http.post(
+            "/api/pair",
+            json={"code": code, "device_name": "web"},
+            headers={
+                "X-Meetingapp-Csrf": "1",
+                "Origin": web_host.origin,
+                "Cookie": f"{COOKIE}={planted}",
+            },
+        )
+        assert r.status_code == 200
+        fresh = r.cookies[COOKIE]
+        assert fresh != planted
+        http.cookies.clear()
+        assert (
+            http.get("/api/me", headers={"Cookie": f"{COOKIE}={fresh}"}).json()["delegate_id"]
+            == victim
+        )
+        # the code in the QR's fragment is single-use: a copy in the history or a photo of the
+        # screen pairs nothing
+        again = http.post(
+            "/api/pair",
+            json={"code": code, "device_name": "thief"},
+            headers={"X-Meetingapp-Csrf": "1", "Origin": web_host.origin},
+        )
+        assert again.status_code == 401 and COOKIE not in again.cookies
+
+
+def test_private_answers_are_never_kept_in_a_shared_tablets_cache(web_host: WebHost) -> None:
+    """The seat view (with the delegate's own named ballot), the state, /api/me, the stream's
+    resync and every problem answer say ``no-store``; the pages and texts revalidate by ETag;
+    page images are immutable (a document's page is the same for everyone)."""
+    meeting = _meeting(web_host, present=5)
+    me = meeting.delegates[0]
+    motion = web_host.console(
+        lambda c: c.open_motion(meeting.session, "Thông qua", BallotForm.ELECTRONIC)
+    )
+    with _http(web_host) as http:
+        cookie = {"Cookie": f"{COOKIE}={_web_token(http, web_host, me)}"}
+        cast = http.post(
+            f"/api/sessions/{meeting.session}/motions/{motion}/ballots",
+            json={"choice": "yes", "command_id": "cmd-19x-0001", "pad": choice_padding(Choice.YES)},
+            headers={**cookie, "X-Meetingapp-Csrf": "1", "Origin": web_host.origin},
+        )
+        assert cast.status_code == 200, cast.text
+        assert cast.headers["cache-control"] == "no-store"  # the receipt
+        private = [
+            f"/api/sessions/{meeting.session}/seat",
+            f"/api/sessions/{meeting.session}/state",
+            "/api/me",
+            "/api/sessions/nope/seat",
+        ]
+        for path in private:
+            r = http.get(path, headers=cookie)
+            assert r.headers.get("cache-control") == "no-store", (path, r.headers)
+        seat = http.get(private[0], headers=cookie).json()
+        assert seat["vote"]["my_choice"] == "yes"  # the reason the above matters
+        assert http.get("/api/me").headers["cache-control"] == "no-store"  # 401 too
+        page = http.get("/seat/")
+        assert page.headers["cache-control"] == "no-cache" and page.headers["etag"]
+        assert http.get("/api/texts/vi").headers["cache-control"] == "no-cache"
+
+
+def test_odd_paths_languages_and_redirects_get_problem_details(web_host: WebHost) -> None:
+    source = (web_host.proc.data_dir / "..").resolve()  # nothing outside the pages is served
+    assert source
+    traversals = [
+        "/seat/../server/web.py",
+        "/seat/..%2f..%2fserver%2fweb.py",
+        "/seat/%2e%2e/%2e%2e/server/web.py",
+        "/seat/%2E%2E%2F%2E%2E%2Fserver%2Fweb.py",
+        "/seat/..%5c..%5cserver%5cweb.py",
+        "/seat/....//....//server/web.py",
+        "/common/web.js%00.html",
+        "/seat/%c0%ae%c0%ae/%c0%ae%c0%ae/server/web.py",
+        "/seat//etc/passwd",
+        "/seat/%2fetc%2fpasswd",
+        "/common/../../../../etc/passwd",
+        "/seat/index.html/..",
+    ]
+    for target in traversals:
+        status, headers, body = _raw_get(web_host, target)
+        assert status in (400, 404), (target, status)
+        assert b"import " not in body and b"root:" not in body, target
+        if status == 404:
+            assert headers["content-type"] == "application/problem+json", target
+    for lang in ("VI", "vi-VN", "..", "%2e%2e", "vi%00", "x" * 3000, "ti%E1%BA%BFng"):
+        status, headers, body = _raw_get(web_host, f"/api/texts/{lang}")
+        assert status == 404, (lang, status)
+        assert headers["content-type"] == "application/problem+json"
+        assert len(body) < 1000  # the odd name is not echoed back whole
+    # no open redirect: every Location the host gives stays on the host
+    for target in (
+        "//evil.example",
+        "//evil.example/",
+        "/\\evil.example",
+        "/seat",
+        "/display",
+        "/%2f%2fevil.example",
+        "/seat/%2f%2fevil.example",
+        "/",
+    ):
+        status, headers, _ = _raw_get(web_host, target)
+        location = headers.get("location", "")
+        assert not location.startswith(("//", "/\\", "http://evil", "https://evil")), (
+            target,
+            location,
+        )
+        if location.startswith("https://"):
+            assert location.startswith(web_host.origin + "/"), (target, location)
+
+
+def _tall_pdf() -> bytes:
+    """A 'document' whose one page is 3 pt wide and 14,400 pt tall (the PDF maximum): fitted to
+    1920 px wide it would be 9.2 million pixels tall."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(3, 14_400)
+    buf = io.BytesIO()
+    pdf.save(buf)
+    return buf.getvalue()
+
+
+def test_the_page_image_renderer_is_bounded_against_hostile_pdfs_and_widths(
+    web_host: WebHost,
+) -> None:
+    from PIL import Image
+
+    from meetingapp.server.documents import MAX_PAGE_PIXELS
+
+    meeting = _meeting(web_host)
+
+    async def upload(proc: Any) -> tuple[str, str]:
+        console = proc.client(console=True)
+        try:
+            tall = await console.upload_document(
+                meeting.session, meeting.item, "Tờ dài", _tall_pdf(), "Tờ trình", "1/TTr"
+            )
+            normal = await console.upload_document(
+                meeting.session, meeting.item, "Tờ thường", make_pdf(2), "Tờ trình", "2/TTr"
+            )
+            return tall["file_hash"], normal["file_hash"]
+        finally:
+            await console.close()
+
+    tall, normal = web_host.run(upload)
+    with _http(web_host) as http:
+        cookie = {"Cookie": f"{COOKIE}={_web_token(http, web_host, meeting.delegates[0])}"}
+        r = http.get(f"/api/documents/{tall}/pages/1", params={"w": 1920}, headers=cookie)
+        assert r.status_code == 200, r.text
+        image = Image.open(io.BytesIO(r.content))
+        assert image.width * image.height <= MAX_PAGE_PIXELS
+        assert max(image.size) <= 16_383  # WebP's own limit
+        # a huge width is bounded to the largest of the four widths
+        r = http.get(f"/api/documents/{normal}/pages/1", params={"w": 10_000}, headers=cookie)
+        assert Image.open(io.BytesIO(r.content)).width == 1920
+        for params, path in (
+            ({"w": 0}, "1"),
+            ({"w": -5}, "1"),
+            ({"w": "abc"}, "1"),
+            ({"w": 10**12}, "1"),
+            ({}, "0"),
+            ({}, "3"),
+            ({}, "99999999999"),
+            ({}, "1e3"),
+        ):
+            r = http.get(f"/api/documents/{normal}/pages/{path}", params=params, headers=cookie)
+            assert r.status_code in (404, 422), (params, path, r.status_code)
+            assert r.headers["content-type"] == "application/problem+json"
+        bad = http.get("/api/documents/" + "0" * 64 + "/pages/1", headers=cookie)
+        assert bad.status_code == 404
+        # the host is still up and answering
+        assert http.get("/api/health").status_code == 200
+
+
+HOSTILE = '<img src=x onerror="window.__xss=1">'
+SCRIPT = "<script>window.__xss=2</script>"
+
+
+def test_script_injected_into_every_field_the_seat_shows_is_rendered_as_text(
+    web_host: WebHost, open_page: Any
+) -> None:
+    """A hostile name, session, item, document and motion title: the seat shows each as text,
+    no injected element exists and no injected script ran (CSP would block an inline one; the
+    page must not even create the element)."""
+
+    async def make(proc: Any) -> dict[str, str]:
+        console = proc.client(console=True)
+        try:
+            body = await console.create_body(BodyKind.HDND, f"HĐND {HOSTILE}", 3)
+            (did, *_rest) = await console.add_delegates(
+                body,
+                [
+                    {"id": "x0", "full_name": f"Nguyễn {HOSTILE}", "unit": SCRIPT, "pin": "1234"},
+                    {"id": "x1", "full_name": "Trần B", "unit": "", "pin": "1235"},
+                    {"id": "x2", "full_name": "Lê C", "unit": "", "pin": "1236"},
+                ],
+            )
+            sid = await console.create_session(
+                body_id=body, number=1, title=f"Kỳ họp {SCRIPT}", chair_panel=["x1"]
+            )
+            item = await console.add_item(sid, f"Mục {HOSTILE}")
+            await console.open_session(sid)
+            await console.start_roll_call(sid)
+            for d in ("x0", "x1", "x2"):
+                await console.check_in(sid, d, method=AttendanceMethod.MANUAL, reason="Có mặt")
+            await console.close_roll_call(sid)
+            await console.start_item(sid, item)
+            doc = await console.upload_document(
+                sid, item, f"Tờ {SCRIPT}", make_pdf(1), f"Loại {HOSTILE}", "1/TTr"
+            )
+            await console.move_presenter(sid, doc["id"], 1)
+            await console.open_motion(sid, f"Biểu quyết {HOSTILE}", BallotForm.ELECTRONIC)
+            return {"session": sid, "delegate": did}
+        finally:
+            await console.close()
+
+    made = web_host.run(make)
+    page = open_page(web_host, "/seat/")
+    page.wait_for_selector("#pair-view:not([hidden])")
+    page.fill("#pair-code", web_host.code(made["delegate"])["code"])
+    page.click("#pair-button")
+    page.wait_for_selector("#seat-view:not([hidden])", timeout=15_000)
+    page.locator("body").filter(has_text="Biểu quyết").wait_for(timeout=15_000)
+    text = page.inner_text("body")
+    for shown in (f"Nguyễn {HOSTILE}", f"Kỳ họp {SCRIPT}", f"Mục {HOSTILE}", f"Tờ {SCRIPT}"):
+        assert shown in text, shown
+    assert f"Biểu quyết {HOSTILE}" in text
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("img[src='x']").count() == 0
+    assert page.evaluate("document.querySelectorAll('body script').length") == 0
+    assert page.js_errors == []
