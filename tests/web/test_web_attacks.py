@@ -402,3 +402,87 @@ def test_script_injected_into_every_field_the_seat_shows_is_rendered_as_text(
     assert page.locator("img[src='x']").count() == 0
     assert page.evaluate("document.querySelectorAll('body script').length") == 0
     assert page.js_errors == []
+
+
+def test_one_tablet_flooding_the_renderer_does_not_starve_the_others(web_host: WebHost) -> None:
+    """A hostile tablet asks for every page of a long document in every width at once. Its
+    renders queue behind each other (at most two of its own at a time, on the renderer's own
+    thread): another delegate's PIN sign-in (hashed on the host's worker threads) and another
+    tablet's page are answered while the flood is still running, and every flooded page still
+    comes, right."""
+    meeting = _meeting(web_host)
+    pages = 25
+
+    async def upload(proc: Any) -> str:
+        console = proc.client(console=True)
+        try:
+            doc = await console.upload_document(
+                meeting.session, meeting.item, "Tờ dài", make_pdf(pages), "Tờ trình", "3/TTr"
+            )
+            other = await console.upload_document(
+                meeting.session, meeting.item, "Tờ khác", make_pdf(1), "Tờ trình", "4/TTr"
+            )
+            return f"{doc['file_hash']} {other['file_hash']}"
+        finally:
+            await console.close()
+
+    flood_hash, other_hash = web_host.run(upload).split()
+    with _http(web_host) as http:
+        attacker = {"Cookie": f"{COOKIE}={_web_token(http, web_host, meeting.delegates[0])}"}
+        victim = {"Cookie": f"{COOKIE}={_web_token(http, web_host, meeting.delegates[1])}"}
+        signer = {"Cookie": f"{COOKIE}={_web_token(http, web_host, None)}"}
+    write = {"X-Meetingapp-Csrf": "1", "Origin": web_host.origin}
+
+    async def go() -> dict[str, Any]:
+        done: list[int] = []
+        async with httpx.AsyncClient(
+            base_url=web_host.origin,
+            verify=web_host.proc.ssl(),
+            timeout=300,
+            limits=httpx.Limits(max_connections=200),
+        ) as client:
+
+            async def flood(page: int, width: int) -> int:
+                r = await client.get(
+                    f"/api/documents/{flood_hash}/pages/{page}",
+                    params={"w": width},
+                    headers=attacker,
+                )
+                done.append(r.status_code)
+                return r.status_code
+
+            tasks = [
+                asyncio.create_task(flood(p, w))
+                for p in range(1, pages + 1)
+                for w in (480, 800, 1280, 1920)
+            ]
+            await asyncio.sleep(0.5)  # the flood is in
+            login = await client.post(
+                "/api/login",
+                json={
+                    "delegate_id": meeting.delegates[2],
+                    "pin": meeting.pins[meeting.delegates[2]],
+                },
+                headers={**signer, **write},
+            )
+            login_at = len(done)
+            page = await client.get(
+                f"/api/documents/{other_hash}/pages/1", params={"w": 480}, headers=victim
+            )
+            page_at = len(done)
+            statuses = await asyncio.gather(*tasks)
+        return {
+            "login": login.status_code,
+            "login_at": login_at,
+            "page": page.status_code,
+            "page_at": page_at,
+            "statuses": statuses,
+        }
+
+    result = run_async(go)
+    total = pages * 4
+    assert result["login"] == 200
+    assert result["page"] == 200
+    assert result["login_at"] < total // 2, result["login_at"]  # long before the flood ended
+    assert result["page_at"] < total // 2, result["page_at"]
+    assert result["statuses"] == [200] * total  # the flood waits its turn; nothing is lost
