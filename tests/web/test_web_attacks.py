@@ -402,6 +402,64 @@ def test_script_injected_into_every_field_the_seat_shows_is_rendered_as_text(
     assert page.locator("img[src='x']").count() == 0
     assert page.evaluate("document.querySelectorAll('body script').length") == 0
     assert page.js_errors == []
+    # the second line of defence: were a field ever written as HTML, the policy would still
+    # refuse to run an inline handler or an inline script
+    page.evaluate(
+        """() => {
+            document.body.insertAdjacentHTML('beforeend',
+                '<img id=probe src=data:, onerror="window.__csp=1" onload="window.__csp=1">');
+            const s = document.createElement('script');
+            s.textContent = 'window.__csp = 2';
+            document.body.appendChild(s);
+        }"""
+    )
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__csp") is None
+    assert any("Content Security Policy" in m for m in page.console_errors)
+
+
+def test_another_site_cannot_frame_the_seat_or_open_its_stream(
+    web_host: WebHost, browser: Any
+) -> None:
+    """Clickjacking: a page elsewhere framing /seat/ gets nothing (``frame-ancestors 'none'``).
+    The stream from a page with an opaque origin (``Origin: null``: a sandboxed frame, a
+    data: URL) is refused like a foreign one."""
+    meeting = _meeting(web_host)
+    context = browser.new_context()
+    try:
+        evil = "https://127.0.0.1:9/frame.html"
+        html = f"<iframe id=f src='{web_host.origin}/seat/' width=800 height=600></iframe>"
+        context.route(evil, lambda route: route.fulfill(body=html, content_type="text/html"))
+        page = context.new_page()
+        page.goto(evil)
+        page.wait_for_timeout(1500)
+        framed = [f for f in page.frames if f.url.startswith(web_host.origin)]
+        for frame in framed:
+            assert frame.query_selector("#pair-view") is None
+        assert page.frames[0].query_selector("#f") is not None
+    finally:
+        context.close()
+    with _http(web_host) as http:
+        cookie = {"Cookie": f"{COOKIE}={_web_token(http, web_host, meeting.delegates[0])}"}
+    url = f"wss://127.0.0.1:{web_host.proc.port}/api/ws?session_id={meeting.session}"
+
+    async def attempt(origin: str) -> str:
+        try:
+            async with websockets.connect(
+                url,
+                ssl=web_host.proc.ssl(),
+                origin=origin,  # type: ignore[arg-type]
+                additional_headers=cookie,
+            ) as ws:
+                return str(json.loads(await asyncio.wait_for(ws.recv(), 10))["type"])
+        except websockets.exceptions.InvalidStatus as exc:
+            return f"refused {exc.response.status_code}"
+
+    assert run_async(lambda: attempt("null")) == "refused 403"
+    assert run_async(lambda: attempt(web_host.origin + ".evil.example")) == "refused 403"
+    assert run_async(lambda: attempt("http://127.0.0.1:" + str(web_host.proc.port))) == (
+        "refused 403"
+    )
 
 
 def test_one_tablet_flooding_the_renderer_does_not_starve_the_others(web_host: WebHost) -> None:
