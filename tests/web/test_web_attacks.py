@@ -18,6 +18,7 @@ import httpx
 import pytest
 import websockets
 
+from meetingapp.client import HostError
 from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice, choice_padding
 from tests.meeting_api import api_meeting, make_pdf
 from tests.web.conftest import WebHost, run_async
@@ -544,3 +545,65 @@ def test_one_tablet_flooding_the_renderer_does_not_starve_the_others(web_host: W
     assert result["login_at"] < total // 2, result["login_at"]  # long before the flood ended
     assert result["page_at"] < total // 2, result["page_at"]
     assert result["statuses"] == [200] * total  # the flood waits its turn; nothing is lost
+
+
+def test_the_seat_view_answers_only_for_the_devices_own_delegate(web_host: WebHost) -> None:
+    """IDOR: the seat view has no delegate parameter to forge (one given is ignored); another
+    delegate's named ballot never appears; a device bound to nobody, the console and a hall
+    display get 403; an unknown or absurd session id is a short 404."""
+    meeting = _meeting(web_host, present=5)
+    me, other = meeting.delegates[0], meeting.delegates[1]
+    motion = web_host.console(
+        lambda c: c.open_motion(meeting.session, "Thông qua", BallotForm.ELECTRONIC)
+    )
+    write = {"X-Meetingapp-Csrf": "1", "Origin": web_host.origin}
+    with _http(web_host) as http:
+        mine = {"Cookie": f"{COOKIE}={_web_token(http, web_host, me)}"}
+        theirs = {"Cookie": f"{COOKIE}={_web_token(http, web_host, other)}"}
+        cast = http.post(
+            f"/api/sessions/{meeting.session}/motions/{motion}/ballots",
+            json={"choice": "no", "command_id": "cmd-19x-0002", "pad": choice_padding(Choice.NO)},
+            headers={**theirs, **write},
+        )
+        assert cast.status_code == 200, cast.text
+        # casting for someone else from my seat is refused
+        forged = http.post(
+            f"/api/sessions/{meeting.session}/motions/{motion}/ballots",
+            json={
+                "choice": "yes",
+                "command_id": "cmd-19x-0003",
+                "pad": choice_padding(Choice.YES),
+                "delegate_id": other,
+            },
+            headers={**mine, **write},
+        )
+        seat = f"/api/sessions/{meeting.session}/seat"
+        view = http.get(seat, params={"delegate_id": other}, headers=mine).json()
+        assert view["me"]["delegate_id"] == me
+        assert view["vote"]["my_choice"] in (None, "yes")  # mine, if the forged one counted
+        assert '"no"' not in json.dumps({k: v for k, v in view.items() if k != "pads"})
+        theirs_view = http.get(seat, headers=theirs).json()
+        assert theirs_view["vote"]["my_choice"] == "no"  # the other's own ballot is still theirs
+        if forged.status_code == 200:  # the host may take the field as its own ballot ...
+            assert view["vote"]["my_choice"] == "yes"  # ... never as the other's
+        unbound = {"Cookie": f"{COOKIE}={_web_token(http, web_host, None)}"}
+        r = http.get(seat, headers=unbound)
+        assert r.status_code == 403 and r.json()["code"] == "auth.not_bound"
+        display = web_host.code(None, role="display")["code"]
+        paired = http.post("/api/pair", json={"code": display, "device_name": "tv"}, headers=write)
+        http.cookies.clear()
+        hall = {"Cookie": f"{COOKIE}={paired.cookies[COOKIE]}"}
+        assert http.get(seat, headers=hall).status_code == 403
+
+        async def as_console(client: Any) -> int:
+            try:
+                await client.get(seat)
+            except HostError as exc:
+                return exc.status
+            return 200
+
+        assert web_host.console(as_console) == 403
+        for sid in ("nope", "x" * 5000, "../" * 20):
+            r = http.get(f"/api/sessions/{sid}/seat", headers=mine)
+            assert r.status_code in (404, 414), sid
+            assert len(r.content) < 1000
