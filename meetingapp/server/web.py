@@ -14,6 +14,10 @@ display ``/display/``) and what keeps a browser client safe.
   token must carry the custom header (a cross-site page cannot send it without a CORS preflight,
   which the host never grants) and, when the browser says where it comes from, come from the
   host's own origin (``Origin``, ``Sec-Fetch-Site``); otherwise 403 problem details.
+* **No caching of private answers**: an API answer that does not say otherwise (the seat view
+  with the delegate's own named ballot, the state, ``/api/me``, every problem) is
+  ``Cache-Control: no-store``, so a shared tablet's browser cache keeps none of it; the pages and
+  texts revalidate by ETag, page images (the same for everyone) are immutable.
 * **Headers** on every answer: a strict Content-Security-Policy (scripts and styles only from
   the host, no inline script, ``connect-src`` the host and its own ``wss:``, no framing),
   ``X-Content-Type-Options``, ``Referrer-Policy``, ``X-Frame-Options``.
@@ -252,9 +256,15 @@ class WebGuard:
             (b"permissions-policy", b"camera=(self), microphone=(self), geolocation=()"),
         ]
 
+        private = scope["path"].startswith("/api/")
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *extra]
+                given = message.get("headers", [])
+                more = extra
+                if private and not any(k.lower() == b"cache-control" for k, _ in given):
+                    more = [*extra, (b"cache-control", b"no-store")]
+                message["headers"] = [*given, *more]
             await send(message)
 
         if (

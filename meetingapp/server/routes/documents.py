@@ -96,8 +96,9 @@ def add_routes(app: FastAPI, host: Host) -> None:
         if path is None:
             raise NotFound(kind="document", ident=file_hash[:64])
         if file_hash not in page_counts:
-            data = await asyncio.to_thread(path.read_bytes)
-            page_counts[file_hash] = await asyncio.to_thread(count_pages, data)
+            loop = asyncio.get_running_loop()  # on the renderer's thread: pdfium is busy there
+            data = await loop.run_in_executor(images.pool, path.read_bytes)
+            page_counts[file_hash] = await loop.run_in_executor(images.pool, count_pages, data)
         if page > page_counts[file_hash]:
             raise NotFound(kind="page", ident=str(page))
         width = page_width(w)
@@ -105,7 +106,7 @@ def add_routes(app: FastAPI, host: Host) -> None:
         headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
         if request.headers.get("if-none-match") == etag:
             return Response(status_code=304, headers=headers)
-        image = await images.get(path, file_hash, page, width)
+        image = await images.get(path, file_hash, page, width, caller.device.device_id)
         return Response(image, media_type=PAGE_TYPE, headers=headers)
 
     @app.post("/api/sessions/{session_id}/presenter")
