@@ -165,3 +165,41 @@ def test_the_instruction_sheet_has_the_fingerprint_steps_and_qr(
     port = trust_host.info["ca_port"]
     assert f"http://127.0.0.1:{port}/" in text
     assert qr_text(data) == f"http://127.0.0.1:{port}/"  # the code opens the download page
+
+
+def test_idle_connections_to_the_plain_ca_port_cannot_pile_up_threads_in_the_host(
+    trust_host: HostProcess,
+) -> None:
+    """Anyone on the LAN may connect to the CA port without pairing. 300 connections that send
+    nothing: the host's thread count stays bounded (a few per address, a few dozen in all, each
+    closed after the idle timeout), and the download answers again once they are gone."""
+    import contextlib
+    import socket
+    import time
+
+    from meetingapp.server import ca_http
+
+    port = int(trust_host.info["ca_port"])
+    pid = trust_host.proc.pid
+
+    def threads() -> int:
+        return len(list(Path(f"/proc/{pid}/task").iterdir()))
+
+    before = threads()
+    idle = []
+    for _ in range(300):
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        idle.append(s)
+    time.sleep(1.0)
+    during = threads()
+    assert during - before <= ca_http.MAX_PER_ADDRESS + 2, (before, during)
+    # the few let in are closed after the idle timeout; the rest were closed at once
+    time.sleep(ca_http.IDLE_TIMEOUT_S + 2)
+    for s in idle:
+        s.settimeout(5)
+        with contextlib.suppress(ConnectionResetError):
+            assert s.recv(1) == b""  # closed by the host
+        s.close()
+    assert threads() <= before + 1
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as plain:
+        assert plain.get("/ca.crt").status_code == 200  # the download answers again

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from meetingapp import tablet_trust
 
@@ -48,9 +49,15 @@ def files(ca_pem: Path, https_urls: Callable[[], list[str]]) -> dict[str, tuple[
     }
 
 
+MAX_CONNECTIONS = 32  # at once, in all; more are closed at once (one thread each)
+MAX_PER_ADDRESS = 4  # at once, from one address: one device cannot take every slot
+IDLE_TIMEOUT_S = 10.0  # a connection that sends nothing for this long is closed
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_version = "meetingapp-ca"
     sys_version = ""
+    timeout = IDLE_TIMEOUT_S  # socket timeout: a silent client does not hold its thread
     table: dict[str, tuple[str, bytes, str]] = {}
 
     def _answer(self, body: bool) -> None:
@@ -93,6 +100,46 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("ca download: " + format, *args)
 
 
+class _Bounded(ThreadingHTTPServer):
+    """A thread per connection, but never more than MAX_CONNECTIONS threads, nor more than
+    MAX_PER_ADDRESS for one address: anyone on the LAN may connect without pairing, so idle
+    or slow connections must not pile up threads in the host's process."""
+
+    daemon_threads = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lock = threading.Lock()
+        self._open: dict[str, int] = {}
+
+    def _address(self, client_address: Any) -> str:
+        return str(client_address[0]) if isinstance(client_address, tuple) else "?"
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        who = self._address(client_address)
+        with self._lock:
+            full = sum(self._open.values()) >= MAX_CONNECTIONS
+            if full or self._open.get(who, 0) >= MAX_PER_ADDRESS:
+                self.shutdown_request(request)  # closed at once, no thread started
+                return
+            self._open[who] = self._open.get(who, 0) + 1
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            who = self._address(client_address)
+            with self._lock:
+                self._open[who] -= 1
+                if not self._open[who]:
+                    del self._open[who]
+
+    def open_connections(self) -> int:
+        with self._lock:
+            return sum(self._open.values())
+
+
 class CaDownload:
     """The listener; ``port`` is the one it got (``0`` asked: any free port)."""
 
@@ -101,9 +148,8 @@ class CaDownload:
         handler = type("Handler", (_Handler,), {"table": table})
         family_v6 = ":" in bind
 
-        class Server(ThreadingHTTPServer):
+        class Server(_Bounded):
             address_family = socket.AF_INET6 if family_v6 else socket.AF_INET
-            daemon_threads = True
 
         self.server = Server((bind, port), handler)
         self.port = int(self.server.server_address[1])
