@@ -59,6 +59,7 @@ def test_set_up_a_session_from_an_empty_host(  # type: ignore[no-untyped-def]
     w = SetupWindow(bridge, console, tmp_path / "app")
     qtbot.addWidget(w)
     qtbot.waitUntil(lambda: "Chưa có cơ quan" in w.body_summary.text(), timeout=10000)
+    assert w.link.text() == "● Đã kết nối"  # never a standing "Đang kết nối lại…"
 
     # 1. body and term (an empty name is refused, nothing created)
     w.create_body()

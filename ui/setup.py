@@ -14,6 +14,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import httpx
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from meetingapp.client import HostClient
 from meetingapp.domain import BodyKind, ItemKind
-from ui.bridge import Bridge
+from ui.bridge import LOST, ONLINE, Bridge
 from ui.strings import body_kind_label, item_kind_label, lang, role_label, session_state_label, t
 from ui.widgets import RoleWindow, ask_roster_file
 
@@ -106,7 +107,14 @@ class SetupWindow(RoleWindow):
             sid = self._session_id(org)
             return org, (await self.client.state(sid)) if sid else None
 
-        self.bridge.call(read(), self._show, self.fail)
+        self.bridge.call(read(), self._show, self._not_read)
+
+    def _not_read(self, exc: BaseException) -> None:
+        """The organisation could not be read: a host out of reach is said on the status bar's
+        link, as the console's live stream says it."""
+        if isinstance(exc, httpx.TransportError | OSError | TimeoutError):
+            self.link_changed(LOST)
+        self.fail(exc)
 
     def body(self) -> dict[str, Any] | None:
         return self.org["bodies"][0] if self.org["bodies"] else None
@@ -123,6 +131,7 @@ class SetupWindow(RoleWindow):
 
     def _show(self, loaded: tuple[dict[str, Any], dict[str, Any] | None]) -> None:
         self.org, state = loaded
+        self.link_changed(ONLINE)  # this window has no live stream: a read that worked says so
         body = self.body()
         self.body_summary.setText(
             t(
