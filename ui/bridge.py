@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import copy
+import gc
 import logging
 import threading
 import time
@@ -18,7 +19,7 @@ from concurrent.futures import Future
 from typing import Any
 
 import httpx
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal
 
 from meetingapp.client import HostClient, HostError, LiveSession
 from meetingapp.errors import MeetingAppError
@@ -41,8 +42,74 @@ def describe(exc: BaseException) -> str:
     return t("ui.something_unexpected_went_wrong_nothing")
 
 
+class QtThreadCollector(QObject):
+    """Python's cycle collector, run on the Qt thread only, while a ``Bridge`` runs.
+
+    Python code runs on other threads too (the network loop, ``asyncio.to_thread`` workers,
+    zeroconf), and an automatic collection runs on whichever thread happens to allocate. A
+    window is often in a reference cycle (its lambdas capture it), so the collection that
+    frees it can run off the Qt thread: a QObject is then destroyed on the wrong thread (a
+    running QTimer stays registered with the Qt thread's dispatcher and fires into freed
+    memory), and a widget's deletion is deferred by shiboken to the main thread, where Qt
+    may already have deleted it (``deleteLater``, a parent): a double delete. Both crashed
+    single-process test runs with a segfault in the garbage collector. So while any Bridge
+    runs, automatic collection is off and this timer collects on the Qt thread by Python's
+    own thresholds (pyqtgraph's ``GarbageCollector`` does the same); the last Bridge to stop
+    turns automatic collection back on after a last collection here."""
+
+    INTERVAL_MS = 100
+
+    _instance: QtThreadCollector | None = None
+    _users = 0
+    _was_enabled = True
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self, interval=self.INTERVAL_MS)
+        self._timer.timeout.connect(self.check)
+        self._timer.start()
+
+    def check(self) -> None:
+        """Collect the generations whose counts passed their thresholds (as Python would)."""
+        t0, t1, t2 = gc.get_threshold()
+        c0, c1, c2 = gc.get_count()
+        if c0 > t0:
+            gc.collect(2 if c1 > t1 and c2 > t2 else 1 if c1 > t1 else 0)
+
+    @classmethod
+    def hold(cls) -> None:
+        """A Bridge starts (on the Qt thread): collect only there from now on."""
+        app = QCoreApplication.instance()
+        if app is None or QThread.currentThread() is not app.thread():
+            return  # no Qt thread to collect on (a Bridge without an application)
+        if cls._users == 0:
+            cls._was_enabled = gc.isenabled()
+            gc.disable()
+            cls._instance = cls(app)
+        cls._users += 1
+
+    @classmethod
+    def release(cls) -> None:
+        """A Bridge stopped: the last one collects here, then lets Python collect anywhere."""
+        if cls._users == 0:
+            return
+        cls._users -= 1
+        if cls._users:
+            return
+        collector, cls._instance = cls._instance, None
+        if collector is not None:
+            collector._timer.stop()
+            collector.deleteLater()
+        app = QCoreApplication.instance()
+        if app is not None and QThread.currentThread() is app.thread():
+            gc.collect()  # the windows' cycles go now, here, not later on some other thread
+        if cls._was_enabled:
+            gc.enable()
+
+
 class Bridge(QObject):
-    """Runs coroutines on the network thread and calls back on the Qt thread."""
+    """Runs coroutines on the network thread and calls back on the Qt thread (and, while it
+    runs, Python's cycle collector runs on the Qt thread only: ``QtThreadCollector``)."""
 
     _finished = Signal(object, object, object)  # callbacks, result, error
     error = Signal(str)  # failures nobody handled: shown in the window's status bar
@@ -50,6 +117,8 @@ class Bridge(QObject):
 
     def __init__(self) -> None:
         super().__init__()
+        QtThreadCollector.hold()  # before the network thread runs any Python
+        self._held = True
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="network", daemon=True)
         self._thread.start()
@@ -129,6 +198,9 @@ class Bridge(QObject):
             log.info("network shutdown: %s", exc)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=5)
+        if self._held:
+            self._held = False
+            QtThreadCollector.release()
 
 
 class Scope(QObject):
