@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.web.browse
 
 from meetingapp import demo_script as script  # noqa: E402
 from meetingapp.client import HostClient  # noqa: E402
-from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind, Choice  # noqa: E402
+from meetingapp.domain import AttendanceMethod, BallotForm, Choice  # noqa: E402
 from meetingapp.localhost import LocalHost  # noqa: E402
-from tests.meeting_api import pair_tablet  # noqa: E402
+from tests.meeting_api import demo_session, pair_tablet  # noqa: E402
 from tests.web.browser import launch, missing_tools, trusting_home  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,20 +59,7 @@ async def prepare(host: LocalHost) -> dict[str, Any]:
     """The demo body and session, roll call, the first vote closed, a display code."""
     console = host.client(console=True)
     try:
-        body = await console.create_body(BodyKind.HDND, script.BODY_NAME, len(script.NAMES))
-        people = [
-            {"id": f"d{i:02d}", "full_name": n, "title": t, "unit": u, "pin": script.pin_of(i)}
-            for i, (n, t, u) in enumerate(script.NAMES)
-        ]
-        ids = await console.add_delegates(body, people)
-        sid = await console.create_session(
-            body_id=body,
-            number=script.SESSION_NUMBER,
-            title=script.SESSION_TITLE,
-            chair_panel=[ids[0]],
-            secretaries=[ids[1]],
-        )
-        items = [await console.add_item(sid, a[0]) for a in script.AGENDA]
+        ids, sid, items = await demo_session(console)
         await console.open_session(sid)
         await console.start_roll_call(sid)
         present = ids[: len(script.NAMES) - 1]  # one is absent
@@ -154,7 +141,8 @@ def main() -> int:
                 if CLIP.exists():
                     page.locator("#caption").wait_for(state="visible", timeout=240_000)
                     page.wait_for_function(
-                        "document.querySelector('#caption-text').textContent.split(' ').length > 6",
+                        "() => document.querySelector('#caption-text')"
+                        ".textContent.split(' ').length > 6",
                         timeout=120_000,
                     )
                 else:

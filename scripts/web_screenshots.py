@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.web.browse
 
 from meetingapp import demo_script as script  # noqa: E402
 from meetingapp.client import HostClient  # noqa: E402
-from meetingapp.domain import AttendanceMethod, BallotForm, BodyKind  # noqa: E402
+from meetingapp.domain import AttendanceMethod, BallotForm  # noqa: E402
 from meetingapp.localhost import LocalHost  # noqa: E402
-from tests.meeting_api import make_pdf  # noqa: E402
+from tests.meeting_api import demo_session, make_pdf  # noqa: E402
 from tests.web.browser import launch, missing_tools, trusting_home  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -65,26 +65,7 @@ def documents(folder: Path) -> list[tuple[str, str, str, bytes]]:
 async def prepare(host: LocalHost, folder: Path) -> dict[str, Any]:
     console = host.client(console=True)
     try:
-        body = await console.create_body(BodyKind.HDND, script.BODY_NAME, len(script.NAMES))
-        people = [
-            {
-                "id": f"d{i:02d}",
-                "full_name": name,
-                "title": title,
-                "unit": unit,
-                "pin": script.pin_of(i),
-            }
-            for i, (name, title, unit) in enumerate(script.NAMES)
-        ]
-        ids = await console.add_delegates(body, people)
-        sid = await console.create_session(
-            body_id=body,
-            number=script.SESSION_NUMBER,
-            title=script.SESSION_TITLE,
-            chair_panel=[ids[0]],
-            secretaries=[ids[1]],
-        )
-        items = [await console.add_item(sid, a[0]) for a in script.AGENDA]
+        ids, sid, items = await demo_session(console)
         docs = []
         for title, kind, symbol, pdf in documents(folder):
             doc = await console.upload_document(sid, items[0], title, pdf, kind, symbol)
@@ -100,7 +81,12 @@ async def prepare(host: LocalHost, folder: Path) -> dict[str, Any]:
         # two delegates ask for the floor first, so a seat waits third
         for did in ids[5:7]:
             await console.request_floor(sid, did)
-        return {"sid": sid, "ids": ids, "codes": codes, "pins": {p["id"]: p["pin"] for p in people}}
+        return {
+            "sid": sid,
+            "ids": ids,
+            "codes": codes,
+            "pins": {d: script.pin_of(i) for i, d in enumerate(ids)},
+        }
     finally:
         await console.close()
 
@@ -141,7 +127,7 @@ def shoot(
         page.click(f"#vote-{vote}")
         page.locator("#receipt[data-state='sent']").wait_for()
     page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
-    page.wait_for_function("document.getElementById('page').complete")
+    page.wait_for_function("() => document.getElementById('page').complete")
     page.wait_for_timeout(300)
     for fault in page.evaluate(CHECK):
         FAULTS.append(f"{name}: {fault}")

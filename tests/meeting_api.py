@@ -81,3 +81,26 @@ async def api_meeting(
     for did in ids[:tablets]:
         meeting.tablets[did] = await pair_tablet(host, console, did, name=f"ghế {did}")
     return meeting
+
+
+async def demo_session(console: HostClient) -> tuple[list[str], str, list[str]]:
+    """The demo's body, its twelve delegates (ids d00…d11, the demo's PINs) and its session
+    with the demo's agenda, not yet opened: (delegate ids, session id, item ids). For the web
+    screenshots, which show the demo's people and titles."""
+    from meetingapp import demo_script as script
+
+    body = await console.create_body(BodyKind.HDND, script.BODY_NAME, len(script.NAMES))
+    people = [
+        {"id": f"d{i:02d}", "full_name": n, "title": t, "unit": u, "pin": script.pin_of(i)}
+        for i, (n, t, u) in enumerate(script.NAMES)
+    ]
+    ids = await console.add_delegates(body, people)
+    sid = await console.create_session(
+        body_id=body,
+        number=script.SESSION_NUMBER,
+        title=script.SESSION_TITLE,
+        chair_panel=[ids[0]],
+        secretaries=[ids[1]],
+    )
+    items = [await console.add_item(sid, a[0]) for a in script.AGENDA]
+    return ids, sid, items

@@ -68,7 +68,7 @@ def _pair_display(page: Any, host: WebHost) -> None:
     assert page.locator("#pair-error").inner_text() == tr("web.display.enter_the_code", "vi")
     page.fill("#pair-code", "ZZZZZ-ZZZZZ")  # a wrong code: the host's own message, in Vietnamese
     page.click("#pair button")
-    page.wait_for_function("document.querySelector('#pair-error').textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('#pair-error').textContent.length > 0")
     assert page.locator("#pair-error").inner_text() == tr("auth.bad_code", "vi")
     page.fill("#pair-code", code.lower())
     page.click("#pair button")
@@ -133,7 +133,9 @@ def test_the_display_shows_the_hosts_result_and_recovers_from_a_lost_host(
     speech = _console(web_host, give_floor)
     name = world.delegates[speaker_id].full_name
     expect_text(page, "#speaker", tr("ui.speaking_2", "vi") + name)
-    page.wait_for_function("/^⏱ 01:[0-3]\\d$/.test(document.querySelector('#timer').textContent)")
+    page.wait_for_function(
+        "() => /^⏱ 01:[0-3]\\d$/.test(document.querySelector('#timer').textContent)"
+    )
     assert page.locator("#lost").is_hidden()
     assert page.js_errors == []
 
