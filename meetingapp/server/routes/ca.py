@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, Response
 
 from meetingapp import tablet_trust
+from meetingapp.server import ca_http
 from meetingapp.server.deps import Setup
 from meetingapp.server.host import Host
 
@@ -20,40 +21,35 @@ def add_routes(app: FastAPI, host: Host) -> None:
     def pem() -> bytes:
         return host.tls.ca_cert.read_bytes()
 
+    def public_file(path: str) -> Response:
+        """One of the CA download's public files, from the one table the plain-HTTP port
+        serves too (``ca_http.files``: the page, the profile, the ``.crt``, the PEM, the CSS)."""
+        kind, data, disposition = ca_http.files(host.tls.ca_cert, lambda: host.lan_urls)[path]
+        headers = dict(NO_SNIFF)
+        if disposition:
+            headers["Content-Disposition"] = disposition
+        return Response(data, media_type=kind, headers=headers)
+
     async def profile() -> Response:
         """The CA as an Apple configuration profile (payload com.apple.security.root)."""
-        return Response(
-            tablet_trust.mobileconfig(pem()),
-            media_type=tablet_trust.PROFILE_TYPE,
-            headers={
-                "Content-Disposition": f'inline; filename="{tablet_trust.PROFILE_NAME}"',
-                **NO_SNIFF,
-            },
-        )
+        return public_file("/ca.mobileconfig")
 
     async def crt() -> Response:
         """The CA in DER, for Android (Install a certificate › CA certificate)."""
-        return Response(
-            tablet_trust.ca_der(pem()),
-            media_type=tablet_trust.CRT_TYPE,
-            headers={
-                "Content-Disposition": f'attachment; filename="{tablet_trust.CRT_NAME}"',
-                **NO_SNIFF,
-            },
-        )
+        return public_file("/ca.crt")
 
     for prefix in ("/api", "/trust"):
         app.add_api_route(f"{prefix}/ca.mobileconfig", profile, methods=["GET"])
         app.add_api_route(f"{prefix}/ca.crt", crt, methods=["GET"])
 
     @app.get("/trust/", response_class=HTMLResponse)
-    async def trust_page() -> HTMLResponse:
+    async def trust_page() -> Response:
         """The download page, Vietnamese then English (also on the plain-HTTP CA port)."""
-        return HTMLResponse(tablet_trust.landing_page(pem(), host.lan_urls), headers=NO_SNIFF)
+        return public_file("/")
 
     @app.get("/trust/trust.css", include_in_schema=False)
     async def trust_css() -> Response:
-        return Response(tablet_trust.PAGE_CSS, media_type="text/css", headers=NO_SNIFF)
+        return public_file("/trust.css")
 
     @app.get("/api/trust-sheet.pdf")
     async def trust_sheet(caller: Setup, body: str = "") -> Response:
