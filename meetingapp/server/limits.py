@@ -69,18 +69,27 @@ def size_text(limit: int) -> str:
     return f"{limit // MB} MB" if limit >= MB else f"{max(1, limit // KB)} KB"
 
 
-def too_large_body(limit: int, lang: str) -> bytes:
-    detail = tr("request.too_large", lang, limit=size_text(limit))
-    return json.dumps(
-        {
-            "type": "about:blank",
-            "title": "request.too_large",
-            "status": 413,
-            "detail": detail,
-            "code": "request.too_large",
-        },
-        ensure_ascii=False,
-    ).encode()
+def problem_body(status: int, code: str, lang: str, **params: object) -> bytes:
+    """Problem details (RFC 9457) as bytes, for the raw ASGI layers that answer before any
+    route runs (this body limit, the web pages' CSRF gate); the routes' own errors go through
+    ``server.problems``."""
+    body = {"type": "about:blank", "title": code, "status": status, "code": code}
+    body["detail"] = tr(code, lang, **params)
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+async def send_problem(
+    send: Send, status: int, code: str, lang: str, *, close: bool = False, **params: object
+) -> None:
+    body = problem_body(status, code, lang, **params)
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class BodyLimit:
@@ -135,16 +144,4 @@ def _content_length(scope: Scope) -> int | None:
 
 
 async def _refuse(send: Send, limit: int, lang: str) -> None:
-    body = too_large_body(limit, lang)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/problem+json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_problem(send, 413, "request.too_large", lang, close=True, limit=size_text(limit))

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from meetingapp.i18n import LANGUAGES, MESSAGES, tr
+from meetingapp.server.limits import send_problem
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -280,25 +281,4 @@ class WebGuard:
 
 async def _refuse(headers: Mapping[str, str], send: Send) -> None:
     lang = headers.get("accept-language", "vi")[:2].lower()
-    lang = lang if lang in LANGUAGES else "vi"
-    body = json.dumps(
-        {
-            "type": "about:blank",
-            "title": "auth.csrf",
-            "status": 403,
-            "detail": tr("auth.csrf", lang),
-            "code": "auth.csrf",
-        },
-        ensure_ascii=False,
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 403,
-            "headers": [
-                (b"content-type", b"application/problem+json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_problem(send, 403, "auth.csrf", lang if lang in LANGUAGES else "vi")
