@@ -39,3 +39,17 @@ def host(tmp_path: Path) -> Iterator[HostProcess]:
         yield proc
     finally:
         proc.stop()
+
+
+@pytest.fixture
+def bridge(qapp):  # type: ignore[no-untyped-def]
+    """The windows' link to the host (ui.bridge.Bridge), in Vietnamese, stopped after the test
+    (which also hands Python's garbage collection back from the Qt thread)."""
+    from ui.bridge import Bridge
+    from ui.strings import set_language
+
+    set_language("vi")
+    b = Bridge()
+    yield b
+    b.stop()
+    set_language("vi")

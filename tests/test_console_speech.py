@@ -9,7 +9,6 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,15 +19,6 @@ from tests.meeting_api import api_meeting
 from tests.test_microphone import tone, virtual_mic  # noqa: F401 — the fixture
 from ui.bridge import Bridge
 from ui.secretary import SecretaryConsole
-from ui.strings import set_language
-
-
-@pytest.fixture
-def bridge(qapp) -> Iterator[Bridge]:  # type: ignore[no-untyped-def]
-    set_language("vi")
-    b = Bridge()
-    yield b
-    b.stop()
 
 
 def test_hall_microphone_and_speaker_marks_only_during_a_speech(  # type: ignore[no-untyped-def]

@@ -4,7 +4,6 @@ confirmation and a reason, the row then shows it revoked and its token is refuse
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,15 +16,6 @@ from tests.meeting_api import pair_tablet
 from ui.bridge import Bridge
 from ui.layout_check import problems
 from ui.setup import SetupWindow
-from ui.strings import set_language
-
-
-@pytest.fixture
-def bridge(qapp) -> Iterator[Bridge]:  # type: ignore[no-untyped-def]
-    set_language("vi")
-    b = Bridge()
-    yield b
-    b.stop()
 
 
 def _row(w: SetupWindow, name: str) -> int:

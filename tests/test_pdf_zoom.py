@@ -5,7 +5,6 @@ range (0.5×–3× the fitted width), and the real page is drawn again at the ne
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,7 @@ from PySide6.QtWidgets import QApplication, QGestureEvent, QPinchGesture
 
 from tests.meeting_api import make_pdf
 from ui.bridge import Bridge
-from ui.strings import set_language
 from ui.widgets import ZOOMS, PdfView
-
-
-@pytest.fixture
-def bridge(qapp) -> Iterator[Bridge]:  # type: ignore[no-untyped-def]
-    set_language("vi")
-    b = Bridge()
-    yield b
-    b.stop()
 
 
 def pinch(view: PdfView, value: float) -> None:

@@ -6,7 +6,6 @@ off the PDF), PIN check-in at the console, and the console opened for the sessio
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -20,16 +19,6 @@ from tests.meeting_api import make_pdf
 from ui.bridge import Bridge
 from ui.secretary import SecretaryConsole
 from ui.setup import SetupWindow
-from ui.strings import set_language
-
-
-@pytest.fixture
-def bridge(qapp) -> Iterator[Bridge]:  # type: ignore[no-untyped-def]
-    set_language("vi")
-    b = Bridge()
-    yield b
-    b.stop()
-
 
 ROSTER_BAD = "Họ và tên,Chức vụ,Ghế,PIN\nNguyễn Thị Lan,Chủ tịch HĐND,1,1234\n,Đại biểu,2,12\n"
 ROSTER = "\n".join(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,15 +19,6 @@ from ui.clerk import ClerkWindow
 from ui.delegate import DelegateTablet
 from ui.setup import SetupWindow
 from ui.start import App, StartScreen
-from ui.strings import set_language
-
-
-@pytest.fixture
-def bridge(qapp) -> Iterator[Bridge]:  # type: ignore[no-untyped-def]
-    set_language("vi")
-    b = Bridge()
-    yield b
-    b.stop()
 
 
 def _close(app: App) -> None:

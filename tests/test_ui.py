@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,16 +22,7 @@ from ui.clerk import ClerkWindow
 from ui.delegate import DelegateTablet
 from ui.display import PublicDisplay
 from ui.secretary import SecretaryConsole
-from ui.strings import set_language
 from ui.widgets import RoleWindow
-
-
-@pytest.fixture
-def bridge(qapp) -> Iterator[Bridge]:  # type: ignore[no-untyped-def]
-    set_language("vi")
-    b = Bridge()
-    yield b
-    b.stop()
 
 
 def test_the_qt_binding_keeps_its_reference_counts(qapp) -> None:  # type: ignore[no-untyped-def]

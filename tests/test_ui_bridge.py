@@ -5,23 +5,13 @@ user's language, never as raw exception text."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import httpx
-import pytest
 
 from meetingapp.client import HostError
 from ui.bridge import Bridge, describe
 from ui.strings import set_language
 from ui.widgets import RoleWindow
-
-
-@pytest.fixture
-def bridge(qapp) -> Iterator[Bridge]:  # type: ignore[no-untyped-def]
-    set_language("vi")
-    b = Bridge()
-    yield b
-    b.stop()
 
 
 def test_cancel_in_one_window_leaves_the_others_alone(qtbot, bridge: Bridge) -> None:  # type: ignore[no-untyped-def]

@@ -36,12 +36,10 @@ LONG = (
 
 
 @pytest.fixture
-def bridge(qapp) -> Iterator[Bridge]:  # type: ignore[no-untyped-def]
-    set_language("vi")
+def bridge(bridge: Bridge, qapp) -> Iterator[Bridge]:  # type: ignore[no-untyped-def]
+    """The shared bridge (tests/conftest.py), with the app's own style sheet: sizes as shipped."""
     qapp.setStyleSheet(STYLE)
-    b = Bridge()
-    yield b
-    b.stop()
+    yield bridge
 
 
 def caption(speech: str, text: str, *, final: bool = False) -> dict[str, Any]:

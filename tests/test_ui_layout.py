@@ -34,13 +34,10 @@ LONG_ITEM = (
 
 
 @pytest.fixture
-def bridge(qapp) -> Iterator[Bridge]:  # type: ignore[no-untyped-def]
-    set_language("vi")
+def bridge(bridge: Bridge, qapp) -> Iterator[Bridge]:  # type: ignore[no-untyped-def]
+    """The shared bridge (tests/conftest.py), with the app's own style sheet: sizes as shipped."""
     qapp.setStyleSheet(STYLE)
-    b = Bridge()
-    yield b
-    b.stop()
-    set_language("vi")
+    yield bridge
 
 
 def at(qtbot, window: QWidget, size: QSize) -> list[str]:  # type: ignore[no-untyped-def]

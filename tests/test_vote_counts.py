@@ -12,7 +12,6 @@ import csv
 import io
 import subprocess
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,6 @@ from ui.bridge import Bridge
 from ui.delegate import DelegateTablet
 from ui.display import PublicDisplay
 from ui.secretary import SecretaryConsole
-from ui.strings import set_language
 
 SCREEN = (
     "Tán thành: 1/12 (8,33%)",
@@ -43,14 +41,6 @@ MINUTES = (
     "Tán thành (1): Đại biểu Thứ 3",
     "Không biểu quyết (0): —",
 )
-
-
-@pytest.fixture
-def bridge(qapp) -> Iterator[Bridge]:  # type: ignore[no-untyped-def]
-    set_language("vi")
-    b = Bridge()
-    yield b
-    b.stop()
 
 
 def pdf_words(pdf: bytes, tmp: Path) -> str:
