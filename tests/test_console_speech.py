@@ -6,9 +6,7 @@ itself, on a real PulseAudio microphone, is tested at the tablet: test_tablet_re
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ import pytest
 from meetingapp.replica import LiveSession
 from tests.hostproc import HostProcess
 from tests.meeting_api import api_meeting
+from tests.recording_child import CONSOLE, record_in_child
 from tests.test_microphone import tone, virtual_mic  # noqa: F401 — the fixture
 from ui.bridge import Bridge
 from ui.secretary import SecretaryConsole
@@ -65,50 +64,6 @@ def test_hall_microphone_and_speaker_marks_only_during_a_speech(  # type: ignore
     bridge.run(mt.close())
 
 
-CONSOLE = """
-import json, os, sys
-from pathlib import Path
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-from meetingapp.client import HostClient, context_for_ca
-from ui.bridge import Bridge
-from ui.secretary import SecretaryConsole
-
-host_json, code, sid, body, cache = sys.argv[1:6]
-app = QApplication([])
-bridge = Bridge()
-info = json.loads(Path(host_json).read_text())
-
-async def pair():
-    ssl = context_for_ca(Path(info["ca_cert"]).read_bytes(), info["ca_fingerprint"])
-    client = HostClient(info["url"], ssl)
-    await client.pair(code, "máy thư ký")
-    return client
-
-window = SecretaryConsole(bridge, bridge.run(pair()), sid, body, Path(cache))
-window.show()
-seen = []
-window.recorder.recording.connect(lambda on: (seen.append(on), print("REC", on, flush=True)))
-window.recorder.failed.connect(lambda why: print("FAILED", why, flush=True))
-
-def check():
-    if not seen and window.hall_mic.isEnabled():
-        window.hall_mic.click()  # the secretary switches the hall microphone on
-    if seen[-2:] == [True, False] and bridge.busy == 0:
-        app.quit()
-
-timer = QTimer(interval=200)
-timer.timeout.connect(check)
-timer.start()
-QTimer.singleShot(90_000, lambda: app.exit(3))
-code = app.exec()
-print("unsent", len(window.recorder.unsent), "checked", window.hall_mic.isChecked(), flush=True)
-bridge.stop()
-sys.stdout.flush()
-os._exit(code)
-"""
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(
     subprocess.run(["which", "pulseaudio"], capture_output=True).returncode != 0,
@@ -130,48 +85,19 @@ def test_the_hall_microphone_records_a_speaker_without_a_tablet(
         return mt.session, mt.body, mt.delegates[6], code
 
     sid, body, did, code = asyncio.run(prepare())
-    env = {**virtual_mic, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": os.getcwd()}
-    args = [str(host.data_dir / "host.json"), code, sid, body, str(tmp_path / "console")]
-    child = subprocess.Popen(
-        [sys.executable, "-c", CONSOLE, *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    sp, out = record_in_child(
+        host,
+        virtual_mic,
+        CONSOLE,
+        code=code,
+        sid=sid,
+        who=body,
+        speaker=did,
+        sound=sound,
+        cache=tmp_path / "console",
+        done=lambda sp: bool(sp["audio_ref"]),
+        polls=60,
     )
-
-    async def scenario() -> dict[str, object]:
-        console = host.client(console=True)
-        try:
-            await asyncio.sleep(4)  # the console pairs and takes its snapshot
-            request = await console.request_floor(sid, did)
-            speech = await console.grant_floor(sid, request, 300)
-            assert child.stdout is not None
-            line = await asyncio.to_thread(child.stdout.readline)
-            while line and not line.startswith("REC"):
-                line = await asyncio.to_thread(child.stdout.readline)
-            assert line.strip() == "REC True", line
-            await asyncio.sleep(2.0)  # the capture stream starts ~1.8 s after it is asked for
-            play = ["paplay", "--device=meet", str(sound)]
-            await asyncio.to_thread(subprocess.run, play, env=virtual_mic, check=True)
-            await asyncio.sleep(1.0)
-            await console.end_speech(sid, speech)
-            for _ in range(60):
-                sp = (await console.state(sid))["session"]["speeches"][speech]
-                if sp["audio_ref"]:
-                    return dict(sp)
-                await asyncio.sleep(0.5)
-            raise TimeoutError("no recording reached the host")
-        finally:
-            await console.close()
-
-    try:
-        sp = asyncio.run(scenario())
-        out, _ = child.communicate(timeout=60)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == 0, out
     assert "REC False" in out and "unsent 0 checked False" in out, out
     # everything captured while the floor was held reached the host: at least the tone
     assert 4.0 < float(sp["audio_seconds"]) < 15.0, sp["audio_seconds"]
