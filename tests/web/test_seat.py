@@ -53,6 +53,10 @@ def test_a_delegate_pairs_by_the_qr_checks_in_follows_the_page_takes_the_floor_a
     assert "#" not in page.url
     page.click("#pair-button")
     page.wait_for_selector("#seat-view:not([hidden])", timeout=WAIT)
+    # the view shows at once; its content follows the first read of the host's seat view
+    page.wait_for_function(
+        "() => document.querySelector('#delegate-name').textContent", timeout=WAIT
+    )
     assert _text(page, "#delegate-name") == "Đại biểu Thứ 5"
     assert _text(page, "#presence") == "Chưa điểm danh"
     assert page.title() == "Ghế đại biểu"
